@@ -1,0 +1,55 @@
+# Solidaria: `make run` to serve the platform, `make test` to run the suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.development
+
+.PHONY: run test lint bench install install-dev messages lock clean-venv
+
+$(VENV)/.created:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Solidaria needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Compiles the translation catalogues with Babel (pure Python: no gettext needed).
+messages: $(VENV)/.installed
+	@$(VENV)/bin/pybabel compile --domain django --directory solidaria/locale --use-fuzzy --statistics 2>&1 | grep -v '^$$' || true
+
+run: install messages
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input --verbosity 0
+	$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) manage.py bootstrap
+	$(PY) manage.py serve --port $(PORT)
+
+test: install-dev messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy solidaria config
+
+bench: install-dev messages
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Re-pins every dependency after a change to pyproject.toml.
+lock: $(VENV)/.created
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e ' > constraints.txt
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, register
+from django.core.exceptions import ImproperlyConfigured
+
+from . import pii
+
+
+@register()
+def check_pii_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    try:
+        pii.keyring()
+    except ImproperlyConfigured as exc:
+        return [Error(str(exc), id="solidaria.E001")]
+    if settings.PII_KEY in settings.PII_OLD_KEYS:
+        return [Error("PII_KEY is also listed in PII_OLD_KEYS.", id="solidaria.E002")]
+    return []

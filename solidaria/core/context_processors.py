@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+from django.utils import translation
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    path = request.get_full_path()
+    links = []
+    for code, name in settings.LANGUAGES:
+        with translation.override(code):
+            local_name = str(name)  # each language named in itself
+        links.append(
+            {
+                "code": code,
+                "name": local_name,
+                "url": translate_url(path, code),
+                "current": code == current,
+            }
+        )
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "language_links": links,
+        "dev_outbox": getattr(settings, "DEV_OUTBOX", False),
+    }

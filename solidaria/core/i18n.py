@@ -1,0 +1,90 @@
+"""Multilingual organiser text on top of django-i18nfield.
+
+Each multilingual object has an ordered list of languages (its first is the
+original). Text is shown in the visitor's language when it exists, otherwise in
+the object's languages in their order, otherwise the site default, otherwise
+any language that has text; the language actually shown is kept so templates
+can mark it with ``lang=`` for screen readers and translators.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from i18nfield.strings import LazyI18nString
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def validate_language_list(value: Any) -> None:
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Choose at least one language."), code="empty")
+    unknown = [code for code in value if code not in language_codes()]
+    if unknown:
+        raise ValidationError(
+            _("Unknown language code: %(codes)s."),
+            code="unknown_language",
+            params={"codes": ", ".join(map(str, unknown))},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A language is listed twice."), code="duplicate")
+
+
+class Localized(str):
+    """A string that remembers which language it is in."""
+
+    lang: str
+
+    def __new__(cls, value: str, lang: str) -> Localized:
+        obj = super().__new__(cls, value)
+        obj.lang = lang
+        return obj
+
+
+def fallback_order(languages: Sequence[str], requested: str | None = None) -> list[str]:
+    requested = (requested or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    order: list[str] = []
+    for code in (requested, *languages, settings.LANGUAGE_CODE):
+        if code not in order:
+            order.append(code)
+    return order
+
+
+def localize(
+    text: LazyI18nString | str | None,
+    *,
+    languages: Sequence[str],
+    requested: str | None = None,
+) -> Localized:
+    if text is None:
+        return Localized("", requested or settings.LANGUAGE_CODE)
+    data = text.data if isinstance(text, LazyI18nString) else text
+    if not isinstance(data, dict):
+        return Localized(str(data or ""), languages[0] if languages else settings.LANGUAGE_CODE)
+    for code in fallback_order(languages, requested):
+        if data.get(code):
+            return Localized(data[code], code)
+    for code, value in data.items():
+        if value:
+            return Localized(value, code)
+    return Localized("", settings.LANGUAGE_CODE)
+
+
+class MultilingualText:
+    """``obj.text.title`` → the title in the best available language."""
+
+    def __init__(self, obj: Any, languages: Sequence[str]) -> None:
+        self._obj = obj
+        self._languages = languages
+
+    def __getattr__(self, name: str) -> Localized:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return localize(getattr(self._obj, name), languages=self._languages)

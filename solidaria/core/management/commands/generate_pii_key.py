@@ -1,0 +1,14 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from solidaria.core.pii import generate_key
+
+
+class Command(BaseCommand):
+    help = "Print a new random PII_KEY (keep it outside the database and its backups)."
+
+    requires_system_checks: list[str] = []
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(generate_key())

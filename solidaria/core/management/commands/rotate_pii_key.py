@@ -1,0 +1,19 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from solidaria.core.pii_rotation import pii_rotate
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-encrypt all personal data under PII_KEY. Run after moving the old key to "
+        "PII_OLD_KEYS; remove it from there once this has finished."
+    )
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
+        for label, count in pii_rotate(batch_size=batch_size).items():
+            self.stdout.write(f"{label}: {count} rows re-encrypted")

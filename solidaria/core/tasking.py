@@ -1,0 +1,27 @@
+"""Helpers for the Django Tasks API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django_tasks.base import Task
+from django_tasks_db.backend import DatabaseBackend
+
+
+def enqueue_durably(
+    task: Task[Any, Any], *, run_after: datetime | None = None, **kwargs: Any
+) -> None:
+    """Enqueue so that the task exists if and only if the surrounding transaction commits.
+
+    With the database backend the task row is written in the caller's
+    transaction, so a crash can never keep the data and lose the task (or the
+    reverse). Other backends only see the task after the commit.
+    """
+    if run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run_after)
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(**kwargs)
+    else:
+        transaction.on_commit(lambda: task.enqueue(**kwargs))

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+from .mail import email_deliver
+
+
+@task(queue_name="email")
+def deliver_email(*, email_id: int) -> str:
+    status = email_deliver(email_id=email_id)
+    return str(status or "skipped")

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.core.validators import FileExtensionValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+validate_image_extension = FileExtensionValidator(
+    IMAGE_EXTENSIONS,
+    message=_("Upload a JPEG, PNG or WebP image (this file ends in “%(extension)s”)."),
+)
+
+
+def validate_image_size(file: File) -> None:
+    limit = settings.MAX_IMAGE_UPLOAD_BYTES
+    if file.size is not None and file.size > limit:
+        raise ValidationError(
+            _("This image is %(size)s; the limit is %(limit)s."),
+            code="too_large",
+            params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+        )
+
+
+IMAGE_VALIDATORS = [validate_image_extension, validate_image_size]

@@ -1,0 +1,98 @@
+"""Loads the demo organisations and campaigns. Idempotent: keyed on slugs, never duplicates."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from solidaria.campaigns.models import Campaign, CampaignUpdate
+from solidaria.campaigns.services import campaign_set_status
+from solidaria.organisations.models import Membership, Organisation, OrganisationContact
+
+from .content import CAMPAIGNS, ORGANISATIONS
+
+DEMO_ORGANISER = "organiser"
+
+
+def demo_load() -> dict[str, int]:
+    """Creates what is missing of the demo; leaves whatever exists (and edits to it) alone."""
+    created = {"organisations": 0, "campaigns": 0}
+    with transaction.atomic():
+        organisations: dict[str, Organisation] = {}
+        for data in ORGANISATIONS:
+            organisation, was_created = Organisation.objects.get_or_create(
+                slug=data["slug"],
+                defaults={
+                    "name": data["name"],
+                    "country": data["country"],
+                    "region": data["region"],
+                    "website": data["website"],
+                    "languages": data["languages"],
+                },
+            )
+            if was_created:
+                created["organisations"] += 1
+                for language, email in data["contacts"].items():
+                    OrganisationContact.objects.create(
+                        organisation=organisation, language=language, email=email
+                    )
+            organisations[data["slug"]] = organisation
+        for data in CAMPAIGNS:
+            if Campaign.objects.filter(slug=data["slug"]).exists():
+                continue
+            _create_campaign(data, organisations)
+            created["campaigns"] += 1
+    return created
+
+
+def _create_campaign(data: dict[str, Any], organisations: dict[str, Organisation]) -> Campaign:
+    campaign = Campaign.objects.create(
+        slug=data["slug"],
+        title=data["title"],
+        summary=data["summary"],
+        story=data["story"],
+        image_alt=data.get("image_alt") or {},
+        owner=organisations[data["owner"]],
+        languages=data["languages"],
+    )
+    campaign.partners.set([organisations[slug] for slug in data["partners"]])
+    now = timezone.now()
+    for update in data["updates"]:
+        CampaignUpdate.objects.create(
+            campaign=campaign,
+            title=update["title"],
+            body=update["body"],
+            published_at=now - timedelta(days=update["days_ago"]),
+        )
+    if data["status"] != Campaign.Status.DRAFT:
+        campaign_set_status(campaign=campaign, status=data["status"])
+    return campaign
+
+
+def demo_organiser_reset() -> tuple[str, str]:
+    """The demo organiser account with a fresh random password, owner of the demo's owners.
+
+    A new password on every start: nothing fixed is ever printed twice or
+    written in the repository.
+    """
+    user_model = get_user_model()
+    password = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        user, _created = user_model.objects.get_or_create(
+            username=DEMO_ORGANISER, defaults={"is_staff": True}
+        )
+        user.is_staff = True
+        user.is_active = True
+        user.set_password(password)
+        user.save()
+        owners = {data["owner"] for data in CAMPAIGNS}
+        for organisation in Organisation.objects.filter(slug__in=owners):
+            Membership.objects.get_or_create(
+                user=user, organisation=organisation, defaults={"role": Membership.Role.OWNER}
+            )
+    return DEMO_ORGANISER, password

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from solidaria.demo.loader import demo_load, demo_organiser_reset
+
+
+class Command(BaseCommand):
+    help = "First-start set-up: cache table, demo campaigns (once) and a fresh organiser login."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--no-demo", action="store_true", help="Do not load the demo content.")
+        parser.add_argument(
+            "--no-login", action="store_true", help="Do not reset the demo organiser's password."
+        )
+
+    def handle(
+        self, *args: Any, no_demo: bool = False, no_login: bool = False, **options: Any
+    ) -> None:
+        call_command("createcachetable", verbosity=0)
+        if not no_demo:
+            created = demo_load()
+            if any(created.values()):
+                self.stdout.write(
+                    f"Demo loaded: {created['organisations']} organisations, "
+                    f"{created['campaigns']} campaigns."
+                )
+        if not no_login:
+            username, password = demo_organiser_reset()
+            self.stdout.write("")
+            self.stdout.write(self.style.SUCCESS("Organiser login (new password on every start):"))
+            self.stdout.write(f"  {settings.SITE_URL}/admin/")
+            self.stdout.write(f"  user: {username}")
+            self.stdout.write(f"  password: {password}")
+            self.stdout.write("")

@@ -1,0 +1,77 @@
+"""Staff see and change only their own organisations' data.
+
+A model admin names the path from its model to the owning Organisation in
+`organisation_lookup` (empty for Organisation itself). Roles decide what is
+allowed: viewers read, organisers edit, owners also delete and manage staff.
+Superusers see everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from solidaria.core.admin import AuditedModelAdmin
+
+from .models import Membership, Organisation
+from .selectors import EDIT_ROLES, organisations_for_user
+
+
+class OrganisationScopedAdmin(AuditedModelAdmin):
+    organisation_lookup = "organisation"
+
+    def organisation_of(self, obj: models.Model) -> Organisation | None:
+        if not self.organisation_lookup:
+            return obj if isinstance(obj, Organisation) else None
+        target: Any = obj
+        for part in self.organisation_lookup.split("__"):
+            target = getattr(target, part, None)
+            if target is None:
+                return None
+        return target if isinstance(target, Organisation) else None
+
+    def _allowed(
+        self, request: HttpRequest, obj: models.Model | None, roles: tuple[str, ...] | None
+    ) -> bool:
+        user: Any = request.user
+        if not (user.is_active and user.is_staff):
+            return False
+        if user.is_superuser:
+            return True
+        allowed = organisations_for_user(user, roles=roles)
+        if obj is None:
+            return allowed.exists()
+        organisation = self.organisation_of(obj)
+        return organisation is not None and allowed.filter(pk=organisation.pk).exists()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset = super().get_queryset(request)
+        user: Any = request.user
+        if user.is_superuser:
+            return queryset
+        lookup = f"{self.organisation_lookup}__in" if self.organisation_lookup else "pk__in"
+        return queryset.filter(**{lookup: organisations_for_user(user)}).distinct()
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._allowed(request, None, None)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj, None)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._allowed(request, None, EDIT_ROLES)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj, EDIT_ROLES)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._allowed(request, obj, (Membership.Role.OWNER,))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # Staff can only file things under organisations they act for.
+        if db_field.related_model is Organisation:
+            kwargs["queryset"] = organisations_for_user(request.user, roles=EDIT_ROLES)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

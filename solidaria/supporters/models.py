@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from i18nfield.fields import I18nTextField
+
+from solidaria.core import pii
+from solidaria.core.fields import EncryptedTextField
+
+
+class Supporter(models.Model):
+    """One person, across every petition, gift and RSVP, found by their email's blind index.
+
+    Name, email and phone are encrypted (see core.pii); `email_index` is the
+    keyed hash of the normalised address and the only way to look a person up.
+    """
+
+    # NULL, not "", once erased: many erased rows must not collide on the unique index.
+    email_index = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    email = EncryptedTextField(_("email"))
+    name = EncryptedTextField(_("name"))
+    phone = EncryptedTextField(_("phone"))
+    country = CountryField(_("country"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    created_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("supporter")
+        verbose_name_plural = _("supporters")
+
+    def __str__(self) -> str:
+        # Never the name or address: this string ends up in logs and the audit trail.
+        return f"Supporter #{self.pk}"
+
+    def refresh_blind_indexes(self) -> list[str]:
+        """Recomputes the look-up hashes under the current key (used by key rotation)."""
+        self.email_index = pii.email_index(self.email) if self.email else None
+        return ["email_index"]
+
+
+class ConsentText(models.Model):
+    """One exact wording of a request for consent, as it was shown. Never edited:
+    a new wording is a new version, so every record proves what was agreed to."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="consent_texts",
+        verbose_name=_("organisation"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    text = I18nTextField(_("text"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "version"], name="one_consent_text_per_version"
+            )
+        ]
+        verbose_name = _("consent wording")
+        verbose_name_plural = _("consent wordings")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} v{self.version}"
+
+
+class ConsentRecord(models.Model):
+    """A supporter agreed (or withdrew) to hear from one organisation."""
+
+    class Method(models.TextChoices):
+        WEB_FORM = "web_form", _("web form")
+        IMPORT = "import", _("import")
+        API = "api", _("API")
+        STAFF = "staff", _("entered by staff")
+
+    supporter = models.ForeignKey(
+        Supporter, on_delete=models.CASCADE, related_name="consents", verbose_name=_("supporter")
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("organisation"),
+    )
+    consent_text = models.ForeignKey(
+        ConsentText, on_delete=models.PROTECT, related_name="records", verbose_name=_("wording")
+    )
+    language = models.CharField(_("language shown"), max_length=8)
+    method = models.CharField(_("how"), max_length=10, choices=Method.choices)
+    source = models.CharField(_("where"), max_length=200, blank=True)
+    given_at = models.DateTimeField(_("given"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at"]
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+
+    def __str__(self) -> str:
+        return f"{self.supporter} → {self.organisation}"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,0 +1,167 @@
+"""Every change to a supporter's record. Personal values pass through the PII helpers only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from solidaria.core import pii
+from solidaria.core.audit import audit_log
+from solidaria.core.i18n import localize
+from solidaria.organisations.models import Organisation
+
+from .exceptions import SupporterErased
+from .models import ConsentRecord, ConsentText, Supporter
+from .selectors import supporter_find_by_email
+
+
+def supporter_get_or_create(
+    *,
+    email: str,
+    name: str = "",
+    phone: str = "",
+    country: str = "",
+    language: str = "en",
+) -> tuple[Supporter, bool]:
+    """The supporter with this address, created if new. Known details are kept; blanks filled."""
+    supporter = supporter_find_by_email(email)
+    if supporter is None:
+        try:
+            with transaction.atomic():
+                supporter = Supporter.objects.create(
+                    email_index=pii.email_index(email),
+                    email=email.strip(),
+                    name=name.strip(),
+                    phone=phone.strip(),
+                    country=country,
+                    language=language,
+                )
+            return supporter, True
+        except IntegrityError:
+            # Someone else created the same person a moment ago.
+            supporter = supporter_find_by_email(email)
+            if supporter is None:
+                raise
+    changed = []
+    for field, value in (("name", name.strip()), ("phone", phone.strip()), ("country", country)):
+        if value and not getattr(supporter, field):
+            setattr(supporter, field, value)
+            changed.append(field)
+    if changed:
+        supporter.save(update_fields=[*changed, "updated_at"])
+    return supporter, False
+
+
+def consent_text_publish(
+    *, organisation: Organisation, text: dict[str, str], actor: Any = None
+) -> ConsentText:
+    """A new wording; the previous ones stay, because records point at them."""
+    with transaction.atomic():
+        latest = (
+            ConsentText.objects.select_for_update()
+            .filter(organisation=organisation)
+            .order_by("-version")
+            .first()
+        )
+        consent_text = ConsentText.objects.create(
+            organisation=organisation, version=(latest.version + 1) if latest else 1, text=text
+        )
+        audit_log(
+            action="consent_text.published",
+            actor=actor,
+            obj=consent_text,
+            organisation=organisation,
+            data={"version": consent_text.version},
+        )
+    return consent_text
+
+
+def consent_record(
+    *,
+    supporter: Supporter,
+    consent_text: ConsentText,
+    language: str,
+    method: str,
+    source: str = "",
+) -> ConsentRecord:
+    if supporter.erased_at is not None:
+        raise SupporterErased("this supporter's data has been erased")
+    return ConsentRecord.objects.create(
+        supporter=supporter,
+        organisation=consent_text.organisation,
+        consent_text=consent_text,
+        language=language,
+        method=method,
+        source=source[:200],
+    )
+
+
+def consent_withdraw(*, supporter: Supporter, organisation: Organisation) -> int:
+    return ConsentRecord.objects.filter(
+        supporter=supporter, organisation=organisation, withdrawn_at__isnull=True
+    ).update(withdrawn_at=timezone.now())
+
+
+def supporter_export(*, supporter: Supporter, actor: Any = None) -> dict[str, Any]:
+    """Everything Solidaria holds about one person, in plain JSON-ready data (GDPR Art. 15/20)."""
+    consents = supporter.consents.select_related("organisation", "consent_text").order_by(
+        "given_at"
+    )
+    data: dict[str, Any] = {
+        "supporter": {
+            "email": supporter.email,
+            "name": supporter.name,
+            "phone": supporter.phone,
+            "country": str(supporter.country),
+            "language": supporter.language,
+            "first_seen": supporter.created_at.isoformat(),
+        },
+        "consents": [
+            {
+                "organisation": record.organisation.name,
+                "wording": str(
+                    localize(
+                        record.consent_text.text,
+                        languages=[record.language],
+                        requested=record.language,
+                    )
+                ),
+                "wording_version": record.consent_text.version,
+                "language": record.language,
+                "how": record.method,
+                "where": record.source,
+                "given": record.given_at.isoformat(),
+                "withdrawn": record.withdrawn_at.isoformat() if record.withdrawn_at else None,
+            }
+            for record in consents
+        ],
+    }
+    # Later apps (petitions, donations, RSVPs) add their sections here.
+    from .signals import supporter_exporting
+
+    for _receiver, section in supporter_exporting.send(sender=Supporter, supporter=supporter):
+        if isinstance(section, dict):
+            data.update(section)
+    audit_log(action="supporter.exported", actor=actor, obj=supporter)
+    return data
+
+
+def supporter_erase(*, supporter: Supporter, actor: Any = None) -> Supporter:
+    """Right to erasure: every personal value goes; the row stays so counts stay honest."""
+    from .signals import supporter_erasing
+
+    with transaction.atomic():
+        supporter_erasing.send(sender=Supporter, supporter=supporter)
+        supporter.consents.all().delete()
+        supporter.email_index = None
+        supporter.email = ""
+        supporter.name = ""
+        supporter.phone = ""
+        supporter.erased_at = timezone.now()
+        supporter.save(
+            update_fields=["email_index", "email", "name", "phone", "erased_at", "updated_at"]
+        )
+        audit_log(action="supporter.erased", actor=actor, obj=supporter)
+    return supporter

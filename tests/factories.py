@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from solidaria.campaigns.models import Campaign, CampaignUpdate
+from solidaria.core import pii
+from solidaria.organisations.models import Membership, Organisation
+from solidaria.supporters.models import ConsentText, Supporter
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    country = "AR"
+    languages = ["es", "en"]
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Membership.Role.ORGANISER
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    title = factory.Sequence(lambda n: {"es": f"Campaña {n}", "en": f"Campaign {n}"})
+    summary = {"es": "Resumen de la campaña.", "en": "Summary of the campaign."}
+    story = {
+        "es": "Primer párrafo.\n\nSegundo párrafo.",
+        "en": "First paragraph.\n\nSecond paragraph.",
+    }
+    owner = factory.SubFactory(OrganisationFactory)
+    languages = ["es", "en"]
+    status = Campaign.Status.LIVE
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CampaignUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CampaignUpdate
+
+    campaign = factory.SubFactory(CampaignFactory)
+    title = {"es": "Novedad", "en": "News"}
+    body = {"es": "Texto de la novedad.", "en": "Text of the news."}
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class SupporterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supporter
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    email_index = factory.LazyAttribute(lambda o: pii.email_index(o.email))
+    name = factory.Sequence(lambda n: f"Person Number{n}")
+    country = "AR"
+    language = "es"
+
+
+class ConsentTextFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentText
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    version = factory.Sequence(lambda n: n + 1)
+    text = {"es": "Quiero recibir novedades.", "en": "I want to hear about this."}
