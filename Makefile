@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+export PORT
 export DJANGO_SETTINGS_MODULE ?= config.settings.development
 
 .PHONY: run test lint bench install install-dev messages lock clean-venv

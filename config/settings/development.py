@@ -14,6 +14,7 @@ from .base import *  # noqa: F403
 from .base import VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=True)
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
 
 
