@@ -37,7 +37,7 @@ run: install messages
 	$(PY) manage.py serve --port $(PORT)
 
 test: install-dev messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
