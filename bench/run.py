@@ -65,7 +65,7 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -82,7 +82,10 @@ def wrk(url: str, *, connections: int, threads: int, seconds: int) -> dict[str, 
         sys.exit("wrk is needed: apt-get install wrk")
     out = subprocess.run(
         [wrk_bin, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-        capture_output=True, text=True, check=True, timeout=seconds + 30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 30,
     ).stdout
     result: dict[str, float] = {
         "requests_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
@@ -102,7 +105,7 @@ def first_load_bytes(base: str) -> dict[str, int]:
 
     def fetch(path: str) -> tuple[int, bytes]:
         request = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=5) as response:
             body = response.read()
             headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
             size = len(body) + headers + len("HTTP/1.1 200 OK\r\n")
@@ -120,13 +123,29 @@ def first_load_bytes(base: str) -> dict[str, int]:
     return sizes
 
 
+GUNICORN_EXTRA: list[str] = []
+
+
 def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--config",
+            "python:config.gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            *GUNICORN_EXTRA,
         ],
-        cwd=ROOT, env=env, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
     )
 
 
@@ -153,7 +172,9 @@ def run_pages(seconds: int, workers: int) -> dict[str, object]:
                 wrk(url, connections=8, threads=1, seconds=2)  # warm every worker
                 results[label] = {
                     "throughput": wrk(url, connections=32, threads=2, seconds=seconds),
-                    "single_connection": wrk(url, connections=1, threads=1, seconds=max(5, seconds // 2)),
+                    "single_connection": wrk(
+                        url, connections=1, threads=1, seconds=max(5, seconds // 2)
+                    ),
                 }
                 if label == "cached":
                     results["first_load_bytes"] = first_load_bytes(f"http://127.0.0.1:{port}")
@@ -165,8 +186,10 @@ def run_pages(seconds: int, workers: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--gunicorn", default="", help="extra gunicorn options, e.g. '--threads 4'")
     args = parser.parse_args()
+    GUNICORN_EXTRA.extend(args.gunicorn.split())
     results = run_pages(args.seconds, args.workers)
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)

@@ -25,8 +25,16 @@ def _clear_page_cache() -> Iterator[None]:
 
 
 @pytest.fixture
-def run_tasks() -> Callable[[], None]:
-    """Runs the real database task worker until the queue is empty."""
+def run_tasks(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Runs the real database task worker until the queue is empty.
+
+    The worker shares this process's connection with the test's transaction:
+    its between-task connection recycling would close that connection (on
+    PostgreSQL, where closing is real), so it is switched off here.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
         call_command(

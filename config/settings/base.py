@@ -168,7 +168,7 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
-# Images are checked and re-encoded on upload; nothing bigger is accepted.
+# Images are checked, stripped of metadata and re-encoded on upload (core.images).
 MAX_IMAGE_UPLOAD_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from i18nfield.fields import I18nCharField, I18nTextField
 
 from solidaria.core.i18n import MultilingualText, validate_language_list
+from solidaria.core.images import CleanImageField
 from solidaria.core.validators import IMAGE_VALIDATORS
 
 
@@ -36,7 +37,7 @@ class Campaign(models.Model):
     story = I18nTextField(
         _("story"), help_text=_("Plain text; leave an empty line between paragraphs.")
     )
-    image = models.ImageField(
+    image = CleanImageField(
         _("image"), upload_to="campaigns/", blank=True, validators=IMAGE_VALIDATORS
     )
     image_alt = I18nCharField(_("image description"), max_length=300, blank=True)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from solidaria.core.i18n import validate_language_list
+from solidaria.core.images import CleanImageField
 from solidaria.core.validators import IMAGE_VALIDATORS
 
 
@@ -26,7 +27,7 @@ class Organisation(models.Model):
         help_text=_("For organisations that span several countries, e.g. “Europe”."),
     )
     website = models.URLField(_("website"), blank=True)
-    logo = models.ImageField(
+    logo = CleanImageField(
         _("logo"), upload_to="organisations/", blank=True, validators=IMAGE_VALIDATORS
     )
     languages = models.JSONField(
