@@ -25,6 +25,7 @@ if settings.SERVE_MEDIA:
 
 urlpatterns += i18n_patterns(
     path("", include("solidaria.campaigns.urls")),
+    path("", include("solidaria.petitions.urls")),
     prefix_default_language=True,
 )
 

@@ -90,3 +90,15 @@ class ConsentTextFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     version = factory.Sequence(lambda n: n + 1)
     text = {"es": "Quiero recibir novedades.", "en": "I want to hear about this."}
+
+
+class PetitionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "petitions.Petition"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"petition-{n}")
+    title = factory.Sequence(lambda n: {"es": f"Petición {n}", "en": f"Petition {n}"})
+    target = {"es": "Al Congreso", "en": "To Congress"}
+    text = {"es": "Pedimos justicia.", "en": "We ask for justice."}
+    goal = 100

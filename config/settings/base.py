@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "solidaria.organisations",
     "solidaria.supporters",
     "solidaria.campaigns",
+    "solidaria.petitions",
     "solidaria.demo",
     "solidaria.core.admin_config.SolidariaAdminConfig",
     "django.contrib.auth",
@@ -129,6 +130,14 @@ TASKS = {
         "QUEUES": ["default", "email"],
     }
 }
+
+# (task, every so many seconds), enqueued by `manage.py scheduler`.
+PERIODIC_TASKS = [
+    ("solidaria.petitions.tasks.tick", env.float("PETITION_TICK_SECONDS", default=2.0)),
+    ("solidaria.core.tasks.requeue_stalled_emails", 300),
+]
+# Signing: at most N signatures from one address on one petition per window (seconds).
+SIGNING_RATE_LIMITS = [(60, 1), (300, 5)]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

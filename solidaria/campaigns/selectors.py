@@ -24,6 +24,8 @@ def campaign_get_public(*, slug: str) -> Campaign:
         .prefetch_related(
             Prefetch("partners", queryset=Organisation.objects.order_by("name")),
             Prefetch("owner__contacts"),
+            # Actions that live in other apps, by relation name only (no upward import).
+            "petitions",
             Prefetch(
                 "updates",
                 queryset=CampaignUpdate.objects.filter(is_published=True).order_by(

@@ -166,3 +166,12 @@ def email_index(email: str) -> str:
 
 def email_indexes(email: str) -> list[str]:
     return blind_indexes(normalise_email(email), kind="email")
+
+
+def ip_hash(ip: str) -> str:
+    """A keyed hash of a client address, for rate limits. Never store the address itself."""
+    return blind_index(ip.strip(), kind="ip")
+
+
+def email_domain_index(email: str) -> str:
+    return blind_index(normalise_email(email).rpartition("@")[2], kind="email-domain")

@@ -13,8 +13,10 @@ from django.utils import timezone
 from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.campaigns.services import campaign_set_status
 from solidaria.organisations.models import Membership, Organisation, OrganisationContact
+from solidaria.petitions.models import OrganisationSignature, Petition
 
 from .content import CAMPAIGNS, ORGANISATIONS
+from .petition_content import PETITIONS
 
 DEMO_ORGANISER = "organiser"
 
@@ -47,7 +49,41 @@ def demo_load() -> dict[str, int]:
                 continue
             _create_campaign(data, organisations)
             created["campaigns"] += 1
+        created["petitions"] = 0
+        for data in PETITIONS:
+            if Petition.objects.filter(slug=data["slug"]).exists():
+                continue
+            _create_petition(data)
+            created["petitions"] += 1
     return created
+
+
+def _create_petition(data: dict[str, Any]) -> Petition:
+    campaign = Campaign.objects.get(slug=data["campaign"])
+    petition = Petition.objects.create(
+        campaign=campaign,
+        slug=data["slug"],
+        kind=data["kind"],
+        goal=data["goal"],
+        title=data["title"],
+        target=data["target"],
+        text=data["text"],
+        next_action_label=data["next_action_label"],
+        next_action_url=campaign.get_absolute_url() if data["next_action_label"] else "",
+    )
+    if data["organisations"] == "campaign-partners-and-owner":
+        now = timezone.now()
+        for organisation in [campaign.owner, *campaign.partners.all()]:
+            OrganisationSignature.objects.create(
+                petition=petition,
+                name=organisation.name,
+                country=organisation.country,
+                region=organisation.region,
+                language=organisation.languages[0],
+                status=OrganisationSignature.Status.APPROVED,
+                decided_at=now,
+            )
+    return petition
 
 
 def _create_campaign(data: dict[str, Any], organisations: dict[str, Organisation]) -> Campaign:

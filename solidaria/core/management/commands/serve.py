@@ -69,6 +69,9 @@ class Command(BaseCommand):
                 cwd=base_dir,
                 env=env,
             )
+            processes["scheduler"] = subprocess.Popen(
+                [sys.executable, str(base_dir / "manage.py"), "scheduler"], cwd=base_dir, env=env
+            )
         self.stdout.write(self.style.SUCCESS(f"Solidaria is running on http://{bind}/"))
         self.stdout.write("Press Ctrl-C to stop.")
 

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             if any(created.values()):
                 self.stdout.write(
                     f"Demo loaded: {created['organisations']} organisations, "
-                    f"{created['campaigns']} campaigns."
+                    f"{created['campaigns']} campaigns, {created['petitions']} petitions."
                 )
         if not no_login:
             username, password = demo_organiser_reset()

@@ -1,0 +1,54 @@
+"""Enqueues the periodic tasks named in settings.PERIODIC_TASKS, each at its interval.
+
+One scheduler runs per installation (`manage.py serve` starts it). A task is not
+enqueued again while an earlier run of it is still waiting or running, so a
+slow worker never builds a backlog of ticks.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils.module_loading import import_string
+from django_tasks_db.models import DBTaskResult
+
+
+class Command(BaseCommand):
+    help = "Run the periodic task scheduler (enqueues; the worker runs)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--once", action="store_true", help="Enqueue what is due once, then exit."
+        )
+
+    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
+        schedule = [(import_string(path), seconds) for path, seconds in settings.PERIODIC_TASKS]
+        next_run = {task.module_path: 0.0 for task, _seconds in schedule}
+        running = True
+
+        def stop(signum: int, _frame: Any) -> None:
+            nonlocal running
+            running = False
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        while running:
+            now = time.monotonic()
+            for task, seconds in schedule:
+                if now < next_run[task.module_path]:
+                    continue
+                next_run[task.module_path] = now + seconds
+                waiting = DBTaskResult.objects.filter(
+                    task_path=task.module_path, status__in=["READY", "RUNNING"]
+                ).exists()
+                if not waiting:
+                    task.enqueue()
+            close_old_connections()
+            if once:
+                return
+            time.sleep(0.5)

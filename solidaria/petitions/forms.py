@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from solidaria.core.validators import IMAGE_VALIDATORS
+from solidaria.core.validators_text import validate_no_control_characters
+
+TEXT_VALIDATORS = [validate_no_control_characters]
+# Preselected country by page language, where one country is the sensible guess.
+COUNTRY_BY_LANGUAGE = {"de": "DE", "fr": "FR"}
+
+
+class SignatureForm(forms.Form):
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        validators=TEXT_VALIDATORS,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your signature."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    country = forms.ChoiceField(label=_("Country"), choices=[])
+    city = forms.CharField(
+        label=_("City (optional)"), max_length=100, required=False, validators=TEXT_VALIDATORS
+    )
+    comment = forms.CharField(
+        label=_("Why are you signing? (optional)"),
+        max_length=1000,
+        required=False,
+        validators=TEXT_VALIDATORS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_publicly = forms.BooleanField(
+        label=_("Show my first name and country in the list of signers"), required=False
+    )
+    consent_owner = forms.BooleanField(required=False)
+    consent_partner = forms.BooleanField(required=False)
+    # Hidden from people by the stylesheet; bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    altcha = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+    source = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=64)
+    ref = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)
+    partner = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=80)
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hidden_error_message = _(
+            "The form was incomplete. Please check your details and send it again."
+        )
+        if not self.is_bound and language in COUNTRY_BY_LANGUAGE:
+            self.initial.setdefault("country", COUNTRY_BY_LANGUAGE[language])
+        self.fields["country"].choices = [("", "—"), *list(countries)]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        # Hidden fields have nowhere to show an error: say it once, for the whole form.
+        hidden = [
+            name
+            for name in ("form_token", "altcha", "source", "ref", "partner")
+            if name in self.errors
+        ]
+        for name in hidden:
+            del self.errors[name]
+        if hidden:
+            raise forms.ValidationError(self.hidden_error_message, code="hidden")
+        return cleaned
+
+
+class OrganisationSignatureForm(forms.Form):
+    name = forms.CharField(label=_("Organisation"), max_length=200, validators=TEXT_VALIDATORS)
+    country = forms.ChoiceField(label=_("Country"), choices=[], required=False)
+    region = forms.CharField(
+        label=_("Region, if the organisation spans several countries"),
+        max_length=100,
+        required=False,
+        validators=TEXT_VALIDATORS,
+    )
+    website = forms.URLField(label=_("Website (optional)"), required=False, assume_scheme="https")
+    logo = forms.ImageField(
+        label=_("Logo (optional)"),
+        required=False,
+        validators=list(IMAGE_VALIDATORS),  # type: ignore[arg-type]
+    )
+    contact_name = forms.CharField(
+        label=_("Contact person"), max_length=120, validators=TEXT_VALIDATORS
+    )
+    contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "—"), *list(countries)]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("country") and not cleaned.get("region"):
+            self.add_error("country", _("Give the organisation's country, or its region."))
+        return cleaned
+
+
+class ConfirmForm(forms.Form):
+    """A button: confirmation happens on POST so that mail scanners fetching links do not sign."""

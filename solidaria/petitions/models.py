@@ -1,0 +1,248 @@
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from i18nfield.fields import I18nCharField, I18nTextField
+
+from solidaria.core.fields import EncryptedTextField
+from solidaria.core.i18n import MultilingualText
+from solidaria.core.images import CleanImageField
+from solidaria.core.validators import IMAGE_VALIDATORS
+
+
+class Petition(models.Model):
+    """A petition, or an open letter that organisations can sign too."""
+
+    class Kind(models.TextChoices):
+        PETITION = "petition", _("petition")
+        OPEN_LETTER = "open_letter", _("open letter")
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        on_delete=models.PROTECT,
+        related_name="petitions",
+        verbose_name=_("campaign"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PETITION)
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    title = I18nCharField(_("title"), max_length=200)
+    target = I18nCharField(
+        _("addressed to"), max_length=300, help_text=_("Who the petition is addressed to.")
+    )
+    text = I18nTextField(_("text"), help_text=_("Plain text; an empty line between paragraphs."))
+    goal = models.PositiveIntegerField(_("goal"), default=1000)
+    deadline = models.DateTimeField(_("closes at"), null=True, blank=True)
+    is_open = models.BooleanField(_("open for signatures"), default=True)
+    next_action_label = I18nCharField(
+        _("next action (label)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Shown after signing, e.g. “Give to the defense fund”."),
+    )
+    next_action_url = models.CharField(_("next action (address)"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("petition or open letter")
+        verbose_name_plural = _("petitions and open letters")
+
+    def __str__(self) -> str:
+        return self.text_in.title or self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", kwargs={"slug": self.slug})
+
+    @property
+    def text_in(self) -> MultilingualText:
+        return MultilingualText(self, self.campaign.languages)
+
+    @property
+    def accepts_signatures(self) -> bool:
+        if not self.is_open or not self.campaign.is_public or self.campaign.status != "live":
+            return False
+        return self.deadline is None or self.deadline > timezone.now()
+
+    @property
+    def is_open_letter(self) -> bool:
+        return self.kind == self.Kind.OPEN_LETTER
+
+
+class PetitionCount(models.Model):
+    """The public count, maintained by the worker from the journal below.
+
+    Signing never touches this row; pages read it and never count rows."""
+
+    petition = models.OneToOneField(
+        Petition, on_delete=models.CASCADE, primary_key=True, related_name="count"
+    )
+    confirmed = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("signature count")
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.confirmed}"
+
+
+class CountChange(models.Model):
+    """+1 when a signature is confirmed, -1 when withdrawn or invalidated.
+
+    Appended in the same transaction as the change; folded into PetitionCount
+    and deleted by the worker in batches."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    delta = models.SmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.delta:+d}"
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+        SUSPECT = "suspect", _("suspect")
+        INVALIDATED = "invalidated", _("invalidated")
+
+    class CommentStatus(models.TextChoices):
+        NONE = "", _("no comment")
+        PENDING = "pending", _("waiting for moderation")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("petition")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    suspect_reason = models.CharField(_("why suspect"), max_length=32, blank=True)
+    email_index = models.CharField(max_length=64, editable=False)
+    email_domain_index = models.CharField(max_length=64, editable=False, db_index=True)
+    email = EncryptedTextField(_("email"))
+    name = EncryptedTextField(_("name"))
+    city = EncryptedTextField(_("city"))
+    comment = EncryptedTextField(_("comment"))
+    comment_status = models.CharField(
+        _("comment"), max_length=8, choices=CommentStatus.choices, blank=True, default=""
+    )
+    country = CountryField(_("country"))
+    language = models.CharField(_("language"), max_length=8)
+    show_publicly = models.BooleanField(_("name shown publicly"), default=False)
+    consent_owner = models.BooleanField(_("may hear from the organisation"), default=False)
+    consent_partner = models.BooleanField(_("may hear from the partner"), default=False)
+    source = models.CharField(_("source"), max_length=64, blank=True, db_index=True)
+    partner = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("arrived through"),
+    )
+    referrer = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+        verbose_name=_("referred by"),
+    )
+    referral_code = models.CharField(max_length=16, unique=True, editable=False)
+    # Keyed hash of the address, kept only while the rate-limit window lasts.
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    confirmation_queued = models.BooleanField(default=False)
+    duplicate_notice_owed = models.BooleanField(default=False)
+    supporter = models.ForeignKey(
+        "supporters.Supporter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signatures",
+    )
+    created_at = models.DateTimeField(_("signed"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "email_index"], name="one_signature_per_email"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["petition", "ip_hash", "created_at"], name="signature_rate_idx"),
+            models.Index(
+                fields=["petition", "status", "confirmed_at"], name="signature_public_idx"
+            ),
+            models.Index(
+                fields=["confirmation_queued"],
+                name="signature_owed_idx",
+                condition=models.Q(confirmation_queued=False),
+            ),
+            models.Index(
+                fields=["duplicate_notice_owed"],
+                name="signature_dup_idx",
+                condition=models.Q(duplicate_notice_owed=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature #{self.pk}"
+
+    @property
+    def public_name(self) -> str:
+        """First name only: what a signer who chose to be shown is shown as."""
+        return (self.name or "").split(" ")[0][:40]
+
+
+class OrganisationSignature(models.Model):
+    """An organisation that signs an open letter. Public only once an organiser approves."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    petition = models.ForeignKey(
+        Petition,
+        on_delete=models.CASCADE,
+        related_name="organisation_signatures",
+        verbose_name=_("open letter"),
+    )
+    name = models.CharField(_("organisation"), max_length=200)
+    country = CountryField(_("country"), blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    logo = CleanImageField(_("logo"), upload_to="letters/", blank=True, validators=IMAGE_VALIDATORS)
+    contact_name = EncryptedTextField(_("contact person"))
+    contact_email = EncryptedTextField(_("contact email"))
+    language = models.CharField(_("language"), max_length=8)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["country", "name"]
+        verbose_name = _("organisation signature")
+        verbose_name_plural = _("organisation signatures")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def place(self) -> str:
+        return str(self.country.name) if self.country else self.region  # type: ignore[attr-defined]

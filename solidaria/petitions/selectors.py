@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import OrganisationSignature, Petition, PetitionCount, Signature
+
+RECENT_SIGNERS = 10
+
+
+def petition_get_public(*, slug: str) -> Petition:
+    queryset = Petition.objects.select_related("campaign__owner", "count").filter(
+        campaign__status__in=["live", "closed"]
+    )
+    return get_object_or_404(queryset, slug=slug)
+
+
+def petition_public_count(petition: Petition) -> int:
+    """The confirmed count as the worker last folded it; never counts rows."""
+    try:
+        return max(petition.count.confirmed, 0)
+    except PetitionCount.DoesNotExist:
+        return 0
+
+
+@dataclass(frozen=True)
+class PublicSigner:
+    first_name: str
+    country: str
+    confirmed_at: object
+
+
+def petition_recent_signers(petition: Petition) -> list[PublicSigner]:
+    rows = (
+        Signature.objects.filter(
+            petition=petition, status=Signature.Status.CONFIRMED, show_publicly=True
+        )
+        .order_by("-confirmed_at")
+        .only("name", "country", "confirmed_at")[:RECENT_SIGNERS]
+    )
+    return [
+        PublicSigner(
+            first_name=row.public_name,
+            country=str(row.country.name),  # type: ignore[attr-defined]
+            confirmed_at=row.confirmed_at,
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class CountryGroup:
+    place: str
+    organisations: list[OrganisationSignature]
+
+    @property
+    def count(self) -> int:
+        return len(self.organisations)
+
+
+def letter_organisations_by_country(petition: Petition) -> list[CountryGroup]:
+    approved = OrganisationSignature.objects.filter(
+        petition=petition, status=OrganisationSignature.Status.APPROVED
+    )
+    groups: dict[str, list[OrganisationSignature]] = defaultdict(list)
+    for signature in approved:
+        groups[signature.place].append(signature)
+    return [
+        CountryGroup(place=place, organisations=sorted(orgs, key=lambda o: o.name.casefold()))
+        for place, orgs in sorted(groups.items(), key=lambda item: item[0].casefold())
+    ]
+
+
+def signatures_for_export(petition: Petition) -> QuerySet[Signature]:
+    return (
+        Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
+        .order_by("pk")
+        .only("name", "email", "city", "country", "comment", "confirmed_at", "source")
+    )

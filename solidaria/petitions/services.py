@@ -1,0 +1,475 @@
+"""Every change to petitions and signatures.
+
+The signing request does only what must be durable before the answer: one
+rate-limit read and one INSERT. Confirmation emails, counts, supporter records
+and consent records are made by `petition_tick`, which the scheduler runs every
+couple of seconds in the task worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from solidaria.core import pii
+from solidaria.core.audit import audit_log
+from solidaria.core.i18n import localize
+from solidaria.core.mail import email_queue
+from solidaria.organisations.models import Organisation
+from solidaria.supporters.models import ConsentRecord, ConsentText
+from solidaria.supporters.services import (
+    consent_record,
+    consent_text_publish,
+    supporter_get_or_create,
+)
+
+from .exceptions import PetitionClosed, SignatureNotFound
+from .models import CountChange, OrganisationSignature, Petition, PetitionCount, Signature
+
+# (window in seconds, most signatures from one address on one petition in it)
+DEFAULT_RATE_LIMITS = ((60, 1), (300, 5))
+TICK_BATCH = 200
+
+
+@dataclass(frozen=True)
+class SignResult:
+    signature_id: int | None
+    referral_code: str
+    duplicate: bool
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _rate_limits() -> tuple[tuple[int, int], ...]:
+    return tuple(getattr(settings, "SIGNING_RATE_LIMITS", DEFAULT_RATE_LIMITS))
+
+
+def _over_rate_limit(petition_id: int, ip_hash: str, now: Any) -> bool:
+    limits = _rate_limits()
+    longest = max(window for window, _limit in limits)
+    counts = Signature.objects.filter(
+        petition_id=petition_id, ip_hash=ip_hash, created_at__gte=now - timedelta(seconds=longest)
+    ).aggregate(
+        **{
+            f"w{window}": Count("pk", filter=Q(created_at__gte=now - timedelta(seconds=window)))
+            for window, _limit in limits
+        }
+    )
+    return any(counts[f"w{window}"] >= limit for window, limit in limits)
+
+
+def signature_create(
+    *,
+    petition: Petition,
+    name: str,
+    email: str,
+    country: str,
+    city: str = "",
+    comment: str = "",
+    show_publicly: bool = False,
+    consent_owner: bool = False,
+    consent_partner: bool = False,
+    language: str,
+    ip: str,
+    source: str = "",
+    referrer_code: str = "",
+    partner: Organisation | None = None,
+    honeypot_filled: bool = False,
+) -> SignResult:
+    """Stores one signature, or notes that this address has already signed.
+
+    Over the rate limit, or caught by the honeypot, the signature is stored as
+    suspect and never counted; the answer looks the same, so a bot learns nothing.
+    """
+    if not petition.accepts_signatures:
+        raise PetitionClosed(_("This petition is closed."))
+    now = timezone.now()
+    ip_hash = pii.ip_hash(ip)
+    suspect_reason = ""
+    if honeypot_filled:
+        suspect_reason = "honeypot"
+    elif _over_rate_limit(petition.pk, ip_hash, now):
+        suspect_reason = "rate_limit"
+    referrer_id = None
+    if referrer_code:
+        referrer_id = (
+            Signature.objects.filter(petition=petition, referral_code=referrer_code)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    signature = Signature(
+        petition=petition,
+        status=Signature.Status.SUSPECT if suspect_reason else Signature.Status.PENDING,
+        suspect_reason=suspect_reason,
+        email_index=pii.email_index(email),
+        email_domain_index=pii.email_domain_index(email),
+        email=email.strip(),
+        name=name.strip(),
+        city=city.strip(),
+        comment=comment.strip(),
+        comment_status=Signature.CommentStatus.PENDING if comment.strip() else "",
+        country=country,
+        language=language,
+        show_publicly=show_publicly,
+        consent_owner=consent_owner,
+        consent_partner=consent_partner and partner is not None,
+        source=source[:64],
+        partner=partner,
+        referrer_id=referrer_id,
+        referral_code=secrets.token_urlsafe(9),
+        ip_hash=ip_hash,
+        created_at=now,
+    )
+    try:
+        with transaction.atomic():
+            signature.save(force_insert=True)
+    except IntegrityError:
+        # Signed before: the owner of the address is told by email, nobody else.
+        existing = Signature.objects.filter(
+            petition=petition, email_index__in=pii.email_indexes(email)
+        ).values_list("pk", "referral_code")
+        row = existing.first()
+        if row is None:
+            raise
+        if not suspect_reason:
+            Signature.objects.filter(pk=row[0]).update(duplicate_notice_owed=True)
+        return SignResult(signature_id=row[0], referral_code=row[1], duplicate=True)
+    return SignResult(
+        signature_id=signature.pk, referral_code=signature.referral_code, duplicate=False
+    )
+
+
+def _signature_by_token(token: str) -> Signature:
+    signature = (
+        Signature.objects.select_related("petition__campaign__owner", "partner")
+        .filter(token_hash=_token_hash(token))
+        .first()
+        if token
+        else None
+    )
+    if signature is None:
+        raise SignatureNotFound(_("This link is not valid any more."))
+    return signature
+
+
+def signature_for_token(token: str) -> Signature:
+    return _signature_by_token(token)
+
+
+def signature_confirm(*, token: str) -> Signature:
+    """Double opt-in. Idempotent: confirming twice counts once."""
+    with transaction.atomic():
+        signature = _signature_by_token(token)
+        if signature.status != Signature.Status.PENDING:
+            return signature
+        signature.status = Signature.Status.CONFIRMED
+        signature.confirmed_at = timezone.now()
+        signature.save(update_fields=["status", "confirmed_at"])
+        CountChange.objects.create(petition_id=signature.petition_id, delta=1)
+    return signature
+
+
+def signature_withdraw(*, token: str) -> Signature:
+    with transaction.atomic():
+        signature = _signature_by_token(token)
+        if signature.status == Signature.Status.WITHDRAWN:
+            return signature
+        was_counted = signature.status == Signature.Status.CONFIRMED
+        signature.status = Signature.Status.WITHDRAWN
+        signature.withdrawn_at = timezone.now()
+        signature.show_publicly = False
+        signature.save(update_fields=["status", "withdrawn_at", "show_publicly"])
+        if was_counted:
+            CountChange.objects.create(petition_id=signature.petition_id, delta=-1)
+    return signature
+
+
+def signatures_invalidate(*, queryset: QuerySet[Signature], actor: Any) -> int:
+    """Bulk invalidation by an organiser (a burst of fakes). Counted ones are uncounted."""
+    with transaction.atomic():
+        rows = list(
+            queryset.exclude(status=Signature.Status.INVALIDATED)
+            .select_for_update()
+            .values_list("pk", "petition_id", "status")
+        )
+        Signature.objects.filter(pk__in=[pk for pk, _p, _s in rows]).update(
+            status=Signature.Status.INVALIDATED, show_publicly=False
+        )
+        uncounted: dict[int, int] = {}
+        for _pk, petition_id, status in rows:
+            if status == Signature.Status.CONFIRMED:
+                uncounted[petition_id] = uncounted.get(petition_id, 0) + 1
+        CountChange.objects.bulk_create(
+            [CountChange(petition_id=p, delta=-n) for p, n in uncounted.items()]
+        )
+        for petition_id in {p for _pk, p, _s in rows}:
+            audit_log(
+                action="signatures.invalidated",
+                actor=actor,
+                obj=Petition.objects.get(pk=petition_id),
+                data={"count": sum(1 for _pk, p, _s in rows if p == petition_id)},
+            )
+    return len(rows)
+
+
+def signature_comment_moderate(*, signature: Signature, approve: bool, actor: Any) -> None:
+    signature.comment_status = (
+        Signature.CommentStatus.APPROVED if approve else Signature.CommentStatus.REJECTED
+    )
+    signature.save(update_fields=["comment_status"])
+    audit_log(
+        action="signature.comment_approved" if approve else "signature.comment_rejected",
+        actor=actor,
+        obj=signature,
+        organisation=signature.petition.campaign.owner,
+    )
+
+
+# --- the worker's side -----------------------------------------------------------
+
+
+def _links(token: str, language: str) -> dict[str, str]:
+    with translation.override(language):
+        return {
+            "confirm_url": settings.SITE_URL + reverse("petitions:confirm", args=[token]),
+            "withdraw_url": settings.SITE_URL + reverse("petitions:withdraw", args=[token]),
+        }
+
+
+def _email_context(signature: Signature, token: str) -> dict[str, Any]:
+    petition = signature.petition
+    languages = petition.campaign.languages
+    with translation.override(signature.language):
+        petition_url = settings.SITE_URL + petition.get_absolute_url()
+    return {
+        "name": signature.name,
+        "petition_title": str(
+            localize(petition.title, languages=languages, requested=signature.language)
+        ),
+        "petition_url": petition_url,
+        "is_open_letter": petition.is_open_letter,
+        **_links(token, signature.language),
+    }
+
+
+def _send_confirmations() -> int:
+    owed = list(
+        Signature.objects.select_related("petition__campaign")
+        .filter(confirmation_queued=False)
+        .order_by("pk")[:TICK_BATCH]
+    )
+    with transaction.atomic():
+        for signature in owed:
+            if signature.status != Signature.Status.PENDING:
+                # Suspect signatures get no email: we must not be a spam cannon.
+                Signature.objects.filter(pk=signature.pk).update(confirmation_queued=True)
+                continue
+            token = secrets.token_urlsafe(24)
+            Signature.objects.filter(pk=signature.pk).update(
+                confirmation_queued=True, token_hash=_token_hash(token)
+            )
+            email_queue(
+                to=signature.email,
+                template="petition_confirm",
+                context=_email_context(signature, token),
+                language=signature.language,
+            )
+    return len(owed)
+
+
+def _send_duplicate_notices() -> int:
+    owed = list(
+        Signature.objects.select_related("petition__campaign")
+        .filter(duplicate_notice_owed=True)
+        .order_by("pk")[:TICK_BATCH]
+    )
+    with transaction.atomic():
+        for signature in owed:
+            token = secrets.token_urlsafe(24)
+            Signature.objects.filter(pk=signature.pk).update(
+                duplicate_notice_owed=False, token_hash=_token_hash(token)
+            )
+            context = {**_email_context(signature, token), "status": signature.status}
+            email_queue(
+                to=signature.email,
+                template="petition_already_signed",
+                context=context,
+                language=signature.language,
+            )
+    return len(owed)
+
+
+def _fold_counts() -> int:
+    with transaction.atomic():
+        last = CountChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+        if last is None:
+            return 0
+        sums = (
+            CountChange.objects.filter(pk__lte=last)
+            .values("petition_id")
+            .annotate(total=Sum("delta"))
+        )
+        for row in sums:
+            count, _created = PetitionCount.objects.get_or_create(petition_id=row["petition_id"])
+            PetitionCount.objects.filter(pk=count.pk).update(
+                confirmed=count.confirmed + row["total"], updated_at=timezone.now()
+            )
+        deleted, _ = CountChange.objects.filter(pk__lte=last).delete()
+    return deleted
+
+
+def consent_text_current(organisation: Organisation) -> ConsentText:
+    """The wording shown today; a first, standard wording is published if there is none."""
+    current = ConsentText.objects.filter(organisation=organisation).order_by("-version").first()
+    if current is not None:
+        return current
+    text = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            text[code] = _(
+                "Yes, %(organisation)s may email me about this campaign and related actions. "
+                "I can unsubscribe at any time."
+            ) % {"organisation": organisation.name}
+    return consent_text_publish(organisation=organisation, text=text)
+
+
+def consent_text_at(organisation: Organisation, moment: Any) -> ConsentText:
+    """The wording the signer saw: wordings are append-only, so time decides."""
+    shown = (
+        ConsentText.objects.filter(organisation=organisation, created_at__lte=moment)
+        .order_by("-version")
+        .first()
+    )
+    return shown or consent_text_current(organisation)
+
+
+def _record_supporters() -> int:
+    """Confirmed signers become supporters; their consents are recorded with the wording."""
+    confirmed = list(
+        Signature.objects.select_related("petition__campaign__owner", "partner")
+        .filter(status=Signature.Status.CONFIRMED, supporter__isnull=True)
+        .order_by("pk")[:TICK_BATCH]
+    )
+    with transaction.atomic():
+        for signature in confirmed:
+            supporter, _created = supporter_get_or_create(
+                email=signature.email,
+                name=signature.name,
+                country=str(signature.country),
+                language=signature.language,
+            )
+            Signature.objects.filter(pk=signature.pk).update(supporter=supporter)
+            source = f"petition:{signature.petition.slug}"
+            consents = []
+            if signature.consent_owner:
+                consents.append(signature.petition.campaign.owner)
+            if signature.consent_partner and signature.partner is not None:
+                consents.append(signature.partner)
+            for organisation in consents:
+                wording = consent_text_at(organisation, signature.created_at)
+                already = ConsentRecord.objects.filter(
+                    supporter=supporter, consent_text=wording, withdrawn_at__isnull=True
+                ).exists()
+                if not already:
+                    consent_record(
+                        supporter=supporter,
+                        consent_text=wording,
+                        language=signature.language,
+                        method=ConsentRecord.Method.WEB_FORM,
+                        source=source,
+                    )
+    return len(confirmed)
+
+
+def _purge_ip_hashes() -> int:
+    longest = max(window for window, _limit in _rate_limits())
+    cutoff = timezone.now() - timedelta(seconds=longest)
+    return Signature.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
+
+
+def petition_tick() -> dict[str, int]:
+    """One round of the petitions' background work. Safe to run concurrently and twice."""
+    return {
+        "confirmations": _send_confirmations(),
+        "duplicate_notices": _send_duplicate_notices(),
+        "count_changes": _fold_counts(),
+        "supporters": _record_supporters(),
+        "ip_hashes_purged": _purge_ip_hashes(),
+    }
+
+
+# --- open letters: organisations -------------------------------------------------
+
+
+def organisation_signature_create(
+    *,
+    petition: Petition,
+    name: str,
+    country: str,
+    region: str = "",
+    website: str = "",
+    logo: Any = None,
+    contact_name: str,
+    contact_email: str,
+    language: str,
+) -> OrganisationSignature:
+    if not petition.accepts_signatures or not petition.is_open_letter:
+        raise PetitionClosed(_("This letter does not take signatures from organisations now."))
+    signature = OrganisationSignature(
+        petition=petition,
+        name=name.strip(),
+        country=country,
+        region=region.strip(),
+        website=website,
+        contact_name=contact_name.strip(),
+        contact_email=contact_email.strip(),
+        language=language,
+    )
+    if logo:
+        signature.logo = logo
+    signature.save()
+    email_queue(
+        to=contact_email,
+        template="letter_organisation_received",
+        context={
+            "name": contact_name,
+            "organisation": name,
+            "petition_title": str(
+                localize(petition.title, languages=petition.campaign.languages, requested=language)
+            ),
+        },
+        language=language,
+    )
+    return signature
+
+
+def organisation_signature_decide(
+    *, signature: OrganisationSignature, approve: bool, actor: Any
+) -> OrganisationSignature:
+    with transaction.atomic():
+        signature.status = (
+            OrganisationSignature.Status.APPROVED
+            if approve
+            else OrganisationSignature.Status.REJECTED
+        )
+        signature.decided_at = timezone.now()
+        signature.save(update_fields=["status", "decided_at"])
+        audit_log(
+            action="letter.organisation_approved" if approve else "letter.organisation_rejected",
+            actor=actor,
+            obj=signature,
+            organisation=signature.petition.campaign.owner,
+        )
+    return signature

@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from solidaria.campaigns.share import share_links
+from solidaria.core.altcha_check import altcha_challenge, altcha_verify
+from solidaria.core.formguard import client_ip, form_token, form_token_valid, same_origin
+from solidaria.core.i18n import localize
+from solidaria.core.middleware import public_page
+from solidaria.organisations.models import Organisation
+
+from .exceptions import PetitionClosed, SignatureNotFound
+from .forms import ConfirmForm, OrganisationSignatureForm, SignatureForm
+from .models import Petition, Signature
+from .selectors import (
+    letter_organisations_by_country,
+    petition_get_public,
+    petition_public_count,
+    petition_recent_signers,
+)
+from .services import (
+    consent_text_current,
+    organisation_signature_create,
+    signature_confirm,
+    signature_create,
+    signature_for_token,
+    signature_withdraw,
+)
+
+THANKS_SALT = "solidaria.petitions.thanks"
+THANKS_MAX_AGE = 7 * 24 * 3600
+
+
+def _token_scope(petition: Petition) -> str:
+    return f"sign:{petition.pk}"
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _petition_context(
+    request: HttpRequest, petition: Petition, form: SignatureForm
+) -> dict[str, Any]:
+    count = petition_public_count(petition)
+    partner = _partner(petition, form["partner"].value() or "")
+    languages = petition.campaign.languages
+    return {
+        "consent_owner_text": localize(
+            consent_text_current(petition.campaign.owner).text, languages=languages
+        ),
+        "consent_partner_text": localize(consent_text_current(partner).text, languages=languages)
+        if partner
+        else "",
+        "petition": petition,
+        "campaign": petition.campaign,
+        "count": count,
+        "goal": max(petition.goal, 1),
+        "recent_signers": petition_recent_signers(petition),
+        "letter_groups": letter_organisations_by_country(petition)
+        if petition.is_open_letter
+        else [],
+        "form": form,
+        "share_links": share_links(
+            url=settings.SITE_URL + request.path, title=str(petition.text_in.title)
+        ),
+        "partner": partner,
+    }
+
+
+def _partner(petition: Petition, slug: str) -> Organisation | None:
+    if not slug:
+        return None
+    return petition.campaign.partners.filter(slug=slug).first()
+
+
+@public_page
+def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_get_public(slug=slug)
+    form = SignatureForm(
+        language=request.LANGUAGE_CODE,
+        initial={
+            "form_token": form_token(_token_scope(petition)),
+            "source": request.GET.get("source", "")[:64],
+            "ref": request.GET.get("ref", "")[:16],
+            "partner": request.GET.get("partner", "")[:80],
+        },
+    )
+    return render(
+        request, "petitions/petition_detail.html", _petition_context(request, petition, form)
+    )
+
+
+@csrf_exempt  # see core.formguard: the page is shared from a cache, so no per-visitor token
+@require_POST
+def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_get_public(slug=slug)
+    if not same_origin(request):
+        return _private(
+            render(
+                request,
+                "403.html",
+                {"reason": _("This form can only be sent from this site.")},
+                status=403,
+            )
+        )
+    form = SignatureForm(request.POST, language=request.LANGUAGE_CODE)
+    if form.is_valid():
+        if not form_token_valid(_token_scope(petition), form.cleaned_data["form_token"]):
+            form.add_error(
+                None, _("This form is too old. Please check your details and send it again.")
+            )
+        elif form.cleaned_data["altcha"] and not altcha_verify(form.cleaned_data["altcha"]):
+            form.add_error(
+                None, _("The automatic check in your browser failed. Please send the form again.")
+            )
+        elif not petition.accepts_signatures:
+            form.add_error(None, _("This petition is closed: it no longer takes signatures."))
+    if not form.is_valid():
+        data = request.POST.copy()
+        data["form_token"] = form_token(_token_scope(petition))
+        data["altcha"] = ""
+        form.data = data
+        return _private(
+            render(
+                request,
+                "petitions/petition_detail.html",
+                _petition_context(request, petition, form),
+                status=400,
+            )
+        )
+    cleaned = form.cleaned_data
+    try:
+        result = signature_create(
+            petition=petition,
+            name=cleaned["name"],
+            email=cleaned["email"],
+            country=cleaned["country"],
+            city=cleaned["city"],
+            comment=cleaned["comment"],
+            show_publicly=cleaned["show_publicly"],
+            consent_owner=cleaned["consent_owner"],
+            consent_partner=cleaned["consent_partner"],
+            language=request.LANGUAGE_CODE,
+            ip=client_ip(request),
+            source=cleaned["source"],
+            referrer_code=cleaned["ref"],
+            partner=_partner(petition, cleaned["partner"]),
+            honeypot_filled=bool(cleaned["website"]),
+        )
+    except PetitionClosed as exc:
+        form.add_error(None, str(exc))
+        return _private(
+            render(
+                request,
+                "petitions/petition_detail.html",
+                _petition_context(request, petition, form),
+                status=400,
+            )
+        )
+    thanks = signing.dumps({"r": result.referral_code}, salt=THANKS_SALT, compress=True)
+    return redirect("petitions:thanks", slug=petition.slug, token=thanks, permanent=False)
+
+
+@never_cache
+def petition_thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    petition = petition_get_public(slug=slug)
+    try:
+        data = signing.loads(token, salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    referral_url = f"{settings.SITE_URL}{petition.get_absolute_url()}?ref={data['r']}"
+    next_action = localize(petition.next_action_label, languages=petition.campaign.languages)
+    return _private(
+        render(
+            request,
+            "petitions/thanks.html",
+            {
+                "petition": petition,
+                "referral_url": referral_url,
+                "share_links": share_links(url=referral_url, title=str(petition.text_in.title)),
+                "next_action_label": next_action,
+                "next_action_url": petition.next_action_url or petition.campaign.get_absolute_url(),
+            },
+        )
+    )
+
+
+def _token_page(request: HttpRequest, token: str, *, action: str) -> HttpResponse:
+    try:
+        signature = signature_for_token(token)
+    except SignatureNotFound as exc:
+        return _private(
+            render(request, "petitions/link_invalid.html", {"reason": str(exc)}, status=404)
+        )
+    petition = signature.petition
+    if request.method == "POST":
+        form = ConfirmForm(request.POST)
+        if form.is_valid():
+            if action == "confirm":
+                signature = signature_confirm(token=token)
+                messages.success(request, _("Thank you: your signature is confirmed and counts."))
+            else:
+                signature = signature_withdraw(token=token)
+                messages.success(request, _("Your signature has been withdrawn."))
+            return redirect(request.path)
+    template = "petitions/confirm.html" if action == "confirm" else "petitions/withdraw.html"
+    return _private(
+        render(
+            request,
+            template,
+            {
+                "petition": petition,
+                "signature": signature,
+                "done": signature.status
+                in (
+                    (Signature.Status.CONFIRMED,)
+                    if action == "confirm"
+                    else (Signature.Status.WITHDRAWN,)
+                ),
+                "share_links": share_links(
+                    url=settings.SITE_URL
+                    + petition.get_absolute_url()
+                    + f"?ref={signature.referral_code}",
+                    title=str(petition.text_in.title),
+                ),
+            },
+        )
+    )
+
+
+@never_cache
+def signature_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
+    return _token_page(request, token, action="confirm")
+
+
+@never_cache
+def signature_withdraw_view(request: HttpRequest, token: str) -> HttpResponse:
+    return _token_page(request, token, action="withdraw")
+
+
+@never_cache
+def organisation_sign(request: HttpRequest, slug: str) -> HttpResponse:
+    petition = petition_get_public(slug=slug)
+    if not petition.is_open_letter:
+        raise Http404
+    form = OrganisationSignatureForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                organisation_signature_create(
+                    petition=petition,
+                    language=request.LANGUAGE_CODE,
+                    **form.cleaned_data,
+                )
+            except PetitionClosed as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. An organiser will check the signature "
+                        "before it appears in the list."
+                    ),
+                )
+                return redirect(petition.get_absolute_url())
+        status = 400
+    return _private(
+        render(
+            request,
+            "petitions/organisation_sign.html",
+            {"petition": petition, "form": form},
+            status=status,
+        )
+    )
+
+
+@never_cache
+def pow_challenge(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(altcha_challenge())
+
+
+def petition_list_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect(reverse("campaigns:list"))

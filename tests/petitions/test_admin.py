@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from solidaria.core.models import AuditEntry
+from solidaria.organisations.models import Membership
+from solidaria.petitions.models import OrganisationSignature, Signature
+from solidaria.petitions.services import petition_tick, signature_create
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def organiser(client: Client, petition, role=Membership.Role.ORGANISER) -> Client:
+    membership = factories.MembershipFactory(organisation=petition.campaign.owner, role=role)
+    client.force_login(membership.user)
+    return client
+
+
+def add_signatures(petition, n: int, *, confirmed: bool = True, **kwargs) -> None:
+    for i in range(n):
+        signature_create(
+            petition=petition,
+            name=f"Person {i} Last",
+            email=f"p{i}@example.org",
+            country=kwargs.get("country", "AR"),
+            language="en",
+            ip=f"10.0.{i // 250}.{i % 250}",
+            show_publicly=True,
+            source=kwargs.get("source", ""),
+            comment=kwargs.get("comment", ""),
+        )
+    if confirmed:
+        Signature.objects.filter(petition=petition).update(
+            status=Signature.Status.CONFIRMED, confirmed_at="2026-11-20T10:00:00Z"
+        )
+
+
+def test_csv_export_streams_confirmed_signatures_and_is_audited(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    add_signatures(petition, 30, comment='=HYPERLINK("http://evil")')
+    client = organiser(client, petition)
+    response = client.get(f"/admin/petitions/petition/{petition.pk}/export.csv")
+    assert response.status_code == 200 and response.streaming
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0] == ["name", "email", "city", "country", "comment", "confirmed_at", "source"]
+    assert len(rows) == 31
+    assert rows[1][4].startswith("'=")  # spreadsheet formulas are neutralised
+    entry = AuditEntry.objects.get(action="signatures.exported")
+    assert entry.organisation == petition.campaign.owner
+
+
+def test_viewers_cannot_export(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    client = organiser(client, petition, role=Membership.Role.VIEWER)
+    assert client.get(f"/admin/petitions/petition/{petition.pk}/export.csv").status_code == 403
+    assert not AuditEntry.objects.filter(action="signatures.exported").exists()
+
+
+def test_other_organisations_cannot_see_the_petition(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    membership = factories.MembershipFactory()
+    client.force_login(membership.user)
+    for view in ("stats/", "export.csv", "delivery/", "bursts/"):
+        assert client.get(f"/admin/petitions/petition/{petition.pk}/{view}").status_code == 404
+
+
+def test_statistics_and_delivery_document(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    add_signatures(petition, 5, source="newsletter")
+    client = organiser(client, petition)
+    stats = client.get(f"/admin/petitions/petition/{petition.pk}/stats/").content.decode()
+    assert "<svg" in stats and "AR" in stats
+    filtered = client.get(
+        f"/admin/petitions/petition/{petition.pk}/stats/?source=other"
+    ).content.decode()
+    assert "No confirmed signatures yet" in filtered
+    delivery = client.get(f"/admin/petitions/petition/{petition.pk}/delivery/").content.decode()
+    assert "Person 0 Last" in delivery and "Argentina" in delivery
+
+
+def test_bursts_view_and_bulk_invalidation(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    for i in range(6):
+        signature_create(
+            petition=petition,
+            name="Bot",
+            email=f"bot{i}@spam.example",
+            country="AR",
+            language="en",
+            ip="192.0.2.66",
+        )
+    client = organiser(client, petition)
+    page = client.get(f"/admin/petitions/petition/{petition.pk}/bursts/").content.decode()
+    assert "spam.example" in page
+    ip_hash = Signature.objects.values_list("ip_hash", flat=True).first()
+    response = client.post(
+        f"/admin/petitions/petition/{petition.pk}/bursts/", {"by": "ip", "key": ip_hash}
+    )
+    assert response.status_code == 302
+    assert Signature.objects.filter(status=Signature.Status.INVALIDATED).count() == 6
+    assert AuditEntry.objects.filter(action="signatures.invalidated").exists()
+
+
+def test_invalidating_confirmed_signatures_lowers_the_count(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    add_signatures(petition, 3, confirmed=False)
+    from solidaria.petitions.models import CountChange
+
+    for signature in Signature.objects.all():
+        Signature.objects.filter(pk=signature.pk).update(status=Signature.Status.CONFIRMED)
+        CountChange.objects.create(petition=petition, delta=1)
+    petition_tick()
+    petition.refresh_from_db()
+    assert petition.count.confirmed == 3
+    client = organiser(client, petition)
+    client.post(
+        "/admin/petitions/signature/",
+        {"action": "invalidate", "_selected_action": [Signature.objects.first().pk]},
+    )
+    petition_tick()
+    petition.count.refresh_from_db()
+    assert petition.count.confirmed == 2
+
+
+def test_open_letter_organisations_wait_for_approval_and_list_by_country(
+    client: Client, run_tasks
+) -> None:
+    petition = factories.PetitionFactory(kind="open_letter")
+    public = Client()
+    form = public.get(f"/en/petitions/{petition.slug}/organisations/")
+    assert form.status_code == 200
+    response = public.post(
+        f"/en/petitions/{petition.slug}/organisations/",
+        {
+            "name": "Sindicato de Prueba",
+            "country": "UY",
+            "contact_name": "Rosa",
+            "contact_email": "rosa@example.org",
+        },
+    )
+    assert response.status_code == 302
+    bad = public.post(
+        f"/en/petitions/{petition.slug}/organisations/",
+        {"name": "No place", "contact_name": "X", "contact_email": "x@example.org"},
+    )
+    assert bad.status_code == 400 and "its region" in bad.content.decode()
+    assert "Sindicato de Prueba" not in public.get(petition.get_absolute_url()).content.decode()
+
+    client = organiser(client, petition)
+    signature = OrganisationSignature.objects.get()
+    client.post(
+        "/admin/petitions/organisationsignature/",
+        {"action": "approve", "_selected_action": [signature.pk]},
+    )
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    page = public.get(petition.get_absolute_url()).content.decode()
+    assert "Sindicato de Prueba" in page and "Uruguay" in page

@@ -1,0 +1,237 @@
+from __future__ import annotations
+
+import base64
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django_tasks_db.models import DBTaskResult
+
+from solidaria.core.formguard import form_token
+from solidaria.petitions.models import Petition, Signature
+from solidaria.petitions.services import petition_tick
+from solidaria.supporters.models import ConsentRecord, Supporter
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+ORIGIN = "http://testserver"
+
+
+def sign(
+    client: Client, petition: Petition, language: str = "en", ip: str = "203.0.113.7", **fields: Any
+):
+    data = {
+        "name": "Ana María Gómez",
+        "email": "ana@example.org",
+        "country": "AR",
+        "form_token": form_token(f"sign:{petition.pk}"),
+        **fields,
+    }
+    return client.post(
+        f"/{language}/petitions/{petition.slug}/sign/", data, HTTP_ORIGIN=ORIGIN, REMOTE_ADDR=ip
+    )
+
+
+def confirm_link(message) -> str:
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    return (
+        re.search(r"http://[^\s]+/petitions/confirm/[^\s]+/", text)
+        .group(0)
+        .split("127.0.0.1:8000")[1]
+    )
+
+
+def test_sign_confirm_and_count(client: Client, smtp_server, run_tasks) -> None:
+    petition = factories.PetitionFactory()
+    response = sign(client, petition, language="es", show_publicly="on", consent_owner="on")
+    assert response.status_code == 302
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200 and "private" in thanks["Cache-Control"]
+    assert "?ref=" in thanks.content.decode()
+    signature = Signature.objects.get()
+    assert signature.status == Signature.Status.PENDING
+
+    petition_tick()
+    run_tasks()
+    assert len(smtp_server.messages) == 1
+    message = smtp_server.messages[0]
+    assert message["To"] == "ana@example.org"
+    assert message["Content-Language"] == "es"
+    link = confirm_link(message)
+
+    # A mail scanner following the link confirms nothing.
+    page = client.get(link)
+    assert page.status_code == 200
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.PENDING
+
+    assert client.post(link).status_code == 302
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+    assert client.post(link).status_code == 302  # twice counts once
+
+    petition_tick()
+    html = Client().get(f"/es/petitions/{petition.slug}/").content.decode()
+    assert re.search(r"<strong>1</strong>", html)
+    assert "Ana · Argentina" in html
+    supporter = Supporter.objects.get()
+    assert supporter.name == "Ana María Gómez"
+    record = ConsentRecord.objects.get(supporter=supporter)
+    assert record.organisation == petition.campaign.owner and record.language == "es"
+
+
+def test_signing_again_does_not_count_twice_and_only_the_owner_hears(
+    client: Client, smtp_server, run_tasks
+) -> None:
+    petition = factories.PetitionFactory()
+    first = sign(client, petition)
+    second = sign(Client(), petition, email=" ANA@Example.org ", ip="198.51.100.9")
+    assert first.status_code == second.status_code == 302
+    assert Signature.objects.count() == 1
+    petition_tick()
+    run_tasks()
+    subjects = sorted(m["Subject"] for m in smtp_server.messages)
+    assert len(subjects) == 2
+    assert any("already signed" in s for s in subjects)
+
+
+def test_over_the_rate_limit_is_suspect_never_counted_and_gets_no_email(
+    client, smtp_server, run_tasks
+) -> None:
+    petition = factories.PetitionFactory()
+    assert sign(client, petition, email="one@example.org").status_code == 302
+    response = sign(client, petition, email="two@example.org")
+    assert response.status_code == 302  # the same answer: a bot learns nothing
+    two = Signature.objects.get(email_index__isnull=False, suspect_reason="rate_limit")
+    assert two.status == Signature.Status.SUSPECT
+    petition_tick()
+    run_tasks()
+    assert [m["To"] for m in smtp_server.messages] == ["one@example.org"]
+
+
+def test_honeypot_signature_is_suspect(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    assert sign(client, petition, website="http://spam.example").status_code == 302
+    assert Signature.objects.get().suspect_reason == "honeypot"
+
+
+def test_withdrawal_uncounts(client: Client, smtp_server, run_tasks) -> None:
+    petition = factories.PetitionFactory()
+    sign(client, petition)
+    petition_tick()
+    run_tasks()
+    link = confirm_link(smtp_server.messages[0])
+    client.post(link)
+    petition_tick()
+    withdraw = link.replace("/confirm/", "/withdraw/")
+    assert "Withdraw" in client.get(withdraw).content.decode()
+    client.post(withdraw)
+    petition_tick()
+    petition.refresh_from_db()
+    assert petition.count.confirmed == 0
+    assert Signature.objects.get().status == Signature.Status.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({}, 403), ({"HTTP_ORIGIN": "https://evil.example"}, 403), ({"HTTP_ORIGIN": "null"}, 403)],
+)
+def test_cross_site_posts_are_refused(client: Client, headers, status) -> None:
+    petition = factories.PetitionFactory()
+    data = {
+        "name": "X",
+        "email": "x@example.org",
+        "country": "AR",
+        "form_token": form_token(f"sign:{petition.pk}"),
+    }
+    response = client.post(f"/en/petitions/{petition.slug}/sign/", data, **headers)
+    assert response.status_code == status
+    assert "only be sent from this site" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"form_token": ""}, "too old"),
+        ({"source": "<bad source>"}, "form was incomplete"),
+        ({"form_token": "forged"}, "too old"),
+        ({"email": "not-an-email"}, "valid email"),
+        ({"country": "XX"}, "valid choice"),
+        ({"name": ""}, "This field is required"),
+        ({"name": "a" * 500}, "at most 120"),
+        ({"name": "Bad\x00Name"}, "Null characters are not allowed"),
+        ({"name": "Bad\x07Bell"}, "control characters"),
+        ({"altcha": "bm90IHZhbGlk"}, "automatic check"),
+    ],
+)
+def test_bad_input_is_a_clear_400_and_nothing_is_stored(client: Client, fields, message) -> None:
+    petition = factories.PetitionFactory()
+    response = sign(client, petition, **fields)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_errors_come_in_the_visitors_language(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    response = sign(client, petition, language="es", email="nope")
+    assert response.status_code == 400
+    assert "correo electrónico válida" in response.content.decode()
+
+
+def test_closed_petition_refuses_signatures(client: Client) -> None:
+    petition = factories.PetitionFactory(is_open=False)
+    response = sign(client, petition)
+    assert response.status_code == 400
+    assert "closed" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_proof_of_work_is_verified_and_cannot_be_replayed(client: Client) -> None:
+    from altcha import solve_challenge_v1
+
+    from solidaria.core.altcha_check import altcha_challenge
+
+    challenge = altcha_challenge()
+    solution = solve_challenge_v1(
+        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
+    )
+    fields = {k: challenge[k] for k in ("algorithm", "challenge", "salt", "signature")}
+    payload = base64.b64encode(json.dumps({**fields, "number": solution.number}).encode()).decode()
+    petition = factories.PetitionFactory()
+    assert sign(client, petition, altcha=payload).status_code == 302
+    replay = sign(Client(), petition, altcha=payload, email="other@example.org", ip="192.0.2.1")
+    assert replay.status_code == 400
+    assert Signature.objects.count() == 1
+
+
+def test_names_and_comments_are_always_escaped(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    sign(client, petition, name="<script>alert(1)</script> Evil", show_publicly="on")
+    Signature.objects.update(status=Signature.Status.CONFIRMED, confirmed_at="2026-01-01T00:00:00Z")
+    html = client.get(f"/en/petitions/{petition.slug}/").content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_public_page_never_counts_rows(client: Client, django_assert_num_queries) -> None:
+    petition = factories.PetitionFactory()
+    client.get(f"/en/petitions/{petition.slug}/")  # publishes the consent wording once
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+    with django_assert_num_queries(3):  # petition+count, consent wording, recent signers
+        client.get(f"/en/petitions/{petition.slug}/")
+
+
+def test_signing_queues_no_task_and_touches_no_count(
+    client: Client, django_assert_max_num_queries
+) -> None:
+    petition = factories.PetitionFactory()
+    with django_assert_max_num_queries(6):
+        sign(client, petition)
+    assert not DBTaskResult.objects.exists()
+    assert not hasattr(Petition.objects.get(pk=petition.pk), "_count_touched")
