@@ -10,6 +10,24 @@ from solidaria.core.validators import IMAGE_VALIDATORS
 from solidaria.core.validators_text import validate_no_control_characters
 
 TEXT_VALIDATORS = [validate_no_control_characters]
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((code, str(name)) for code, name in countries)]
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """ISO country codes. Choices are built (translated and sorted) only to render the
+    select; validation is a set lookup, because signing must stay cheap."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=_country_choices, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return value in COUNTRY_CODES
+
+
+COUNTRY_CODES = frozenset(code for code, _name in countries)
 # Preselected country by page language, where one country is the sensible guess.
 COUNTRY_BY_LANGUAGE = {"de": "DE", "fr": "FR"}
 
@@ -27,7 +45,7 @@ class SignatureForm(forms.Form):
         help_text=_("We send you a link to confirm your signature."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    country = forms.ChoiceField(label=_("Country"), choices=[])
+    country = CountryChoiceField(label=_("Country"))
     city = forms.CharField(
         label=_("City (optional)"), max_length=100, required=False, validators=TEXT_VALIDATORS
     )
@@ -58,7 +76,6 @@ class SignatureForm(forms.Form):
         )
         if not self.is_bound and language in COUNTRY_BY_LANGUAGE:
             self.initial.setdefault("country", COUNTRY_BY_LANGUAGE[language])
-        self.fields["country"].choices = [("", "—"), *list(countries)]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -77,7 +94,7 @@ class SignatureForm(forms.Form):
 
 class OrganisationSignatureForm(forms.Form):
     name = forms.CharField(label=_("Organisation"), max_length=200, validators=TEXT_VALIDATORS)
-    country = forms.ChoiceField(label=_("Country"), choices=[], required=False)
+    country = CountryChoiceField(label=_("Country"), required=False)
     region = forms.CharField(
         label=_("Region, if the organisation spans several countries"),
         max_length=100,
@@ -97,7 +114,6 @@ class OrganisationSignatureForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—"), *list(countries)]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -16,6 +17,22 @@ def petition_get_public(*, slug: str) -> Petition:
         campaign__status__in=["live", "closed"]
     )
     return get_object_or_404(queryset, slug=slug)
+
+
+SIGNING_CACHE_SECONDS = 5
+
+
+def petition_for_signing(*, slug: str) -> Petition:
+    """The petition a signature is for, from a per-process cache for a few seconds.
+
+    Signing is the hot path: a petition closed or edited by an organiser takes
+    effect here at most SIGNING_CACHE_SECONDS later."""
+    key = f"petition-for-signing:{slug}"
+    petition = caches["pages"].get(key)
+    if petition is None:
+        petition = petition_get_public(slug=slug)
+        caches["pages"].set(key, petition, SIGNING_CACHE_SECONDS)
+    return petition
 
 
 def petition_public_count(petition: Petition) -> int:

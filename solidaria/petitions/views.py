@@ -25,6 +25,7 @@ from .forms import ConfirmForm, OrganisationSignatureForm, SignatureForm
 from .models import Petition, Signature
 from .selectors import (
     letter_organisations_by_country,
+    petition_for_signing,
     petition_get_public,
     petition_public_count,
     petition_recent_signers,
@@ -106,7 +107,7 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @csrf_exempt  # see core.formguard: the page is shared from a cache, so no per-visitor token
 @require_POST
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = petition_get_public(slug=slug)
+    petition = petition_for_signing(slug=slug)
     if not same_origin(request):
         return _private(
             render(

@@ -1,0 +1,179 @@
+#!/usr/bin/env python
+"""Signing benchmark (`make bench-sign`): sustained petition signatures under wrk.
+
+Starts the whole platform as `manage.py serve` does (gunicorn, task worker,
+scheduler) with the production settings on a fresh database holding the demo,
+then POSTs signatures with wrk for --seconds from 8 connections, each with a
+new address and a random client address. Afterwards it checks in the database
+that every successful answer (a 302 to the thank-you page) stored exactly one
+signature. Target: ≥ 1,000 signatures/s, p99 < 100 ms, 0 errors, 0 lost.
+
+--database postgres uses the machine's PostgreSQL (127.0.0.1:5432, database
+solidaria_bench, created if missing). Loopback only; every run is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import ROOT, environment, free_port, manage, wait_until_up
+
+PETITION = "drop-the-charges"
+
+
+def form_token(env: dict[str, str]) -> str:
+    code = (
+        "import django; django.setup(); from solidaria.core.formguard import form_token; "
+        "from solidaria.petitions.models import Petition; "
+        f"print(form_token(f'sign:{{Petition.objects.get(slug=\"{PETITION}\").pk}}'))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def count_signatures(env: dict[str, str]) -> dict[str, int]:
+    code = (
+        "import django, json; django.setup(); from django.db.models import Count; "
+        "from solidaria.petitions.models import Signature; "
+        "rows = Signature.objects.values('status').annotate(n=Count('pk')); "
+        "print(json.dumps({r['status']: r['n'] for r in rows}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
+    return dict(json.loads(out))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--no-worker", action="store_true", help="web only (no worker, no scheduler)"
+    )
+    args = parser.parse_args()
+    wrk = shutil.which("wrk")
+    if not wrk:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    with tempfile.TemporaryDirectory(prefix="solidaria-sign-") as tmp:
+        env = environment(Path(tmp), 10)
+        env["BEHIND_TLS_PROXY"] = "true"
+        env["EMAIL_URL"] = "dummymail://"
+        if args.database == "postgres":
+            subprocess.run(
+                [
+                    "psql",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-c",
+                    "DROP DATABASE IF EXISTS solidaria_bench",
+                ],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [
+                    "psql",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "-c",
+                    "CREATE DATABASE solidaria_bench",
+                ],
+                check=True,
+                capture_output=True,
+            )
+            env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/solidaria_bench"
+        manage(env, "migrate", "--no-input", "--verbosity", "0")
+        manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+        manage(env, "bootstrap", "--no-login")
+        token = form_token(env)
+        port = free_port()
+        command = [
+            sys.executable,
+            "manage.py",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ]
+        if args.no_worker:
+            command.append("--no-worker")
+        server = subprocess.Popen(
+            command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_up(f"{base}/en/petitions/{PETITION}/")
+            time.sleep(1)
+            before = count_signatures(env)
+            out = subprocess.run(
+                [
+                    wrk,
+                    "-t2",
+                    f"-c{args.connections}",
+                    f"-d{args.seconds}s",
+                    "--latency",
+                    "-s",
+                    str(ROOT / "bench" / "sign.lua"),
+                    f"{base}/en/petitions/{PETITION}/sign/",
+                ],
+                env={**os.environ, "FORM_TOKEN": token, "ORIGIN": base},
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=args.seconds + 60,
+            ).stdout
+            time.sleep(1)
+            after = count_signatures(env)
+        finally:
+            os.killpg(server.pid, signal.SIGINT)
+            server.wait(timeout=60)
+
+    completed = int(re.search(r"completed=(\d+)", out).group(1))  # type: ignore[union-attr]
+    status_errors = int(re.search(r"status_errors=(\d+)", out).group(1))  # type: ignore[union-attr]
+    latency = dict(re.findall(r"^\s+(50|90|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
+    stored = sum(after.values()) - sum(before.values())
+    result = {
+        "database": args.database,
+        "seconds": args.seconds,
+        "connections": args.connections,
+        "workers": args.workers,
+        "with_worker": not args.no_worker,
+        "signatures_per_second": round(completed / args.seconds, 1),
+        "latency": latency,
+        "completed_requests": completed,
+        "non_2xx_3xx": status_errors,
+        "stored_signatures": stored,
+        "stored_by_status": {k: after.get(k, 0) - before.get(k, 0) for k in after},
+        "lost": completed - status_errors - stored,
+    }
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / f"sign-{args.database}.json").write_text(
+        json.dumps(result, indent=2)
+    )
+    print(out)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
