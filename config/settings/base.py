@@ -55,6 +55,8 @@ MIDDLEWARE = [
     # and so that what it stores carries every header the rest of the stack adds.
     "solidaria.core.middleware.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Signature POSTs that are valid are answered here; everything else goes on.
+    "solidaria.petitions.fastlane.SigningFastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +138,7 @@ PERIODIC_TASKS = [
     ("solidaria.petitions.tasks.tick", env.float("PETITION_TICK_SECONDS", default=2.0)),
     ("solidaria.core.tasks.requeue_stalled_emails", 300),
 ]
+HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}
 # Signing: at most N signatures from one address on one petition per window (seconds).
 SIGNING_RATE_LIMITS = [(60, 1), (300, 5)]
 

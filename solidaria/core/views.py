@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
@@ -48,6 +49,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "failed": OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED).count(),
     }
     # A queue nobody has worked on for ten minutes means the worker is down.
+    # Apps add their own sections (settings.HEALTH_REPORTS: name → dotted callable).
+    for name, path in getattr(settings, "HEALTH_REPORTS", {}).items():
+        report[name] = import_string(path)()
     if lag > 600:
         report["status"] = "degraded"
         report["tasks"]["status"] = "stalled"

@@ -104,6 +104,58 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _validated(request: HttpRequest, petition: Petition) -> SignatureForm:
+    form = SignatureForm(request.POST, language=request.LANGUAGE_CODE)
+    if form.is_valid():
+        if not form_token_valid(_token_scope(petition), form.cleaned_data["form_token"]):
+            form.add_error(
+                None, _("This form is too old. Please check your details and send it again.")
+            )
+        elif form.cleaned_data["altcha"] and not altcha_verify(form.cleaned_data["altcha"]):
+            form.add_error(
+                None, _("The automatic check in your browser failed. Please send the form again.")
+            )
+        elif not petition.accepts_signatures:
+            form.add_error(None, _("This petition is closed: it no longer takes signatures."))
+    return form
+
+
+def _store(request: HttpRequest, petition: Petition, form: SignatureForm) -> str:
+    """Stores the signature; returns the thank-you page's address."""
+    cleaned = form.cleaned_data
+    result = signature_create(
+        petition=petition,
+        name=cleaned["name"],
+        email=cleaned["email"],
+        country=cleaned["country"],
+        city=cleaned["city"],
+        comment=cleaned["comment"],
+        show_publicly=cleaned["show_publicly"],
+        consent_owner=cleaned["consent_owner"],
+        consent_partner=cleaned["consent_partner"],
+        language=request.LANGUAGE_CODE,
+        ip=client_ip(request),
+        source=cleaned["source"],
+        referrer_code=cleaned["ref"],
+        partner=_partner(petition, cleaned["partner"]),
+        honeypot_filled=bool(cleaned["website"]),
+    )
+    thanks = signing.dumps({"r": result.referral_code}, salt=THANKS_SALT, compress=True)
+    return reverse("petitions:thanks", kwargs={"slug": petition.slug, "token": thanks})
+
+
+def sign_if_valid(request: HttpRequest, slug: str) -> str | None:
+    """For the fast lane: the thank-you address if the signature was stored, else None."""
+    petition = petition_for_signing(slug=slug)
+    form = _validated(request, petition)
+    if not form.is_valid():
+        return None
+    try:
+        return _store(request, petition, form)
+    except PetitionClosed:
+        return None
+
+
 @csrf_exempt  # see core.formguard: the page is shared from a cache, so no per-visitor token
 @require_POST
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -117,18 +169,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 status=403,
             )
         )
-    form = SignatureForm(request.POST, language=request.LANGUAGE_CODE)
-    if form.is_valid():
-        if not form_token_valid(_token_scope(petition), form.cleaned_data["form_token"]):
-            form.add_error(
-                None, _("This form is too old. Please check your details and send it again.")
-            )
-        elif form.cleaned_data["altcha"] and not altcha_verify(form.cleaned_data["altcha"]):
-            form.add_error(
-                None, _("The automatic check in your browser failed. Please send the form again.")
-            )
-        elif not petition.accepts_signatures:
-            form.add_error(None, _("This petition is closed: it no longer takes signatures."))
+    form = _validated(request, petition)
     if not form.is_valid():
         data = request.POST.copy()
         data["form_token"] = form_token(_token_scope(petition))
@@ -142,25 +183,8 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 status=400,
             )
         )
-    cleaned = form.cleaned_data
     try:
-        result = signature_create(
-            petition=petition,
-            name=cleaned["name"],
-            email=cleaned["email"],
-            country=cleaned["country"],
-            city=cleaned["city"],
-            comment=cleaned["comment"],
-            show_publicly=cleaned["show_publicly"],
-            consent_owner=cleaned["consent_owner"],
-            consent_partner=cleaned["consent_partner"],
-            language=request.LANGUAGE_CODE,
-            ip=client_ip(request),
-            source=cleaned["source"],
-            referrer_code=cleaned["ref"],
-            partner=_partner(petition, cleaned["partner"]),
-            honeypot_filled=bool(cleaned["website"]),
-        )
+        location = _store(request, petition, form)
     except PetitionClosed as exc:
         form.add_error(None, str(exc))
         return _private(
@@ -171,8 +195,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 status=400,
             )
         )
-    thanks = signing.dumps({"r": result.referral_code}, salt=THANKS_SALT, compress=True)
-    return redirect("petitions:thanks", slug=petition.slug, token=thanks, permanent=False)
+    return redirect(location)
 
 
 @never_cache

@@ -4,6 +4,7 @@ import base64
 import json
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -29,8 +30,13 @@ def sign(
         "form_token": form_token(f"sign:{petition.pk}"),
         **fields,
     }
+    # As browsers send it: urlencoded, so that the fast lane is exercised.
     return client.post(
-        f"/{language}/petitions/{petition.slug}/sign/", data, HTTP_ORIGIN=ORIGIN, REMOTE_ADDR=ip
+        f"/{language}/petitions/{petition.slug}/sign/",
+        urlencode(data),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN=ORIGIN,
+        REMOTE_ADDR=ip,
     )
 
 
@@ -235,3 +241,29 @@ def test_signing_queues_no_task_and_touches_no_count(
         sign(client, petition)
     assert not DBTaskResult.objects.exists()
     assert not hasattr(Petition.objects.get(pk=petition.pk), "_count_touched")
+
+
+def test_multipart_posts_take_the_full_stack_with_the_same_result(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    data = {
+        "name": "Multi Part",
+        "email": "mp@example.org",
+        "country": "CL",
+        "form_token": form_token(f"sign:{petition.pk}"),
+    }
+    response = client.post(f"/en/petitions/{petition.slug}/sign/", data, HTTP_ORIGIN=ORIGIN)
+    assert response.status_code == 302 and "/thanks/" in response["Location"]
+    assert Signature.objects.get().country == "CL"
+    bad = client.post(
+        f"/en/petitions/{petition.slug}/sign/", {**data, "email": "x"}, HTTP_ORIGIN=ORIGIN
+    )
+    assert bad.status_code == 400
+
+
+def test_fast_lane_answers_carry_the_security_headers(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    response = sign(client, petition)
+    assert response.status_code == 302
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert not response.cookies  # no session, no CSRF cookie

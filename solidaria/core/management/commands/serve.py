@@ -18,6 +18,11 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def _background_priority() -> None:
+    # Under a spike the web answers first; queued work (emails, counts) catches up after.
+    os.nice(5)
+
+
 class Command(BaseCommand):
     help = "Serve the web application (gunicorn) and the task worker together."
 
@@ -68,9 +73,13 @@ class Command(BaseCommand):
                 ],
                 cwd=base_dir,
                 env=env,
+                preexec_fn=_background_priority,
             )
             processes["scheduler"] = subprocess.Popen(
-                [sys.executable, str(base_dir / "manage.py"), "scheduler"], cwd=base_dir, env=env
+                [sys.executable, str(base_dir / "manage.py"), "scheduler"],
+                cwd=base_dir,
+                env=env,
+                preexec_fn=_background_priority,
             )
         self.stdout.write(self.style.SUCCESS(f"Solidaria is running on http://{bind}/"))
         self.stdout.write("Press Ctrl-C to stop.")
