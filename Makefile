@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 export DJANGO_SETTINGS_MODULE ?= config.settings.development
 
-.PHONY: run test lint bench install install-dev messages lock clean-venv
+.PHONY: run test lint bench bench-pages bench-sign bench-million install install-dev messages lock clean-venv
 
 $(VENV)/.created:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Solidaria needs Python 3.11 or newer")'
@@ -44,8 +44,17 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy solidaria config
 
-bench: install-dev messages
+# Benchmarks (not tests): see bench/README.md. Each needs wrk (apt-get install wrk).
+bench: bench-pages bench-sign bench-million
+
+bench-pages: install-dev messages
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+bench-sign: install-dev messages
+	$(PY) bench/sign.py $(BENCH_ARGS)
+
+bench-million: install-dev messages
+	$(PY) bench/million.py $(BENCH_ARGS)
 
 # Re-pins every dependency after a change to pyproject.toml.
 lock: $(VENV)/.created

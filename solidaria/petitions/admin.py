@@ -15,6 +15,7 @@ from i18nfield.forms import I18nFormField, I18nModelForm
 
 from solidaria.core.audit import audit_log
 from solidaria.core.i18n import language_codes
+from solidaria.core.worldmap import world_map_svg
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
 from . import reports
@@ -128,6 +129,7 @@ class PetitionAdmin(OrganisationScopedAdmin):
             "petition": petition,
             "chart": reports.chart_svg_points(series),
             "by_country": [(code, n, round(n / top * 100)) for code, n in by_country],
+            "world_map": world_map_svg(dict(by_country), label=str(_("Signatures by country"))),
             "total": sum(n for _c, n in by_country),
             "filters": filters,
             "partners": petition.campaign.partners.order_by("name"),
