@@ -72,7 +72,8 @@ size = 0
 for line in csv_rows(queryset):
     rows += 1
     size += len(line)
-print(f"{rows - 1} {size} {time.time() - start:.2f} {before} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}")
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(f"{rows - 1} {size} {time.time() - start:.2f} {before} {peak}")
 """
 
 
