@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 
 # Compiles the translation catalogues with Babel (pure Python: no gettext needed).
 messages: $(VENV)/.installed
-	@$(VENV)/bin/pybabel compile --domain django --directory solidaria/locale --use-fuzzy --statistics 2>&1 | grep -v '^$$' || true
+	@$(VENV)/bin/pybabel compile --domain django --directory solidaria/locale --statistics 2>&1 | grep -v '^$$' || true
 
 run: install messages
 	@mkdir -p var

@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -56,6 +57,41 @@ def count_signatures(env: dict[str, str]) -> dict[str, int]:
     return dict(json.loads(out))
 
 
+def children(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the direct children of a process, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid:
+            found.append((int(entry.name), cmdline))
+    return found
+
+
+def kill_midway(serve_pid: int, delay: float) -> threading.Timer:
+    """SIGKILLs one web worker and the task worker after `delay` seconds."""
+
+    def kill() -> None:
+        for pid, cmdline in children(serve_pid):
+            if "db_worker" in cmdline:
+                os.kill(pid, signal.SIGKILL)
+                print(f"killed the task worker ({pid})", file=sys.stderr)
+            elif "gunicorn" in cmdline:
+                web_workers = children(pid)
+                if web_workers:
+                    os.kill(web_workers[0][0], signal.SIGKILL)
+                    print(f"killed a web worker ({web_workers[0][0]})", file=sys.stderr)
+
+    timer = threading.Timer(delay, kill)
+    timer.start()
+    return timer
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
@@ -64,6 +100,9 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--no-worker", action="store_true", help="web only (no worker, no scheduler)"
+    )
+    parser.add_argument(
+        "--kill", action="store_true", help="SIGKILL a web worker and the task worker halfway"
     )
     args = parser.parse_args()
     wrk = shutil.which("wrk")
@@ -126,6 +165,7 @@ def main() -> None:
             wait_until_up(f"{base}/en/petitions/{PETITION}/")
             time.sleep(1)
             before = count_signatures(env)
+            timer = kill_midway(server.pid, args.seconds / 2) if args.kill else None
             out = subprocess.run(
                 [
                     wrk,
@@ -144,6 +184,8 @@ def main() -> None:
                 timeout=args.seconds + 60,
             ).stdout
             time.sleep(1)
+            if timer is not None:
+                timer.cancel()
             after = count_signatures(env)
         finally:
             os.killpg(server.pid, signal.SIGINT)
@@ -159,6 +201,7 @@ def main() -> None:
         "connections": args.connections,
         "workers": args.workers,
         "with_worker": not args.no_worker,
+        "killed_midway": args.kill,
         "signatures_per_second": round(completed / args.seconds, 1),
         "latency": latency,
         "completed_requests": completed,

@@ -48,6 +48,7 @@ class PublicSigner:
     first_name: str
     country: str
     confirmed_at: object
+    comment: str = ""
 
 
 def petition_recent_signers(petition: Petition) -> list[PublicSigner]:
@@ -56,13 +57,15 @@ def petition_recent_signers(petition: Petition) -> list[PublicSigner]:
             petition=petition, status=Signature.Status.CONFIRMED, show_publicly=True
         )
         .order_by("-confirmed_at")
-        .only("name", "country", "confirmed_at")[:RECENT_SIGNERS]
+        .only("name", "country", "confirmed_at", "comment", "comment_status")[:RECENT_SIGNERS]
     )
     return [
         PublicSigner(
             first_name=row.public_name,
             country=str(row.country.name),  # type: ignore[attr-defined]
             confirmed_at=row.confirmed_at,
+            # A comment is public only once an organiser has approved it.
+            comment=row.comment if row.comment_status == Signature.CommentStatus.APPROVED else "",
         )
         for row in rows
     ]

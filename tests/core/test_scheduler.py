@@ -36,3 +36,14 @@ def test_the_tick_sends_owed_confirmations_through_the_worker(run_tasks, smtp_se
     assert [m["To"] for m in smtp_server.messages] == ["lu@example.org"]
     assert smtp_server.messages[0]["Content-Language"] == "pt"
     assert Signature.objects.get().confirmation_queued
+
+
+def test_a_run_left_behind_by_a_killed_worker_does_not_block_for_ever(settings) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    call_command("scheduler", "--once")
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(days=1))
+    call_command("scheduler", "--once")
+    assert DBTaskResult.objects.filter(status="READY").count() == len(settings.PERIODIC_TASKS)

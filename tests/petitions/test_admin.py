@@ -164,3 +164,20 @@ def test_open_letter_organisations_wait_for_approval_and_list_by_country(
     caches["pages"].clear()
     page = public.get(petition.get_absolute_url()).content.decode()
     assert "Sindicato de Prueba" in page and "Uruguay" in page
+
+
+def test_comments_appear_only_once_approved(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    add_signatures(petition, 1, comment="Solidaridad desde Córdoba")
+    from django.core.cache import caches
+
+    assert "Solidaridad desde" not in Client().get(petition.get_absolute_url()).content.decode()
+    client = organiser(client, petition)
+    signature = Signature.objects.get()
+    client.post(
+        "/admin/petitions/signature/",
+        {"action": "approve_comments", "_selected_action": [signature.pk]},
+    )
+    caches["pages"].clear()
+    assert "Solidaridad desde Córdoba" in Client().get(petition.get_absolute_url()).content.decode()
+    assert AuditEntry.objects.filter(action="signature.comment_approved").exists()

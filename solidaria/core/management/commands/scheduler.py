@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
+
+
+def task_pending(task_path: str, interval: float) -> bool:
+    """Is a run of this task waiting, or running and alive?
+
+    A worker killed mid-task leaves its row RUNNING for ever; after a while such
+    a run no longer counts, so periodic work resumes (the tasks are idempotent)."""
+    stale = timezone.now() - timedelta(seconds=max(120.0, 20 * interval))
+    return (
+        DBTaskResult.objects.filter(task_path=task_path)
+        .filter(Q(status="READY") | Q(status="RUNNING", started_at__gte=stale))
+        .exists()
+    )
 
 
 class Command(BaseCommand):
@@ -43,9 +59,7 @@ class Command(BaseCommand):
                 if now < next_run[task.module_path]:
                     continue
                 next_run[task.module_path] = now + seconds
-                waiting = DBTaskResult.objects.filter(
-                    task_path=task.module_path, status__in=["READY", "RUNNING"]
-                ).exists()
+                waiting = task_pending(task.module_path, seconds)
                 if not waiting:
                     task.enqueue()
             close_old_connections()

@@ -40,47 +40,30 @@ class Command(BaseCommand):
         base_dir = Path(settings.BASE_DIR)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
         bind = f"{options['host']}:{options['port']}"
-        processes: dict[str, subprocess.Popen[bytes]] = {
-            "web": subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "config.wsgi:application",
-                    "--bind",
-                    bind,
-                    "--workers",
-                    str(options["workers"]),
-                    "--graceful-timeout",
-                    "10",
-                    # No access log: it would be a list of visitors' addresses.
-                ],
-                cwd=base_dir,
-                env=env,
-            ),
-        }
+        manage = [sys.executable, str(base_dir / "manage.py")]
+        commands: dict[str, list[str]] = {
+            "web": [
+                sys.executable, "-m", "gunicorn", "config.wsgi:application",
+                "--config", "python:config.gunicorn",
+                "--bind", bind,
+                "--workers", str(options["workers"]),
+            ],
+        }  # fmt: skip
         if not options["no_worker"]:
-            processes["worker"] = subprocess.Popen(
-                [
-                    sys.executable,
-                    str(base_dir / "manage.py"),
-                    "db_worker",
-                    "--queue-name",
-                    "*",
-                    "--no-reload",
-                    "--interval",
-                    "0.5",
-                ],
+            commands["worker"] = [
+                *manage, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.5",
+            ]  # fmt: skip
+            commands["scheduler"] = [*manage, "scheduler"]
+
+        def start(name: str) -> subprocess.Popen[bytes]:
+            return subprocess.Popen(
+                commands[name],
                 cwd=base_dir,
                 env=env,
-                preexec_fn=_background_priority,
+                preexec_fn=None if name == "web" else _background_priority,
             )
-            processes["scheduler"] = subprocess.Popen(
-                [sys.executable, str(base_dir / "manage.py"), "scheduler"],
-                cwd=base_dir,
-                env=env,
-                preexec_fn=_background_priority,
-            )
+
+        processes = {name: start(name) for name in commands}
         self.stdout.write(self.style.SUCCESS(f"Solidaria is running on http://{bind}/"))
         self.stdout.write("Press Ctrl-C to stop.")
 
@@ -94,11 +77,18 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
         while not stopping:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    self.stderr.write(f"The {name} process stopped (exit {process.returncode}).")
+            for name, process in list(processes.items()):
+                if process.poll() is None:
+                    continue
+                self.stderr.write(f"The {name} process stopped (exit {process.returncode}).")
+                if name == "web":
+                    # gunicorn restarts its own workers; its master gone means we are down.
                     exit_code = process.returncode or 1
                     stopping = True
+                else:
+                    # Queued work is in the database: a new worker carries on from there.
+                    self.stderr.write(f"Starting a new {name} process.")
+                    processes[name] = start(name)
             time.sleep(0.2)
         for process in processes.values():
             if process.poll() is None:
