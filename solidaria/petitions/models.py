@@ -186,6 +186,12 @@ class Signature(models.Model):
             models.Index(
                 fields=["petition", "status", "confirmed_at"], name="signature_public_idx"
             ),
+            # The public list of recent signers: only the few who chose to be shown.
+            models.Index(
+                fields=["petition", "confirmed_at"],
+                name="signature_shown_idx",
+                condition=models.Q(status="confirmed", show_publicly=True),
+            ),
             models.Index(
                 fields=["confirmation_queued"],
                 name="signature_owed_idx",
