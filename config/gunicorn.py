@@ -4,8 +4,8 @@ Threaded workers keep HTTP connections alive (sync workers close each one),
 which is what lets a cached public page pass 2,000 requests/s on two cores.
 One thread per worker by default: with SQLite, more threads writing at once
 wait on its single write lock and the slowest signatures get much slower
-(measured: p99 72 ms with one thread, 225–480 ms with two). With PostgreSQL,
-WEB_THREADS=2–4 is reasonable. WEB_CONCURRENCY and WEB_THREADS override.
+(measured: p99 72 ms with one thread, 225-480 ms with two). With PostgreSQL,
+WEB_THREADS=2 to 4 is reasonable. WEB_CONCURRENCY and WEB_THREADS override.
 """
 
 import os

@@ -268,49 +268,46 @@ def _email_context(signature: Signature, token: str) -> dict[str, Any]:
     }
 
 
-def _send_confirmations() -> int:
-    owed = list(
+def _owed(**flag: bool) -> list[Signature]:
+    return list(
         Signature.objects.select_related("petition__campaign")
-        .filter(confirmation_queued=False)
+        .filter(**flag)
         .order_by("pk")[:TICK_BATCH]
     )
+
+
+def _email_signer(signature: Signature, *, template: str, done: dict[str, bool]) -> None:
+    """A fresh link token (only its hash is kept) and the email carrying it."""
+    token = secrets.token_urlsafe(24)
+    Signature.objects.filter(pk=signature.pk).update(token_hash=_token_hash(token), **done)
+    email_queue(
+        to=signature.email,
+        template=template,
+        context={**_email_context(signature, token), "status": signature.status},
+        language=signature.language,
+    )
+
+
+def _send_confirmations() -> int:
+    owed = _owed(confirmation_queued=False)
     with transaction.atomic():
         for signature in owed:
             if signature.status != Signature.Status.PENDING:
                 # Suspect signatures get no email: we must not be a spam cannon.
                 Signature.objects.filter(pk=signature.pk).update(confirmation_queued=True)
                 continue
-            token = secrets.token_urlsafe(24)
-            Signature.objects.filter(pk=signature.pk).update(
-                confirmation_queued=True, token_hash=_token_hash(token)
-            )
-            email_queue(
-                to=signature.email,
-                template="petition_confirm",
-                context=_email_context(signature, token),
-                language=signature.language,
+            _email_signer(
+                signature, template="petition_confirm", done={"confirmation_queued": True}
             )
     return len(owed)
 
 
 def _send_duplicate_notices() -> int:
-    owed = list(
-        Signature.objects.select_related("petition__campaign")
-        .filter(duplicate_notice_owed=True)
-        .order_by("pk")[:TICK_BATCH]
-    )
+    owed = _owed(duplicate_notice_owed=True)
     with transaction.atomic():
         for signature in owed:
-            token = secrets.token_urlsafe(24)
-            Signature.objects.filter(pk=signature.pk).update(
-                duplicate_notice_owed=False, token_hash=_token_hash(token)
-            )
-            context = {**_email_context(signature, token), "status": signature.status}
-            email_queue(
-                to=signature.email,
-                template="petition_already_signed",
-                context=context,
-                language=signature.language,
+            _email_signer(
+                signature, template="petition_already_signed", done={"duplicate_notice_owed": False}
             )
     return len(owed)
 
