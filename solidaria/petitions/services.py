@@ -203,8 +203,12 @@ def signature_withdraw(*, token: str) -> Signature:
 def signatures_invalidate(*, queryset: QuerySet[Signature], actor: Any) -> int:
     """Bulk invalidation by an organiser (a burst of fakes). Counted ones are uncounted."""
     with transaction.atomic():
+        # Lock by primary key: the admin's queryset may be DISTINCT, which
+        # PostgreSQL cannot lock.
+        ids = list(queryset.values_list("pk", flat=True))
         rows = list(
-            queryset.exclude(status=Signature.Status.INVALIDATED)
+            Signature.objects.filter(pk__in=ids)
+            .exclude(status=Signature.Status.INVALIDATED)
             .select_for_update()
             .values_list("pk", "petition_id", "status")
         )

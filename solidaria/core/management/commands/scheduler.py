@@ -62,7 +62,7 @@ class Command(BaseCommand):
                 waiting = task_pending(task.module_path, seconds)
                 if not waiting:
                     task.enqueue()
-            close_old_connections()
             if once:
                 return
+            close_old_connections()
             time.sleep(0.5)
