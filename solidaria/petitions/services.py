@@ -159,6 +159,7 @@ def _signature_by_token(token: str) -> Signature:
     signature = (
         Signature.objects.select_related("petition__campaign__owner", "partner")
         .filter(token_hash=_token_hash(token))
+        .exclude(token_hash="")  # the partial index's own condition, so SQLite uses it
         .first()
         if token
         else None
