@@ -137,6 +137,7 @@ TASKS = {
 PERIODIC_TASKS = [
     ("solidaria.petitions.tasks.tick", env.float("PETITION_TICK_SECONDS", default=2.0)),
     ("solidaria.core.tasks.requeue_stalled_emails", 300),
+    ("solidaria.core.tasks.prune_task_results", 3600),
 ]
 HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}
 # Signing: at most N signatures from one address on one petition per window (seconds).

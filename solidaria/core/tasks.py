@@ -12,3 +12,18 @@ def deliver_email(*, email_id: int) -> str:
 @task()
 def requeue_stalled_emails() -> int:
     return email_requeue_stalled()
+
+
+@task()
+def prune_task_results() -> None:
+    """Finished task rows are history: a day of successes, a week of failures is enough."""
+    from django.core.management import call_command
+
+    for queue in ("default", "email"):
+        call_command(
+            "prune_db_task_results",
+            queue_name=queue,
+            min_age_days=1,
+            failed_min_age_days=7,
+            verbosity=0,
+        )

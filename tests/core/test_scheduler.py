@@ -47,3 +47,23 @@ def test_a_run_left_behind_by_a_killed_worker_does_not_block_for_ever(settings) 
     DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now() - timedelta(days=1))
     call_command("scheduler", "--once")
     assert DBTaskResult.objects.filter(status="READY").count() == len(settings.PERIODIC_TASKS)
+
+
+def test_old_finished_task_rows_are_pruned(run_tasks) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from solidaria.core.tasks import prune_task_results
+
+    call_command("scheduler", "--once")
+    run_tasks()
+    old = timezone.now() - timedelta(days=2)
+    DBTaskResult.objects.update(finished_at=old, enqueued_at=old)
+    prune_task_results.enqueue()
+    run_tasks()
+    # Only the prune run itself (finished just now) is left.
+    assert (
+        DBTaskResult.objects.filter(finished_at__lt=timezone.now() - timedelta(days=1)).count() == 0
+    )
+    assert DBTaskResult.objects.count() == 1

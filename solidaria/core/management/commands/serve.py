@@ -52,6 +52,7 @@ class Command(BaseCommand):
         if not options["no_worker"]:
             commands["worker"] = [
                 *manage, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.5",
+                "--verbosity", "0",  # a line per periodic run drowns what matters
             ]  # fmt: skip
             commands["scheduler"] = [*manage, "scheduler"]
 
