@@ -16,11 +16,11 @@ PETITIONS: list[dict[str, Any]] = [
             "de": "Lassen Sie die Anklagen gegen die Protestierenden fallen",
         },
         "target": {
-            "es": "Al Poder Judicial y al Gobierno de la Nación Argentina",
-            "en": "To the judiciary and the national government of Argentina",
-            "pt": "Ao Poder Judiciário e ao governo nacional da Argentina",
-            "fr": "Au pouvoir judiciaire et au gouvernement national argentin",
-            "de": "An die Justiz und die Regierung Argentiniens",
+            "es": "El Poder Judicial y el Gobierno de la Nación Argentina",
+            "en": "The judiciary and the national government of Argentina",
+            "pt": "O Poder Judiciário e o governo nacional da Argentina",
+            "fr": "Le pouvoir judiciaire et le gouvernement national argentin",
+            "de": "Die Justiz und die Regierung Argentiniens",
         },
         "text": {
             "es": (
@@ -52,7 +52,7 @@ PETITIONS: list[dict[str, Any]] = [
             ),
         },
         "next_action_label": {
-            "es": "Leé la campaña completa",
+            "es": "Lee la campaña completa",
             "en": "Read the whole campaign",
             "pt": "Leia a campanha completa",
             "fr": "Lire toute la campagne",
@@ -73,11 +73,11 @@ PETITIONS: list[dict[str, Any]] = [
             "de": "Offener Brief: Die argentinische Demokratie verteidigen",
         },
         "target": {
-            "es": "A todas las fuerzas democráticas",
-            "en": "To all democratic forces",
-            "pt": "A todas as forças democráticas",
-            "fr": "À toutes les forces démocratiques",
-            "de": "An alle demokratischen Kräfte",
+            "es": "Todas las fuerzas democráticas",
+            "en": "All democratic forces",
+            "pt": "Todas as forças democráticas",
+            "fr": "Toutes les forces démocratiques",
+            "de": "Alle demokratischen Kräfte",
         },
         "text": {
             "es": (

@@ -56,6 +56,7 @@ def _petition_context(
     request: HttpRequest, petition: Petition, form: SignatureForm
 ) -> dict[str, Any]:
     count = petition_public_count(petition)
+    groups = letter_organisations_by_country(petition) if petition.is_open_letter else []
     partner = _partner(petition, form["partner"].value() or "")
     languages = petition.campaign.languages
     return {
@@ -70,9 +71,8 @@ def _petition_context(
         "count": count,
         "goal": max(petition.goal, 1),
         "recent_signers": petition_recent_signers(petition),
-        "letter_groups": letter_organisations_by_country(petition)
-        if petition.is_open_letter
-        else [],
+        "letter_groups": groups,
+        "organisation_count": sum(group.count for group in groups),
         "form": form,
         "share_links": share_links(
             url=settings.SITE_URL + request.path, title=str(petition.text_in.title)
