@@ -99,7 +99,12 @@ class SignatureForm(forms.Form):
     consent_owner = forms.BooleanField(required=False)
     consent_partner = forms.BooleanField(required=False)
     # Hidden from people by the stylesheet; bots fill it in.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        # Out of the tab order and never autofilled, so no person lands in it.
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
     altcha = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
     source = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=64)
