@@ -57,6 +57,28 @@ def count_signatures(env: dict[str, str]) -> dict[str, int]:
     return dict(json.loads(out))
 
 
+def wait_for_confirmations(env: dict[str, str], *, timeout: float) -> float | None:
+    """Seconds after the load until every signature's confirmation email was queued."""
+    code = (
+        "import django; django.setup(); from solidaria.petitions.models import Signature; "
+        "print(Signature.objects.filter(confirmation_queued=False).count())"
+    )
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        owed = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if owed == "0":
+            return round(time.monotonic() - start, 1)
+        time.sleep(2)
+    return None
+
+
 def children(pid: int) -> list[tuple[int, str]]:
     """(pid, command line) of the direct children of a process, from /proc."""
     found = []
@@ -187,6 +209,7 @@ def main() -> None:
             if timer is not None:
                 timer.cancel()
             after = count_signatures(env)
+            drain_seconds = None if args.no_worker else wait_for_confirmations(env, timeout=300)
         finally:
             os.killpg(server.pid, signal.SIGINT)
             server.wait(timeout=60)
@@ -209,6 +232,7 @@ def main() -> None:
         "stored_signatures": stored,
         "stored_by_status": {k: after.get(k, 0) - before.get(k, 0) for k in after},
         "lost": completed - status_errors - stored,
+        "confirmation_emails_all_queued_after_seconds": drain_seconds,
     }
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / f"sign-{args.database}.json").write_text(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -38,7 +40,10 @@ from .models import CountChange, OrganisationSignature, Petition, PetitionCount,
 
 # (window in seconds, most signatures from one address on one petition in it)
 DEFAULT_RATE_LIMITS = ((60, 1), (300, 5))
-TICK_BATCH = 200
+# Small batches: each is one write transaction, and signers wait for the lock meanwhile.
+TICK_BATCH = 50
+# How long one tick may keep sending confirmations (in batches) before it yields.
+TICK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -405,10 +410,21 @@ def _purge_ip_hashes() -> int:
     return Signature.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
 
 
+def _in_batches(step: Callable[[], int], *, seconds: float) -> int:
+    """Repeats a batch step while it finds full batches, for at most `seconds`."""
+    deadline = time.monotonic() + seconds
+    done = 0
+    while True:
+        n = step()
+        done += n
+        if n < TICK_BATCH or time.monotonic() > deadline:
+            return done
+
+
 def petition_tick() -> dict[str, int]:
     """One round of the petitions' background work. Safe to run concurrently and twice."""
     return {
-        "confirmations": _send_confirmations(),
+        "confirmations": _in_batches(_send_confirmations, seconds=TICK_SECONDS),
         "duplicate_notices": _send_duplicate_notices(),
         "count_changes": _fold_counts(),
         "supporters": _record_supporters(),
