@@ -24,6 +24,7 @@ from .selectors import letter_organisations_by_country, petition_public_count, s
 from .services import (
     organisation_signature_decide,
     signature_comment_moderate,
+    signatures_accept_suspect,
     signatures_invalidate,
 )
 
@@ -207,21 +208,23 @@ class PetitionAdmin(OrganisationScopedAdmin):
             key = request.POST.get("key", "")
             if by in ("ip", "domain") and key:
                 field = "ip_hash" if by == "ip" else "email_domain_index"
-                count = signatures_invalidate(
-                    queryset=Signature.objects.filter(petition=petition, **{field: key}).exclude(
-                        status=Signature.Status.WITHDRAWN
-                    ),
-                    actor=request.user,
-                )
-                messages.success(
-                    request,
-                    ngettext(
+                group = Signature.objects.filter(petition=petition, **{field: key})
+                if request.POST.get("accept"):
+                    count = signatures_accept_suspect(queryset=group, actor=request.user)
+                    message = ngettext(
+                        "%(count)d signature accepted.", "%(count)d signatures accepted.", count
+                    )
+                else:
+                    count = signatures_invalidate(
+                        queryset=group.exclude(status=Signature.Status.WITHDRAWN),
+                        actor=request.user,
+                    )
+                    message = ngettext(
                         "%(count)d signature invalidated.",
                         "%(count)d signatures invalidated.",
                         count,
                     )
-                    % {"count": count},
-                )
+                messages.success(request, message % {"count": count})
             return HttpResponseRedirect(request.path)
         domain_bursts = reports.bursts(petition, by="domain")
         context = {
@@ -271,7 +274,7 @@ class SignatureAdmin(OrganisationScopedAdmin):
         "withdrawn_at",
     ]
     readonly_fields = fields
-    actions = ["invalidate", "approve_comments", "reject_comments"]
+    actions = ["invalidate", "accept_suspect", "approve_comments", "reject_comments"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
@@ -286,6 +289,20 @@ class SignatureAdmin(OrganisationScopedAdmin):
         self.message_user(
             request,
             ngettext("%(count)d signature invalidated.", "%(count)d signatures invalidated.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Accept suspect signatures as genuine (send confirmation)"))
+    def accept_suspect(self, request: HttpRequest, queryset: QuerySet[Signature]) -> None:
+        count = signatures_accept_suspect(queryset=queryset, actor=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d signature accepted: its confirmation email is on its way.",
+                "%(count)d signatures accepted: their confirmation emails are on their way.",
+                count,
+            )
             % {"count": count},
             messages.SUCCESS,
         )

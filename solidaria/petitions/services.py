@@ -238,6 +238,25 @@ def signatures_invalidate(*, queryset: QuerySet[Signature], actor: Any) -> int:
     return len(rows)
 
 
+def signatures_accept_suspect(*, queryset: QuerySet[Signature], actor: Any) -> int:
+    """Suspect signatures an organiser knows to be genuine (a union office behind one
+    address): they get their confirmation email and count once confirmed."""
+    with transaction.atomic():
+        ids = list(queryset.filter(status=Signature.Status.SUSPECT).values_list("pk", flat=True))
+        Signature.objects.filter(pk__in=ids).update(
+            status=Signature.Status.PENDING, suspect_reason="", confirmation_queued=False
+        )
+        for petition in Petition.objects.filter(signatures__pk__in=ids).distinct():
+            audit_log(
+                action="signatures.accepted",
+                actor=actor,
+                obj=petition,
+                organisation=petition.campaign.owner,
+                data={"count": len(ids)},
+            )
+    return len(ids)
+
+
 def signature_comment_moderate(*, signature: Signature, approve: bool, actor: Any) -> None:
     signature.comment_status = (
         Signature.CommentStatus.APPROVED if approve else Signature.CommentStatus.REJECTED

@@ -181,3 +181,34 @@ def test_comments_appear_only_once_approved(client: Client) -> None:
     caches["pages"].clear()
     assert "Solidaridad desde Córdoba" in Client().get(petition.get_absolute_url()).content.decode()
     assert AuditEntry.objects.filter(action="signature.comment_approved").exists()
+
+
+def test_suspect_signatures_can_be_accepted_as_genuine(
+    client: Client, smtp_server, run_tasks
+) -> None:
+    petition = factories.PetitionFactory()
+    for i in range(3):  # one office, one address: the 2nd and 3rd are over the limit
+        signature_create(
+            petition=petition,
+            name="Union member",
+            email=f"m{i}@union.example",
+            country="AR",
+            language="es",
+            ip="192.0.2.10",
+        )
+    assert Signature.objects.filter(status=Signature.Status.SUSPECT).count() == 2
+    petition_tick()
+    run_tasks()
+    assert len(smtp_server.messages) == 1
+
+    client = organiser(client, petition)
+    ip_hash = Signature.objects.values_list("ip_hash", flat=True).first()
+    client.post(
+        f"/admin/petitions/petition/{petition.pk}/bursts/",
+        {"by": "ip", "key": ip_hash, "accept": "1"},
+    )
+    assert Signature.objects.filter(status=Signature.Status.PENDING).count() == 3
+    petition_tick()
+    run_tasks()
+    assert len(smtp_server.messages) == 3  # their confirmations went out
+    assert AuditEntry.objects.filter(action="signatures.accepted").exists()
