@@ -111,12 +111,14 @@ def _validated(request: HttpRequest, petition: Petition) -> SignatureForm:
             form.add_error(
                 None, _("This form is too old. Please check your details and send it again.")
             )
+        elif not petition.accepts_signatures:
+            form.add_error(None, _("This petition is closed: it no longer takes signatures."))
+        # Last: a solution is spent once checked, so nothing after it may send the
+        # visitor back to the form.
         elif form.cleaned_data["altcha"] and not altcha_verify(form.cleaned_data["altcha"]):
             form.add_error(
                 None, _("The automatic check in your browser failed. Please send the form again.")
             )
-        elif not petition.accepts_signatures:
-            form.add_error(None, _("This petition is closed: it no longer takes signatures."))
     return form
 
 
