@@ -136,32 +136,12 @@ def main() -> None:
         env["BEHIND_TLS_PROXY"] = "true"
         env["EMAIL_URL"] = "dummymail://"
         if args.database == "postgres":
-            subprocess.run(
-                [
-                    "psql",
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "-c",
-                    "DROP DATABASE IF EXISTS solidaria_bench",
-                ],
-                check=True,
-                capture_output=True,
-            )
-            subprocess.run(
-                [
-                    "psql",
-                    "-h",
-                    "127.0.0.1",
-                    "-U",
-                    "postgres",
-                    "-c",
-                    "CREATE DATABASE solidaria_bench",
-                ],
-                check=True,
-                capture_output=True,
-            )
+            for sql in (
+                "DROP DATABASE IF EXISTS solidaria_bench",
+                "CREATE DATABASE solidaria_bench",
+            ):
+                psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql]
+                subprocess.run(psql, check=True, capture_output=True)
             env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/solidaria_bench"
         manage(env, "migrate", "--no-input", "--verbosity", "0")
         manage(env, "collectstatic", "--no-input", "--verbosity", "0")

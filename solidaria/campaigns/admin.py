@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from i18nfield.forms import I18nFormField, I18nModelForm
+from i18nfield.forms import I18nModelForm
 
-from solidaria.core.i18n import language_codes
+from solidaria.core.i18n import language_codes, show_languages
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 from solidaria.organisations.models import Organisation
 
@@ -50,10 +50,9 @@ class CampaignAdminForm(I18nModelForm):
 
         self.fields["languages"].choices = settings.LANGUAGES
         # Only the campaign's own languages get a text box.
-        languages = (self.instance.languages if self.instance.pk else None) or language_codes()
-        for field in self.fields.values():
-            if isinstance(field, I18nFormField):
-                field.widget.enabled_locales = languages
+        show_languages(
+            self.fields, (self.instance.languages if self.instance.pk else None) or language_codes()
+        )
 
     def clean_languages(self) -> list[str]:
         chosen = self.cleaned_data["languages"]
@@ -74,9 +73,9 @@ class CampaignUpdateInline(admin.StackedInline):
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
-        languages = obj.languages if obj is not None else language_codes()
-        for name in ("title", "body"):
-            formset.form.base_fields[name].widget.enabled_locales = languages
+        show_languages(
+            formset.form.base_fields, obj.languages if obj is not None else language_codes()
+        )
         formset.form.base_fields["published_at"].initial = timezone.now
         return formset
 

@@ -88,3 +88,12 @@ class MultilingualText:
         if name.startswith("_"):
             raise AttributeError(name)
         return localize(getattr(self._obj, name), languages=self._languages)
+
+
+def show_languages(fields: Any, languages: Sequence[str]) -> None:
+    """Only these languages get a text box in the multilingual fields of a form."""
+    from i18nfield.forms import I18nFormField
+
+    for field in fields.values():
+        if isinstance(field, I18nFormField):
+            field.widget.enabled_locales = list(languages)

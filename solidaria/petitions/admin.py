@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from i18nfield.forms import I18nFormField, I18nModelForm
+from i18nfield.forms import I18nModelForm
 
 from solidaria.core.audit import audit_log
-from solidaria.core.i18n import language_codes
+from solidaria.core.i18n import language_codes, show_languages
 from solidaria.core.worldmap import world_map_svg
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
@@ -48,10 +48,9 @@ class PetitionAdminForm(I18nModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        languages = self.instance.campaign.languages if self.instance.pk else language_codes()
-        for field in self.fields.values():
-            if isinstance(field, I18nFormField):
-                field.widget.enabled_locales = languages
+        show_languages(
+            self.fields, self.instance.campaign.languages if self.instance.pk else language_codes()
+        )
 
 
 @admin.register(Petition)
