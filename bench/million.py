@@ -46,7 +46,7 @@ while made < total:
         batch.append(Signature(
             petition=petition, status="confirmed", email_index=secrets.token_hex(32),
             email_domain_index="d", email=email, name=name, country="AR", language="es",
-            referral_code=secrets.token_urlsafe(9), confirmation_queued=True, confirmed_at=now,
+            confirmation_queued=True, confirmed_at=now,
             created_at=now,
         ))
         made += 1

@@ -211,7 +211,10 @@ def main() -> None:
         "non_2xx_3xx": status_errors,
         "stored_signatures": stored,
         "stored_by_status": {k: after.get(k, 0) - before.get(k, 0) for k in after},
-        "lost": completed - status_errors - stored,
+        # Answered 2xx/3xx without a stored row. The opposite (stored, but wrk
+        # stopped before reading the answer) is at most one per connection.
+        "lost": max(0, completed - status_errors - stored),
+        "stored_after_wrk_stopped_reading": max(0, stored - (completed - status_errors)),
         "confirmation_emails_all_queued_after_seconds": drain_seconds,
     }
     (ROOT / "bench" / "results").mkdir(exist_ok=True)

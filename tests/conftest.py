@@ -14,14 +14,18 @@ from aiosmtpd.controller import Controller
 from django.core.cache import caches
 from django.core.management import call_command
 
+from solidaria.petitions.selectors import petition_signing_cache_clear
+
 from . import factories
 
 
 @pytest.fixture(autouse=True)
 def _clear_page_cache() -> Iterator[None]:
     caches["pages"].clear()
+    petition_signing_cache_clear()
     yield
     caches["pages"].clear()
+    petition_signing_cache_clear()
 
 
 @pytest.fixture

@@ -98,9 +98,12 @@ def database_from_env(default: str) -> dict:
         db["OPTIONS"] = {
             # WAL lets readers run beside the single writer; NORMAL is durable in WAL
             # mode across process crashes (only an OS crash can lose the last commit).
+            # The scheduler checkpoints the log (solidaria.core.sqlite); requests
+            # do so only if it has grown to 64 MiB.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; "
+                "PRAGMA wal_autocheckpoint=16384;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,

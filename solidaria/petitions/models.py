@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.http import base36_to_int, int_to_base36
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
@@ -103,6 +105,28 @@ class CountChange(models.Model):
         return f"{self.petition_id}: {self.delta:+d}"
 
 
+REFERRAL_SALT = "solidaria.petitions.referral"
+REFERRAL_TAG_LENGTH = 8
+
+
+def referral_code_for(signature_id: int) -> str:
+    """The code in a signer's personal link: their signature's number in base 36 and
+    a keyed tag, so codes cannot be guessed. Derived, so signing stores nothing."""
+    tag = salted_hmac(REFERRAL_SALT, str(signature_id)).hexdigest()[:REFERRAL_TAG_LENGTH]
+    return f"{int_to_base36(signature_id)}{tag}"
+
+
+def referral_signature_id(code: str) -> int | None:
+    """The signature a referral code was made for, if the code is genuine."""
+    if not REFERRAL_TAG_LENGTH < len(code) <= REFERRAL_TAG_LENGTH + 12:
+        return None
+    try:
+        signature_id = base36_to_int(code[:-REFERRAL_TAG_LENGTH])
+    except ValueError:
+        return None
+    return signature_id if constant_time_compare(referral_code_for(signature_id), code) else None
+
+
 class Signature(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for confirmation")
@@ -117,8 +141,15 @@ class Signature(models.Model):
         APPROVED = "approved", _("approved")
         REJECTED = "rejected", _("rejected")
 
+    # Indexes cost every signature a write, so the foreign keys below have none of
+    # their own: the petition leads the composite indexes, and the others are
+    # mostly empty, indexed only where set (see Meta.indexes).
     petition = models.ForeignKey(
-        Petition, on_delete=models.CASCADE, related_name="signatures", verbose_name=_("petition")
+        Petition,
+        on_delete=models.CASCADE,
+        related_name="signatures",
+        verbose_name=_("petition"),
+        db_index=False,
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
@@ -148,6 +179,7 @@ class Signature(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("arrived through"),
+        db_index=False,
     )
     referrer = models.ForeignKey(
         "self",
@@ -156,8 +188,8 @@ class Signature(models.Model):
         on_delete=models.SET_NULL,
         related_name="referrals",
         verbose_name=_("referred by"),
+        db_index=False,
     )
-    referral_code = models.CharField(max_length=16, unique=True, editable=False)
     # Keyed hash of the address, kept only while the rate-limit window lasts.
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     token_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -169,6 +201,7 @@ class Signature(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="signatures",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("signed"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
@@ -210,10 +243,22 @@ class Signature(models.Model):
                 name="signature_dup_idx",
                 condition=models.Q(duplicate_notice_owed=True),
             ),
+            *(
+                models.Index(
+                    fields=[column],
+                    name=f"signature_{column}_idx",
+                    condition=models.Q(**{f"{column}__isnull": False}),
+                )
+                for column in ("partner", "referrer", "supporter")
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Signature #{self.pk}"
+
+    @property
+    def referral_code(self) -> str:
+        return referral_code_for(self.pk)
 
     @property
     def public_name(self) -> str:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.cache import caches
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -20,19 +20,30 @@ def petition_get_public(*, slug: str) -> Petition:
 
 
 SIGNING_CACHE_SECONDS = 5
+# slug -> (loaded at, petition). A plain dict in each process: a shared cache
+# would pickle the petition on every signature, which costs more than the insert.
+_signing_cache: dict[str, tuple[float, Petition]] = {}
 
 
 def petition_for_signing(*, slug: str) -> Petition:
     """The petition a signature is for, from a per-process cache for a few seconds.
 
     Signing is the hot path: a petition closed or edited by an organiser takes
-    effect here at most SIGNING_CACHE_SECONDS later."""
-    key = f"petition-for-signing:{slug}"
-    petition = caches["pages"].get(key)
-    if petition is None:
-        petition = petition_get_public(slug=slug)
-        caches["pages"].set(key, petition, SIGNING_CACHE_SECONDS)
+    effect here at most SIGNING_CACHE_SECONDS later. The petition is shared
+    between threads and must only be read."""
+    now = time.monotonic()
+    cached = _signing_cache.get(slug)
+    if cached is not None and now - cached[0] < SIGNING_CACHE_SECONDS:
+        return cached[1]
+    petition = petition_get_public(slug=slug)
+    if len(_signing_cache) > 1000:  # slugs are looked up only once they exist, but still
+        _signing_cache.clear()
+    _signing_cache[slug] = (now, petition)
     return petition
+
+
+def petition_signing_cache_clear() -> None:
+    _signing_cache.clear()
 
 
 def petition_public_count(petition: Petition) -> int:

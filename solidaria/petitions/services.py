@@ -27,6 +27,7 @@ from solidaria.core import pii
 from solidaria.core.audit import audit_log
 from solidaria.core.i18n import localize
 from solidaria.core.mail import email_queue
+from solidaria.core.rows import RowInserter
 from solidaria.organisations.models import Organisation
 from solidaria.supporters.models import ConsentRecord, ConsentText
 from solidaria.supporters.services import (
@@ -36,7 +37,15 @@ from solidaria.supporters.services import (
 )
 
 from .exceptions import PetitionClosed, SignatureNotFound
-from .models import CountChange, OrganisationSignature, Petition, PetitionCount, Signature
+from .models import (
+    CountChange,
+    OrganisationSignature,
+    Petition,
+    PetitionCount,
+    Signature,
+    referral_code_for,
+    referral_signature_id,
+)
 
 # (window in seconds, most signatures from one address on one petition in it)
 DEFAULT_RATE_LIMITS = ((60, 1), (300, 5))
@@ -59,6 +68,10 @@ def _token_hash(token: str) -> str:
 
 def _rate_limits() -> tuple[tuple[int, int], ...]:
     return tuple(getattr(settings, "SIGNING_RATE_LIMITS", DEFAULT_RATE_LIMITS))
+
+
+# Signing is the hottest path there is: its INSERT is compiled once, not per call.
+_signature_rows = RowInserter(Signature)
 
 
 def _over_rate_limit(petition_id: int, ip_hash: str, now: Any) -> bool:
@@ -111,52 +124,49 @@ def signature_create(
         suspect_reason = "honeypot"
     elif _over_rate_limit(petition.pk, ip_hash, now):
         suspect_reason = "rate_limit"
-    referrer_id = None
-    if referrer_code:
-        referrer_id = (
-            Signature.objects.filter(petition=petition, referral_code=referrer_code)
-            .values_list("pk", flat=True)
-            .first()
-        )
-    signature = Signature(
-        petition=petition,
-        status=Signature.Status.SUSPECT if suspect_reason else Signature.Status.PENDING,
-        suspect_reason=suspect_reason,
-        email_index=pii.email_index(email),
-        email_domain_index=pii.email_domain_index(email),
-        email=email.strip(),
-        name=name.strip(),
-        city=city.strip(),
-        comment=comment.strip(),
-        comment_status=Signature.CommentStatus.PENDING if comment.strip() else "",
-        country=country,
-        language=language,
-        show_publicly=show_publicly,
-        consent_owner=consent_owner,
-        consent_partner=consent_partner and partner is not None,
-        source=source[:64],
-        partner=partner,
-        referrer_id=referrer_id,
-        referral_code=secrets.token_urlsafe(9),
-        ip_hash=ip_hash,
-        created_at=now,
-    )
+    referrer_id = referral_signature_id(referrer_code) if referrer_code else None
+    if referrer_id and not Signature.objects.filter(pk=referrer_id, petition=petition).exists():
+        referrer_id = None
     try:
-        with transaction.atomic():
-            signature.save(force_insert=True)
+        signature_id = _signature_rows.insert(
+            {
+                "petition_id": petition.pk,
+                "status": Signature.Status.SUSPECT if suspect_reason else Signature.Status.PENDING,
+                "suspect_reason": suspect_reason,
+                "email_index": pii.email_index(email),
+                "email_domain_index": pii.email_domain_index(email),
+                "email": email.strip(),
+                "name": name.strip(),
+                "city": city.strip(),
+                "comment": comment.strip(),
+                "comment_status": Signature.CommentStatus.PENDING if comment.strip() else "",
+                "country": country,
+                "language": language,
+                "show_publicly": show_publicly,
+                "consent_owner": consent_owner,
+                "consent_partner": consent_partner and partner is not None,
+                "source": source[:64],
+                "partner_id": partner.pk if partner else None,
+                "referrer_id": referrer_id,
+                "ip_hash": ip_hash,
+                "created_at": now,
+            }
+        )
     except IntegrityError:
         # Signed before: the owner of the address is told by email, nobody else.
         existing = Signature.objects.filter(
             petition=petition, email_index__in=pii.email_indexes(email)
-        ).values_list("pk", "referral_code")
-        row = existing.first()
-        if row is None:
+        ).values_list("pk", flat=True)
+        existing_id = existing.first()
+        if existing_id is None:
             raise
         if not suspect_reason:
-            Signature.objects.filter(pk=row[0]).update(duplicate_notice_owed=True)
-        return SignResult(signature_id=row[0], referral_code=row[1], duplicate=True)
+            Signature.objects.filter(pk=existing_id).update(duplicate_notice_owed=True)
+        return SignResult(
+            signature_id=existing_id, referral_code=referral_code_for(existing_id), duplicate=True
+        )
     return SignResult(
-        signature_id=signature.pk, referral_code=signature.referral_code, duplicate=False
+        signature_id=signature_id, referral_code=referral_code_for(signature_id), duplicate=False
     )
 
 

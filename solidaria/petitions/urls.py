@@ -10,6 +10,6 @@ urlpatterns = [
     path("petitions/withdraw/<str:token>/", views.signature_withdraw_view, name="withdraw"),
     path("petitions/<slug:slug>/", views.petition_detail, name="detail"),
     path("petitions/<slug:slug>/sign/", views.petition_sign, name="sign"),
-    path("petitions/<slug:slug>/thanks/<str:token>/", views.petition_thanks, name="thanks"),
+    path("petitions/<slug:slug>/thanks/<str:code>/", views.petition_thanks, name="thanks"),
     path("petitions/<slug:slug>/organisations/", views.organisation_sign, name="organisation-sign"),
 ]

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from solidaria.organisations.models import Organisation
 
 from .exceptions import PetitionClosed, SignatureNotFound
 from .forms import ConfirmForm, OrganisationSignatureForm, SignatureForm
-from .models import Petition, Signature
+from .models import Petition, Signature, referral_signature_id
 from .selectors import (
     letter_organisations_by_country,
     petition_for_signing,
@@ -38,9 +37,6 @@ from .services import (
     signature_for_token,
     signature_withdraw,
 )
-
-THANKS_SALT = "solidaria.petitions.thanks"
-THANKS_MAX_AGE = 7 * 24 * 3600
 
 
 def _token_scope(petition: Petition) -> str:
@@ -104,27 +100,30 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _refusal(petition: Petition, cleaned: dict[str, Any]) -> str | None:
+    """Why well-formed fields cannot be taken as a signature, in the visitor's language."""
+    if not form_token_valid(_token_scope(petition), cleaned["form_token"]):
+        return _("This form is too old. Please check your details and send it again.")
+    if not petition.accepts_signatures:
+        return _("This petition is closed: it no longer takes signatures.")
+    # Last: a solution is spent once checked, so nothing after it may send the
+    # visitor back to the form.
+    if cleaned["altcha"] and not altcha_verify(cleaned["altcha"]):
+        return _("The automatic check in your browser failed. Please send the form again.")
+    return None
+
+
 def _validated(request: HttpRequest, petition: Petition) -> SignatureForm:
     form = SignatureForm(request.POST, language=request.LANGUAGE_CODE)
     if form.is_valid():
-        if not form_token_valid(_token_scope(petition), form.cleaned_data["form_token"]):
-            form.add_error(
-                None, _("This form is too old. Please check your details and send it again.")
-            )
-        elif not petition.accepts_signatures:
-            form.add_error(None, _("This petition is closed: it no longer takes signatures."))
-        # Last: a solution is spent once checked, so nothing after it may send the
-        # visitor back to the form.
-        elif form.cleaned_data["altcha"] and not altcha_verify(form.cleaned_data["altcha"]):
-            form.add_error(
-                None, _("The automatic check in your browser failed. Please send the form again.")
-            )
+        refusal = _refusal(petition, form.cleaned_data)
+        if refusal:
+            form.add_error(None, refusal)
     return form
 
 
-def _store(request: HttpRequest, petition: Petition, form: SignatureForm) -> str:
+def _store(request: HttpRequest, petition: Petition, cleaned: dict[str, Any]) -> str:
     """Stores the signature; returns the thank-you page's address."""
-    cleaned = form.cleaned_data
     result = signature_create(
         petition=petition,
         name=cleaned["name"],
@@ -142,18 +141,19 @@ def _store(request: HttpRequest, petition: Petition, form: SignatureForm) -> str
         partner=_partner(petition, cleaned["partner"]),
         honeypot_filled=bool(cleaned["website"]),
     )
-    thanks = signing.dumps({"r": result.referral_code}, salt=THANKS_SALT, compress=True)
-    return reverse("petitions:thanks", kwargs={"slug": petition.slug, "token": thanks})
+    # The thank-you page shows nothing but the signer's own referral link, so
+    # the (unguessable) referral code is all its address needs.
+    return reverse("petitions:thanks", kwargs={"slug": petition.slug, "code": result.referral_code})
 
 
 def sign_if_valid(request: HttpRequest, slug: str) -> str | None:
     """For the fast lane: the thank-you address if the signature was stored, else None."""
     petition = petition_for_signing(slug=slug)
-    form = _validated(request, petition)
-    if not form.is_valid():
+    cleaned = SignatureForm.clean_data(request.POST)
+    if cleaned is None or _refusal(petition, cleaned):
         return None
     try:
-        return _store(request, petition, form)
+        return _store(request, petition, cleaned)
     except PetitionClosed:
         return None
 
@@ -186,7 +186,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
             )
         )
     try:
-        location = _store(request, petition, form)
+        location = _store(request, petition, form.cleaned_data)
     except PetitionClosed as exc:
         form.add_error(None, str(exc))
         return _private(
@@ -201,13 +201,11 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
-def petition_thanks(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def petition_thanks(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     petition = petition_get_public(slug=slug)
-    try:
-        data = signing.loads(token, salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    referral_url = f"{settings.SITE_URL}{petition.get_absolute_url()}?ref={data['r']}"
+    if referral_signature_id(code) is None:
+        raise Http404
+    referral_url = f"{settings.SITE_URL}{petition.get_absolute_url()}?ref={code}"
     next_action = localize(petition.next_action_label, languages=petition.campaign.languages)
     return _private(
         render(

@@ -62,3 +62,20 @@ def test_sign_form_fuzz(client: Client, data: dict[str, str], with_token: bool) 
     assert response.status_code in (302, 400), response.status_code
     stored = Signature.objects.count() - before
     assert stored == (1 if response.status_code == 302 else 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=fields)
+def test_fast_lane_check_agrees_with_the_form(data: dict[str, str]) -> None:
+    """The fast lane's field check takes exactly what the full form takes."""
+    from django.http import QueryDict
+
+    from solidaria.petitions.forms import SignatureForm
+
+    query = QueryDict(urlencode(data))
+    form = SignatureForm(query)
+    fast = SignatureForm.clean_data(query)
+    if form.is_valid():
+        assert fast == form.cleaned_data
+    else:
+        assert fast is None

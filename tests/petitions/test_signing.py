@@ -267,3 +267,13 @@ def test_fast_lane_answers_carry_the_security_headers(client: Client) -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert not response.cookies  # no session, no CSRF cookie
+
+
+def test_referral_codes_are_derived_and_cannot_be_forged() -> None:
+    from solidaria.petitions.models import referral_code_for, referral_signature_id
+
+    code = referral_code_for(12345)
+    assert referral_signature_id(code) == 12345
+    forged = code[:-1] + ("0" if code[-1] != "0" else "1")
+    for bad in (forged, "1" + code, code.upper(), "", "zz", "!" * 12, "9" * 40):
+        assert referral_signature_id(bad) is None

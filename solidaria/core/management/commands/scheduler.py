@@ -1,5 +1,8 @@
 """Enqueues the periodic tasks named in settings.PERIODIC_TASKS, each at its interval.
 
+On SQLite it also checkpoints the write-ahead log every second, so that no
+visitor's request has to (see solidaria.core.sqlite).
+
 One scheduler runs per installation (`manage.py serve` starts it). A task is not
 enqueued again while an earlier run of it is still waiting or running, so a
 slow worker never builds a backlog of ticks.
@@ -19,6 +22,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
+
+from solidaria.core import sqlite
+
+# How often the SQLite log is copied back into the database (a no-op elsewhere).
+CHECKPOINT_SECONDS = 1.0
 
 
 def task_pending(task_path: str, interval: float) -> bool:
@@ -53,8 +61,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        next_checkpoint = 0.0
         while running:
             now = time.monotonic()
+            if now >= next_checkpoint:
+                next_checkpoint = now + CHECKPOINT_SECONDS
+                sqlite.checkpoint()
             for task, seconds in schedule:
                 if now < next_run[task.module_path]:
                     continue

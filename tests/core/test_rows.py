@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from solidaria.core import sqlite
+from solidaria.core.rows import RowInserter
+from solidaria.petitions.models import Signature
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(petition_id: int, **overrides: object) -> dict[str, object]:
+    return {
+        "petition_id": petition_id,
+        "email_index": "a" * 64,
+        "email_domain_index": "b" * 64,
+        "email": "ana@example.org",
+        "name": "Ana María Gómez",
+        "country": "AR",
+        "language": "es",
+        "created_at": timezone.now(),
+        **overrides,
+    }
+
+
+def test_inserted_row_reads_back_like_one_saved_by_the_orm() -> None:
+    petition = factories.PetitionFactory()
+    signature_id = RowInserter(Signature).insert(_values(petition.pk, show_publicly=True))
+    signature = Signature.objects.get(pk=signature_id)
+    assert (signature.name, signature.email, signature.country) == (
+        "Ana María Gómez",
+        "ana@example.org",
+        "AR",
+    )
+    assert signature.show_publicly and signature.status == Signature.Status.PENDING
+    assert signature.city == "" and signature.partner is None  # defaults
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM petitions_signature WHERE id = %s", [signature_id])
+        stored_name = cursor.fetchone()[0]
+    assert "Ana" not in stored_name  # encrypted like any other save
+
+
+def test_a_failed_insert_leaves_no_row_and_the_transaction_usable() -> None:
+    petition = factories.PetitionFactory()
+    rows = RowInserter(Signature)
+    rows.insert(_values(petition.pk))
+    with transaction.atomic():
+        with pytest.raises(IntegrityError):
+            rows.insert(_values(petition.pk))  # same petition and email index
+        assert Signature.objects.count() == 1
+        rows.insert(_values(petition.pk, email_index="c" * 64))
+    assert Signature.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_checkpoint_runs_on_sqlite_and_is_skipped_elsewhere() -> None:
+    result = sqlite.checkpoint()
+    if connection.vendor == "sqlite":
+        assert result is not None and len(result) == 3
+    else:
+        assert result is None
