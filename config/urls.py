@@ -5,10 +5,13 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from solidaria.core import views as core_views
+from solidaria.fundraising import webhooks as fundraising_webhooks
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Not under a language prefix: Stripe posts here.
+    path("stripe/webhook/", fundraising_webhooks.stripe_webhook, name="stripe-webhook"),
 ]
 
 if getattr(settings, "DEV_OUTBOX", False):
@@ -26,6 +29,7 @@ if settings.SERVE_MEDIA:
 urlpatterns += i18n_patterns(
     path("", include("solidaria.campaigns.urls")),
     path("", include("solidaria.petitions.urls")),
+    path("", include("solidaria.fundraising.urls")),
     prefix_default_language=True,
 )
 

@@ -102,3 +102,19 @@ class PetitionFactory(factory.django.DjangoModelFactory):
     target = {"es": "Al Congreso", "en": "To Congress"}
     text = {"es": "Pedimos justicia.", "en": "We ask for justice."}
     goal = 100
+
+
+class FundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "fundraising.Fund"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"fund-{n}")
+    title = factory.Sequence(lambda n: {"es": f"Fondo {n}", "en": f"Fund {n}"})
+    purpose = {"es": "Para la defensa legal.", "en": "For the legal defense."}
+    goal_minor = 1_000_000
+    goal_currency = "USD"
+    bank_details = {
+        "es": "Titular: Comisión de Solidaridad\nCBU 0000003100010000000001",
+        "en": "Holder: Solidarity Committee\nIBAN DE89 3704 0044 0532 0130 00",
+    }

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "solidaria.supporters",
     "solidaria.campaigns",
     "solidaria.petitions",
+    "solidaria.fundraising",
     "solidaria.demo",
     "solidaria.core.admin_config.SolidariaAdminConfig",
     "django.contrib.auth",
@@ -99,11 +100,11 @@ def database_from_env(default: str) -> dict:
             # WAL lets readers run beside the single writer; NORMAL is durable in WAL
             # mode across process crashes (only an OS crash can lose the last commit).
             # The scheduler checkpoints the log (solidaria.core.sqlite); requests
-            # do so only if it has grown to 64 MiB.
+            # do so only if it has grown to 16 MiB.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                 "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000; "
-                "PRAGMA wal_autocheckpoint=16384;"
+                "PRAGMA wal_autocheckpoint=4096;"
             ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
@@ -147,6 +148,16 @@ HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}
 # Signing: at most N signatures from one address on one petition per window (seconds).
 SIGNING_RATE_LIMITS = [(60, 1), (300, 5)]
 
+# Card gifts through Stripe Checkout: both keys, or no card option at all.
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Seconds a webhook's signature stays valid (Stripe's own default).
+STRIPE_WEBHOOK_TOLERANCE = 300
+# Only for tests, which answer from recorded responses on a local server.
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# Currencies gifts can be made in (ISO 4217).
+CURRENCIES = env.list("CURRENCIES", default=["ARS", "USD", "EUR", "BRL", "GBP"])
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -182,6 +193,11 @@ MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Never served directly: receipts and other files only organisers may read.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "private", "base_url": None},
+    },
 }
 WHITENOISE_MAX_AGE = 3600
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)

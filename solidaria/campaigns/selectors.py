@@ -26,6 +26,7 @@ def campaign_get_public(*, slug: str) -> Campaign:
             Prefetch("owner__contacts"),
             # Actions that live in other apps, by relation name only (no upward import).
             "petitions",
+            "funds",
             Prefetch(
                 "updates",
                 queryset=CampaignUpdate.objects.filter(is_published=True).order_by(

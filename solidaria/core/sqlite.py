@@ -4,7 +4,7 @@ In WAL mode SQLite copies the log back into the database file (a checkpoint)
 from whichever connection commits when the log passes its threshold, and a
 checkpoint waits for the disk. Under a burst of signatures that put an fsync
 into one request in every few hundred and held every other writer behind it.
-So web connections checkpoint only as a fallback, once the log holds 64 MiB
+So web connections checkpoint only as a fallback, once the log holds 16 MiB
 (`wal_autocheckpoint` in `config.settings.base`), and the scheduler checkpoints every second without
 blocking anyone.
 """

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.campaigns.services import campaign_set_status
+from solidaria.core import pii
+from solidaria.fundraising.models import Donation, ExchangeRate, Fund, FundTotal, LedgerEntry
+from solidaria.fundraising.services import in_every_language
 from solidaria.organisations.models import Membership, Organisation, OrganisationContact
 from solidaria.petitions.models import OrganisationSignature, Petition
 
 from .content import CAMPAIGNS, ORGANISATIONS
+from .fund_content import FUNDS
 from .petition_content import PETITIONS
 
 DEMO_ORGANISER = "organiser"
@@ -55,7 +61,75 @@ def demo_load() -> dict[str, int]:
                 continue
             _create_petition(data)
             created["petitions"] += 1
+        created["funds"] = 0
+        for data in FUNDS:
+            if Fund.objects.filter(slug=data["slug"]).exists():
+                continue
+            _create_fund(data)
+            created["funds"] += 1
     return created
+
+
+def _create_fund(data: dict[str, Any]) -> Fund:
+    """A fund with its rates, a few gifts received and two approved expenses."""
+    campaign = Campaign.objects.get(slug=data["campaign"])
+    fund = Fund.objects.create(
+        campaign=campaign,
+        slug=data["slug"],
+        title=data["title"],
+        purpose=data["purpose"],
+        goal_minor=data["goal"],
+        goal_currency=data["goal_currency"],
+        bank_details=data["bank_details"],
+    )
+    for currency, rate in data["rates"].items():
+        ExchangeRate.objects.create(fund=fund, currency=currency, rate=Decimal(rate))
+    # Written directly, not through the services: demo gifts send no emails.
+    totals: dict[str, int] = {}
+    for index, (days_ago, currency, amount, method) in enumerate(data["gifts"]):
+        when = timezone.now() - timedelta(days=days_ago)
+        email = f"demo-donor-{index}@example.org"
+        donation = Donation.objects.create(
+            fund=fund,
+            method=method,
+            status=Donation.Status.SUCCEEDED,
+            amount_minor=amount * 100,
+            currency=currency,
+            email=email,
+            email_index=pii.email_index(email),
+            anonymous=True,
+            language=campaign.languages[0],
+            source="demo",
+            succeeded_at=when,
+        )
+        Donation.objects.filter(pk=donation.pk).update(created_at=when)
+        LedgerEntry.objects.create(
+            fund=fund,
+            kind=LedgerEntry.Kind.INCOME,
+            date=when.date(),
+            amount_minor=amount * 100,
+            currency=currency,
+            category=LedgerEntry.Category.GIFTS,
+            description=in_every_language(gettext_noop("Gift by bank transfer")),
+            donation=donation,
+            approved_at=when,
+        )
+        totals[currency] = totals.get(currency, 0) + amount * 100
+    for currency, minor in totals.items():
+        gifts = sum(1 for gift in data["gifts"] if gift[1] == currency)
+        FundTotal.objects.create(fund=fund, currency=currency, raised_minor=minor, gifts=gifts)
+    for days_ago, category, amount, description in data["expenses"]:
+        LedgerEntry.objects.create(
+            fund=fund,
+            kind=LedgerEntry.Kind.EXPENSE,
+            date=(timezone.now() - timedelta(days=days_ago)).date(),
+            amount_minor=amount * 100,
+            currency="USD",
+            category=category,
+            description=description,
+            approved_at=timezone.now(),
+        )
+    return fund
 
 
 def _create_petition(data: dict[str, Any]) -> Petition:

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from i18nfield.forms import I18nModelForm
 
 from solidaria.core.audit import audit_log
+from solidaria.core.charts import bar_chart
 from solidaria.core.i18n import language_codes, show_languages
 from solidaria.core.worldmap import world_map_svg
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
@@ -127,7 +128,7 @@ class PetitionAdmin(OrganisationScopedAdmin):
             **self.admin_site.each_context(request),
             "title": _("Statistics: %(petition)s") % {"petition": petition},
             "petition": petition,
-            "chart": reports.chart_svg_points(series),
+            "chart": bar_chart(series),
             "by_country": [(code, n, round(n / top * 100)) for code, n in by_country],
             "world_map": world_map_svg(dict(by_country), label=str(_("Signatures by country"))),
             "total": sum(n for _c, n in by_country),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -11,6 +10,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+
+from solidaria.core.csvstream import csv_lines, spreadsheet_safe
 
 from .models import Petition, Signature
 
@@ -75,55 +76,26 @@ def signatures_by_country(petition: Petition, filters: SignatureFilters) -> list
     return [(row["country"], row["n"]) for row in rows]
 
 
-def chart_svg_points(
-    series: list[tuple[date, int]], width: int = 600, height: int = 160
-) -> dict[str, Any]:
-    """Bars for a server-rendered SVG chart (no chart library, no script)."""
-    top = max((n for _day, n in series), default=0) or 1
-    bar = width / max(len(series), 1)
-    bars = [
-        {
-            "x": round(i * bar, 2),
-            "width": round(bar * 0.8, 2),
-            "height": round(n / top * (height - 20), 2),
-            "y": round(height - n / top * (height - 20), 2),
-            "day": day,
-            "n": n,
-        }
-        for i, (day, n) in enumerate(series)
-    ]
-    return {"bars": bars, "width": width, "height": height, "top": top}
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_HEADER = ["name", "email", "city", "country", "comment", "confirmed_at", "source"]
 
 
 def csv_rows(queryset: QuerySet[Signature]) -> Iterator[str]:
     """One CSV line at a time, from a server-side cursor: memory stays flat at any size."""
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
-    for signature in queryset.iterator(chunk_size=2000):
-        yield writer.writerow(
+    return csv_lines(
+        CSV_HEADER,
+        (
             [
-                _safe(signature.name),
+                spreadsheet_safe(signature.name),
                 signature.email,
-                _safe(signature.city),
+                spreadsheet_safe(signature.city),
                 str(signature.country),
-                _safe(signature.comment),
+                spreadsheet_safe(signature.comment),
                 signature.confirmed_at.isoformat() if signature.confirmed_at else "",
                 signature.source,
             ]
-        )
-
-
-def _safe(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+            for signature in queryset.iterator(chunk_size=2000)
+        ),
+    )
 
 
 @dataclass(frozen=True)

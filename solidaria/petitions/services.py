@@ -29,10 +29,10 @@ from solidaria.core.i18n import localize
 from solidaria.core.mail import email_queue
 from solidaria.core.rows import RowInserter
 from solidaria.organisations.models import Organisation
-from solidaria.supporters.models import ConsentRecord, ConsentText
+from solidaria.supporters.models import ConsentRecord
 from solidaria.supporters.services import (
     consent_record,
-    consent_text_publish,
+    consent_text_at,
     supporter_get_or_create,
 )
 
@@ -368,31 +368,6 @@ def _fold_counts() -> int:
             )
         deleted, _ = CountChange.objects.filter(pk__lte=last).delete()
     return deleted
-
-
-def consent_text_current(organisation: Organisation) -> ConsentText:
-    """The wording shown today; a first, standard wording is published if there is none."""
-    current = ConsentText.objects.filter(organisation=organisation).order_by("-version").first()
-    if current is not None:
-        return current
-    text = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            text[code] = _(
-                "Yes, %(organisation)s may email me about this campaign and related actions. "
-                "I can unsubscribe at any time."
-            ) % {"organisation": organisation.name}
-    return consent_text_publish(organisation=organisation, text=text)
-
-
-def consent_text_at(organisation: Organisation, moment: Any) -> ConsentText:
-    """The wording the signer saw: wordings are append-only, so time decides."""
-    shown = (
-        ConsentText.objects.filter(organisation=organisation, created_at__lte=moment)
-        .order_by("-version")
-        .first()
-    )
-    return shown or consent_text_current(organisation)
 
 
 def _record_supporters() -> int:

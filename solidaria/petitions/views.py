@@ -18,6 +18,7 @@ from solidaria.core.formguard import client_ip, form_token, form_token_valid, sa
 from solidaria.core.i18n import localize
 from solidaria.core.middleware import public_page
 from solidaria.organisations.models import Organisation
+from solidaria.supporters.services import consent_text_current
 
 from .exceptions import PetitionClosed, SignatureNotFound
 from .forms import ConfirmForm, OrganisationSignatureForm, SignatureForm
@@ -30,7 +31,6 @@ from .selectors import (
     petition_recent_signers,
 )
 from .services import (
-    consent_text_current,
     organisation_signature_create,
     signature_confirm,
     signature_create,

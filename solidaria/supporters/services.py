@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from solidaria.core import pii
 from solidaria.core.audit import audit_log
@@ -76,6 +78,31 @@ def consent_text_publish(
             data={"version": consent_text.version},
         )
     return consent_text
+
+
+def consent_text_current(organisation: Organisation) -> ConsentText:
+    """The wording shown today; a first, standard wording is published if there is none."""
+    current = ConsentText.objects.filter(organisation=organisation).order_by("-version").first()
+    if current is not None:
+        return current
+    text = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            text[code] = _(
+                "Yes, %(organisation)s may email me about this campaign and related actions. "
+                "I can unsubscribe at any time."
+            ) % {"organisation": organisation.name}
+    return consent_text_publish(organisation=organisation, text=text)
+
+
+def consent_text_at(organisation: Organisation, moment: Any) -> ConsentText:
+    """The wording the signer saw: wordings are append-only, so time decides."""
+    shown = (
+        ConsentText.objects.filter(organisation=organisation, created_at__lte=moment)
+        .order_by("-version")
+        .first()
+    )
+    return shown or consent_text_current(organisation)
 
 
 def consent_record(

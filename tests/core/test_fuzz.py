@@ -26,6 +26,10 @@ def test_public_pages_never_fail(client: Client, slug: str, page: str, language:
         client.get(f"{prefix}/campaigns/{quote(slug, safe='')}/"),
         client.get(f"{prefix}/", {"page": page}),
         client.get(f"{prefix}/share/mastodon/", {"instance": slug, "text": page}),
+        client.get(f"{prefix}/funds/{quote(slug, safe='')}/", {"currency": page}),
+        client.get(f"{prefix}/funds/{quote(slug, safe='')}/ledger/"),
+        client.get(f"{prefix}/funds/manage/{quote(slug, safe='')}/"),
+        client.get(f"{prefix}/funds/x/pledge/{quote(slug, safe='')}/"),
     ]
     for response in responses:
         assert response.status_code < 500

@@ -63,6 +63,9 @@ def public_urls() -> list[str]:
     urls = ["/es/", "/en/", "/pt/", "/fr/", "/de/", campaign.get_absolute_url()]
     urls += [f"/{code}/campaigns/{campaign.slug}/" for code in ("es", "pt", "fr", "de")]
     urls += ["/en/share/mastodon/?text=hello", "/en/no-such-page/"]
+    fund = factories.FundFactory(campaign=campaign)
+    urls += [f"/{code}/funds/{fund.slug}/" for code in ("es", "en", "de")]
+    urls += [f"/en/funds/{fund.slug}/?currency=ARS", f"/es/funds/{fund.slug}/ledger/"]
     return urls
 
 

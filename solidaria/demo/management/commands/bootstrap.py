@@ -27,7 +27,8 @@ class Command(BaseCommand):
             if any(created.values()):
                 self.stdout.write(
                     f"Demo loaded: {created['organisations']} organisations, "
-                    f"{created['campaigns']} campaigns, {created['petitions']} petitions."
+                    f"{created['campaigns']} campaigns, {created['petitions']} petitions, "
+                    f"{created['funds']} defense funds."
                 )
         if not no_login:
             username, password = demo_organiser_reset()

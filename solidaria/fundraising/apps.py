@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FundraisingConfig(AppConfig):
+    name = "solidaria.fundraising"
+    label = "fundraising"
+    verbose_name = _("Defense funds")

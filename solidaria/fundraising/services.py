@@ -1,0 +1,650 @@
+"""Every change to funds, gifts and the ledger.
+
+A gift is recorded as it is offered (a pledge, or a card payment on its way) and
+counts once the money has arrived. Arrival, refunds and expenses each write a
+ledger entry in the same transaction as the change they record, and keep the
+fund's totals, so pages only read.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from solidaria.core import pii
+from solidaria.core.audit import audit_log
+from solidaria.core.i18n import localize
+from solidaria.core.mail import email_queue
+from solidaria.core.money import format_money, to_minor
+from solidaria.organisations.selectors import contact_email_for
+from solidaria.supporters.models import ConsentRecord
+from solidaria.supporters.services import (
+    consent_record,
+    consent_text_at,
+    supporter_get_or_create,
+)
+
+from .exceptions import FundClosed, LedgerError
+from .models import Donation, Fund, FundTotal, LedgerEntry
+
+# Bank references: no 0/O, 1/I/L or U, so they survive being read out or retyped.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+REFERENCE_PREFIX = "DF"
+REFERENCE_PATTERN = re.compile(
+    rf"\b{REFERENCE_PREFIX}[- ]?([{REFERENCE_ALPHABET}]{{8}})\b", re.IGNORECASE
+)
+
+
+# A pledge repeated within this time, same donor and amount, is the same pledge.
+PLEDGE_REPEAT_WINDOW = timedelta(minutes=30)
+
+
+def _new_reference() -> str:
+    return f"{REFERENCE_PREFIX}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def pledge_create(
+    *,
+    fund: Fund,
+    amount_minor: int,
+    currency: str,
+    name: str,
+    email: str,
+    anonymous: bool = False,
+    consent_owner: bool = False,
+    language: str,
+    source: str = "",
+) -> Donation:
+    """A promise to give by bank transfer, with the reference the donor writes on it.
+
+    The bank details and the reference are shown on the next page and emailed."""
+    if not fund.accepts_gifts or not localize(fund.bank_details, languages=["en"]):
+        raise FundClosed(_("This fund does not take bank transfers at the moment."))
+    if currency not in fund.currencies:
+        raise ValidationError(_("This fund does not take gifts in that currency."))
+    # The same form sent twice (a double click, a reload) is one pledge.
+    recent = (
+        Donation.objects.filter(
+            fund=fund,
+            method=Donation.Method.BANK,
+            status=Donation.Status.PENDING,
+            email_index=pii.email_index(email),
+            amount_minor=amount_minor,
+            currency=currency,
+            created_at__gte=timezone.now() - PLEDGE_REPEAT_WINDOW,
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if recent is not None:
+        return recent
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                donation = Donation.objects.create(
+                    fund=fund,
+                    method=Donation.Method.BANK,
+                    frequency=Donation.Frequency.ONCE,
+                    amount_minor=amount_minor,
+                    currency=currency,
+                    name=name.strip(),
+                    email=email.strip(),
+                    email_index=pii.email_index(email),
+                    anonymous=anonymous,
+                    consent_owner=consent_owner,
+                    language=language,
+                    source=source[:64],
+                    reference=_new_reference(),
+                )
+                email_queue(
+                    to=email,
+                    template="fundraising_pledge",
+                    language=language,
+                    context=_pledge_email_context(donation),
+                    reply_to=_reply_to(fund, language),
+                )
+            return donation
+        except IntegrityError:  # the same reference drawn twice: draw again
+            continue
+    raise RuntimeError("could not draw a free bank reference")
+
+
+def _reply_to(fund: Fund, language: str) -> str:
+    return contact_email_for(fund.campaign.owner, language) or ""
+
+
+def _pledge_email_context(donation: Donation) -> dict[str, Any]:
+    fund = donation.fund
+    languages = fund.campaign.languages
+    return {
+        "fund_title": str(localize(fund.title, languages=languages, requested=donation.language)),
+        "amount": format_money(
+            donation.amount_minor, donation.currency, language=donation.language
+        ),
+        "reference": donation.reference,
+        "bank_details": str(
+            localize(fund.bank_details, languages=languages, requested=donation.language)
+        ),
+        "fund_url": _url_in(donation.language, "fundraising:detail", slug=fund.slug),
+    }
+
+
+def _total_add(fund: Fund, currency: str, minor: int, gifts: int) -> None:
+    updated = FundTotal.objects.filter(fund=fund, currency=currency).update(
+        raised_minor=F("raised_minor") + minor, gifts=F("gifts") + gifts
+    )
+    if not updated:
+        FundTotal.objects.create(fund=fund, currency=currency, raised_minor=minor, gifts=gifts)
+
+
+def _record_arrival(donation: Donation, *, actor: Any, amount_minor: int | None = None) -> None:
+    """The money is in: the gift counts, the ledger says so, the donor gets a receipt."""
+    now = timezone.now()
+    if amount_minor is not None:
+        donation.amount_minor = amount_minor
+    donation.status = Donation.Status.SUCCEEDED
+    donation.succeeded_at = now
+    donation.received_by = actor if getattr(actor, "is_authenticated", False) else None
+    donation.save(update_fields=["status", "succeeded_at", "received_by", "amount_minor"])
+    _total_add(donation.fund, donation.currency, donation.amount_minor, 1)
+    LedgerEntry.objects.create(
+        fund=donation.fund,
+        kind=LedgerEntry.Kind.INCOME,
+        date=timezone.localdate(now),
+        amount_minor=donation.amount_minor,
+        currency=donation.currency,
+        category=LedgerEntry.Category.GIFTS,
+        description=in_every_language(_gift_description(donation)),
+        donation=donation,
+        approved_at=now,  # the money is in the account: nothing for a second person to check
+    )
+    if donation.consent_owner:
+        _record_consent(donation)
+    manage_url = ""
+    if donation.frequency == Donation.Frequency.MONTHLY and not donation.manage_token_hash:
+        token, donation.manage_token_hash = new_manage_token()
+        donation.save(update_fields=["manage_token_hash"])
+        with translation.override(donation.language):
+            manage_url = reverse("fundraising:manage", kwargs={"token": token})
+    email_queue(
+        to=donation.email,
+        template="fundraising_receipt",
+        language=donation.language,
+        context={
+            "fund_title": str(
+                localize(
+                    donation.fund.title,
+                    languages=donation.fund.campaign.languages,
+                    requested=donation.language,
+                )
+            ),
+            "amount": format_money(
+                donation.amount_minor, donation.currency, language=donation.language
+            ),
+            "method": donation.method,
+            "monthly": donation.frequency == Donation.Frequency.MONTHLY,
+            "date": now.date().isoformat(),
+            "gift_number": donation.pk,
+            "ledger_url": _url_in(donation.language, "fundraising:ledger", slug=donation.fund.slug),
+            "manage_url": manage_url,
+        },
+        reply_to=_reply_to(donation.fund, donation.language),
+    )
+
+
+def _url_in(language: str, name: str, **kwargs: str) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def _gift_description(donation: Donation) -> str:
+    if donation.method == Donation.Method.BANK:
+        return gettext_noop("Gift by bank transfer")
+    if donation.frequency == Donation.Frequency.MONTHLY:
+        return gettext_noop("Monthly gift by card")
+    return gettext_noop("Gift by card")
+
+
+def in_every_language(message: str, **params: str) -> dict[str, str]:
+    """A message marked with gettext_noop, translated into each site language."""
+    texts = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts[code] = _(message) % params if params else _(message)
+    return texts
+
+
+def _record_consent(donation: Donation) -> None:
+    supporter, _created = supporter_get_or_create(
+        email=donation.email, name=donation.name, language=donation.language
+    )
+    if donation.supporter_id is None:
+        donation.supporter = supporter
+        donation.save(update_fields=["supporter"])
+    organisation = donation.fund.campaign.owner
+    wording = consent_text_at(organisation, donation.created_at)
+    if not ConsentRecord.objects.filter(
+        supporter=supporter, consent_text=wording, withdrawn_at__isnull=True
+    ).exists():
+        consent_record(
+            supporter=supporter,
+            consent_text=wording,
+            language=donation.language,
+            method=ConsentRecord.Method.WEB_FORM,
+            source=f"fund:{donation.fund.slug}",
+        )
+
+
+def pledge_mark_received(
+    *, donation: Donation, actor: Any, amount_minor: int | None = None
+) -> bool:
+    """Marks a bank pledge as arrived. False if it was already received or is not a
+    waiting pledge, so marking twice (one by one, then by a statement) counts once."""
+    with transaction.atomic():
+        locked = (
+            Donation.objects.select_for_update()
+            .select_related("fund__campaign__owner")
+            .get(pk=donation.pk)
+        )
+        if locked.method != Donation.Method.BANK or locked.status != Donation.Status.PENDING:
+            return False
+        _record_arrival(locked, actor=actor, amount_minor=amount_minor)
+        audit_log(
+            action="donation.received",
+            actor=actor,
+            obj=locked,
+            organisation=locked.fund.campaign.owner,
+            data={"amount_minor": locked.amount_minor, "currency": locked.currency},
+        )
+    donation.refresh_from_db()
+    return True
+
+
+def pledge_cancel(*, donation: Donation, actor: Any) -> bool:
+    with transaction.atomic():
+        updated = Donation.objects.filter(
+            pk=donation.pk, method=Donation.Method.BANK, status=Donation.Status.PENDING
+        ).update(status=Donation.Status.CANCELLED, cancelled_at=timezone.now())
+        if updated:
+            audit_log(
+                action="donation.cancelled",
+                actor=actor,
+                obj=donation,
+                organisation=donation.fund.campaign.owner,
+            )
+    return bool(updated)
+
+
+@dataclass
+class StatementResult:
+    received: list[Donation] = field(default_factory=list)
+    already: list[Donation] = field(default_factory=list)
+    amount_differs: list[tuple[Donation, int]] = field(default_factory=list)
+    unknown_references: list[str] = field(default_factory=list)
+    rows_without_reference: int = 0
+
+
+AMOUNT_HEADERS = ("amount", "importe", "monto", "valor", "montant", "betrag", "credit", "crédito")
+
+
+def _statement_amount(row: dict[str, str], currency: str) -> int | None:
+    for header, value in row.items():
+        if header and header.strip().lower() in AMOUNT_HEADERS and value:
+            text = value.strip().replace(" ", "")
+            # Either notation: the last separator is the decimal one.
+            if "," in text and "." in text:
+                decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
+                text = text.replace("." if decimal_mark == "," else ",", "")
+                text = text.replace(",", ".")
+            elif "," in text:
+                text = text.replace(",", ".")
+            try:
+                return to_minor(Decimal(text), currency)
+            except (InvalidOperation, ValidationError):
+                return None
+    return None
+
+
+def bank_statement_import(*, fund: Fund, data: bytes, actor: Any) -> StatementResult:
+    """Marks received every waiting pledge whose reference appears in a bank statement.
+
+    Any CSV will do: the reference is looked for in every cell; a column named
+    amount (importe, monto, Betrag…) is compared with the pledge and, when they
+    differ, the pledge is listed for an organiser to check instead."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    result = StatementResult()
+    seen: set[str] = set()
+    try:
+        with transaction.atomic():  # a file that breaks half-way marks nothing
+            for row in reader:
+                cells = " ".join(str(v) for v in row.values() if isinstance(v, str))
+                match = REFERENCE_PATTERN.search(cells)
+                if not match:
+                    result.rows_without_reference += 1
+                    continue
+                reference = f"{REFERENCE_PREFIX}-{match.group(1).upper()}"
+                if reference in seen:
+                    continue
+                seen.add(reference)
+                donation = Donation.objects.filter(fund=fund, reference=reference).first()
+                if donation is None:
+                    result.unknown_references.append(reference)
+                    continue
+                if donation.status != Donation.Status.PENDING:
+                    result.already.append(donation)
+                    continue
+                amount = _statement_amount(row, donation.currency)
+                if amount is not None and amount != donation.amount_minor:
+                    result.amount_differs.append((donation, amount))
+                    continue
+                if pledge_mark_received(donation=donation, actor=actor):
+                    result.received.append(donation)
+                else:
+                    result.already.append(donation)
+    except csv.Error as exc:
+        raise ValidationError(_("This file could not be read as CSV.")) from exc
+    audit_log(
+        action="fund.statement_imported",
+        actor=actor,
+        obj=fund,
+        organisation=fund.campaign.owner,
+        data={
+            "received": len(result.received),
+            "already": len(result.already),
+            "amount_differs": len(result.amount_differs),
+            "unknown": len(result.unknown_references),
+        },
+    )
+    return result
+
+
+def donation_arrived(donation: Donation) -> bool:
+    """A card payment Stripe reports as paid. False if it was counted already."""
+    if donation.status != Donation.Status.PENDING:
+        return False
+    _record_arrival(donation, actor=None)
+    audit_log(
+        action="donation.received",
+        obj=donation,
+        organisation=donation.fund.campaign.owner,
+        data={"amount_minor": donation.amount_minor, "currency": donation.currency},
+    )
+    return True
+
+
+def _child_of(parent: Donation, **fields: Any) -> Donation:
+    """One month's payment of a monthly gift, as its own record."""
+    return Donation.objects.create(
+        fund=parent.fund,
+        method=Donation.Method.CARD,
+        frequency=Donation.Frequency.MONTHLY,
+        name=parent.name,
+        email=parent.email,
+        email_index=parent.email_index,
+        anonymous=parent.anonymous,
+        consent_owner=False,  # recorded once, with the first payment
+        language=parent.language,
+        source=parent.source,
+        stripe_subscription_id=parent.stripe_subscription_id,
+        stripe_customer_id=parent.stripe_customer_id,
+        supporter=parent.supporter,
+        **fields,
+    )
+
+
+def monthly_payment_received(
+    *, parent: Donation, amount_minor: int, currency: str, payment_intent: str, invoice_id: str
+) -> Donation:
+    child = _child_of(
+        parent,
+        amount_minor=amount_minor,
+        currency=currency,
+        stripe_payment_intent_id=payment_intent,
+    )
+    child.fund = parent.fund
+    _record_arrival(child, actor=None)
+    audit_log(
+        action="donation.received",
+        obj=child,
+        organisation=parent.fund.campaign.owner,
+        data={"amount_minor": amount_minor, "currency": currency, "monthly_of": parent.pk},
+    )
+    return child
+
+
+def monthly_payment_failed(*, parent: Donation, amount_minor: int, currency: str) -> Donation:
+    child = _child_of(
+        parent, amount_minor=amount_minor, currency=currency, status=Donation.Status.FAILED
+    )
+    audit_log(
+        action="donation.monthly_failed",
+        obj=child,
+        organisation=parent.fund.campaign.owner,
+        data={"monthly_of": parent.pk},
+    )
+    return child
+
+
+def _income_entry(donation: Donation) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(donation=donation).first()
+
+
+def _money_back(donation: Donation, minor: int, *, description: str) -> None:
+    """Money that left the fund again (refund, dispute): the ledger and totals say so."""
+    _total_add(donation.fund, donation.currency, -minor, 0)
+    now = timezone.now()
+    LedgerEntry.objects.create(
+        fund=donation.fund,
+        kind=LedgerEntry.Kind.INCOME,
+        date=timezone.localdate(now),
+        amount_minor=-minor,
+        currency=donation.currency,
+        category=LedgerEntry.Category.GIFTS,
+        description=in_every_language(description),
+        corrects=_income_entry(donation),
+        approved_at=now,
+    )
+
+
+def donation_refunded(donation: Donation, *, total_refunded_minor: int) -> int:
+    """Stripe says this much of the payment has been refunded in all; returns what is new."""
+    new = min(total_refunded_minor, donation.amount_minor) - donation.refunded_minor
+    if new <= 0 or donation.status not in (Donation.Status.SUCCEEDED, Donation.Status.REFUNDED):
+        return 0
+    donation.refunded_minor += new
+    if donation.refunded_minor >= donation.amount_minor:
+        donation.status = Donation.Status.REFUNDED
+    donation.save(update_fields=["refunded_minor", "status"])
+    _money_back(donation, new, description=gettext_noop("Refund of a card gift"))
+    audit_log(
+        action="donation.refunded",
+        obj=donation,
+        organisation=donation.fund.campaign.owner,
+        data={"refunded_minor": new, "currency": donation.currency},
+    )
+    return new
+
+
+def donation_disputed(donation: Donation) -> None:
+    if donation.status != Donation.Status.SUCCEEDED:
+        return
+    donation.status = Donation.Status.DISPUTED
+    donation.save(update_fields=["status"])
+    _money_back(
+        donation,
+        donation.amount_minor - donation.refunded_minor,
+        description=gettext_noop("Card gift disputed by the card holder"),
+    )
+    audit_log(action="donation.disputed", obj=donation, organisation=donation.fund.campaign.owner)
+
+
+def donation_dispute_closed(donation: Donation, *, won: bool) -> None:
+    if donation.status != Donation.Status.DISPUTED:
+        return
+    if not won:
+        audit_log(
+            action="donation.dispute_lost", obj=donation, organisation=donation.fund.campaign.owner
+        )
+        return
+    donation.status = Donation.Status.SUCCEEDED
+    donation.save(update_fields=["status"])
+    minor = donation.amount_minor - donation.refunded_minor
+    _total_add(donation.fund, donation.currency, minor, 0)
+    now = timezone.now()
+    LedgerEntry.objects.create(
+        fund=donation.fund,
+        kind=LedgerEntry.Kind.INCOME,
+        date=timezone.localdate(now),
+        amount_minor=minor,
+        currency=donation.currency,
+        category=LedgerEntry.Category.GIFTS,
+        description=in_every_language(gettext_noop("Disputed card gift returned to the fund")),
+        corrects=_income_entry(donation),
+        approved_at=now,
+    )
+    audit_log(
+        action="donation.dispute_won", obj=donation, organisation=donation.fund.campaign.owner
+    )
+
+
+def ledger_entry_create(
+    *,
+    fund: Fund,
+    kind: str,
+    entry_date: date,
+    amount_minor: int,
+    currency: str,
+    category: str,
+    description: dict[str, str],
+    private_details: str = "",
+    show_details_publicly: bool = False,
+    receipt: Any = None,
+    actor: Any,
+    corrects: LedgerEntry | None = None,
+) -> LedgerEntry:
+    """An entry typed by an organiser. It stays private until another organiser approves it."""
+    if amount_minor == 0:
+        raise LedgerError(_("An entry needs an amount."))
+    if corrects is None and amount_minor < 0:
+        raise LedgerError(_("Amounts are positive; to correct an entry, use “Correct”."))
+    if corrects is not None and corrects.fund_id != fund.pk:
+        raise LedgerError(_("A correction belongs to the same fund as the entry it corrects."))
+    with transaction.atomic():
+        entry = LedgerEntry(
+            fund=fund,
+            kind=kind,
+            date=entry_date,
+            amount_minor=amount_minor,
+            currency=currency,
+            category=category,
+            description=description,
+            private_details=private_details,
+            show_details_publicly=show_details_publicly,
+            corrects=corrects,
+            created_by=actor,
+        )
+        if receipt:
+            entry.receipt = receipt
+        entry.save()
+        audit_log(
+            action="ledger.entered",
+            actor=actor,
+            obj=entry,
+            organisation=fund.campaign.owner,
+            data={"kind": kind, "amount_minor": amount_minor, "currency": currency},
+        )
+    return entry
+
+
+def ledger_entry_approve(*, entry: LedgerEntry, actor: Any) -> LedgerEntry:
+    """Four eyes: whoever entered an entry cannot approve it."""
+    with transaction.atomic():
+        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.approved_at is not None:
+            return locked
+        if locked.created_by_id is not None and locked.created_by_id == actor.pk:
+            raise LedgerError(_("Another organiser must approve what you entered."))
+        locked.approved_by = actor
+        locked.approved_at = timezone.now()
+        locked.save(update_fields=["approved_by", "approved_at"])
+        audit_log(
+            action="ledger.approved",
+            actor=actor,
+            obj=locked,
+            organisation=locked.fund.campaign.owner,
+        )
+    return locked
+
+
+def ledger_entry_reverse(*, entry: LedgerEntry, actor: Any, reason: str) -> LedgerEntry:
+    """Takes an approved entry back with a new entry of the opposite amount, which
+    itself waits for a second organiser. The original stays, as accounts require."""
+    if entry.corrections.filter(amount_minor=-entry.amount_minor).exists():
+        raise LedgerError(_("This entry has already been reversed."))
+    return ledger_entry_create(
+        fund=entry.fund,
+        kind=entry.kind,
+        entry_date=timezone.localdate(),
+        amount_minor=-entry.amount_minor,
+        currency=entry.currency,
+        category=entry.category,
+        description=(
+            in_every_language(gettext_noop("Correction: %(reason)s"), reason=reason)
+            if reason
+            else in_every_language(gettext_noop("Correction"))
+        ),
+        actor=actor,
+        corrects=entry,
+    )
+
+
+def new_manage_token() -> tuple[str, str]:
+    """A monthly donor's secret link token and the hash that is stored."""
+    token = secrets.token_urlsafe(24)
+    return token, _token_hash(token)
+
+
+def donation_for_manage_token(token: str) -> Donation | None:
+    if not token:
+        return None
+    return Donation.objects.filter(manage_token_hash=_token_hash(token)).first()
+
+
+def to_goal_currency(fund: Fund, minor: int, currency: str) -> int | None:
+    """`minor` of `currency` counted in the fund's goal currency; None without a rate."""
+    from solidaria.core.money import convert
+
+    if currency == fund.goal_currency:
+        return minor
+    rate = next((r.rate for r in fund.rates.all() if r.currency == currency), None)
+    if rate is None:
+        return None
+    return convert(minor, currency, into=fund.goal_currency, rate=rate)

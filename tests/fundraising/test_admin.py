@@ -1,0 +1,181 @@
+"""Organisers' screens: four eyes in the admin, reconciliation, totals and audited exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from solidaria.core.models import AuditEntry
+from solidaria.fundraising.models import Donation, LedgerEntry
+from solidaria.fundraising.services import pledge_create, pledge_mark_received
+from solidaria.organisations.models import Membership
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def organiser(client: Client, fund, role=Membership.Role.ORGANISER) -> Client:
+    membership = factories.MembershipFactory(organisation=fund.campaign.owner, role=role)
+    client.force_login(membership.user)
+    return client
+
+
+def pledge(fund, amount_minor=2500, currency="USD", name="=cmd|' /C calc'!A0", consent=True):
+    return pledge_create(
+        fund=fund,
+        amount_minor=amount_minor,
+        currency=currency,
+        name=name,
+        email="ana@example.org",
+        consent_owner=consent,
+        language="en",
+    )
+
+
+def test_an_organiser_cannot_approve_their_own_expense(client: Client) -> None:
+    fund = factories.FundFactory()
+    alice = organiser(Client(), fund)
+    response = alice.post(
+        "/admin/fundraising/ledgerentry/add/",
+        {
+            "fund": fund.pk,
+            "kind": "expense",
+            "date": "2026-11-02",
+            "amount": "1500.50",
+            "currency": "USD",
+            "category": "bail",
+            "description_0": "Bail for a defendant",
+            "description_1": "Fianza",
+            "private_details": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = LedgerEntry.objects.get()
+    assert entry.amount_minor == 150050 and entry.approved_at is None
+    action = {"action": "approve", "_selected_action": [entry.pk]}
+    alice.post("/admin/fundraising/ledgerentry/", action)
+    entry.refresh_from_db()
+    assert entry.approved_at is None
+    bob = organiser(Client(), fund)
+    bob.post("/admin/fundraising/ledgerentry/", action)
+    entry.refresh_from_db()
+    assert entry.approved_at is not None and entry.approved_by != entry.created_by
+    # Append-only: the change form shows the entry but saves nothing.
+    response = bob.post(f"/admin/fundraising/ledgerentry/{entry.pk}/change/", {"amount": "1"})
+    entry.refresh_from_db()
+    assert response.status_code == 403 and entry.amount_minor == 150050
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("amount", "0"),
+        ("amount", "-5"),
+        ("amount", "lots"),
+        ("date", "2999-01-01"),
+        ("currency", "JPY"),
+    ],
+)
+def test_bad_ledger_entries_are_refused(client: Client, field: str, value: str) -> None:
+    fund = factories.FundFactory()
+    client = organiser(client, fund)
+    data = {
+        "fund": fund.pk,
+        "kind": "expense",
+        "date": "2026-11-02",
+        "amount": "10",
+        "currency": "USD",
+        "category": "travel",
+        "description_0": "Bus",
+        field: value,
+    }
+    response = client.post("/admin/fundraising/ledgerentry/add/", data)
+    assert response.status_code == 200 and "errornote" in response.content.decode()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_receipts_are_for_organisers_only(client: Client) -> None:
+    fund = factories.FundFactory()
+    alice = organiser(Client(), fund)
+    alice.post(
+        "/admin/fundraising/ledgerentry/add/",
+        {
+            "fund": fund.pk,
+            "kind": "expense",
+            "date": "2026-11-02",
+            "amount": "10",
+            "currency": "USD",
+            "category": "travel",
+            "description_0": "Bus",
+            "receipt": SimpleUploadedFile("ticket.pdf", b"%PDF-1.4 ticket", "application/pdf"),
+        },
+    )
+    entry = LedgerEntry.objects.get()
+    assert entry.receipt.name.startswith("ledger-receipts/")
+    url = f"/admin/fundraising/ledgerentry/{entry.pk}/receipt/"
+    response = alice.get(url)
+    assert (
+        response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 ticket"
+    )
+    stranger = Client()
+    stranger.force_login(factories.MembershipFactory().user)  # staff of another organisation
+    assert stranger.get(url).status_code in (403, 404)
+    assert Client().get(url).status_code == 302  # to the login page
+    assert client.get(f"/media/{entry.receipt.name}").status_code == 404
+
+
+def test_reconcile_screen_marks_transfers_from_a_statement(client: Client) -> None:
+    fund = factories.FundFactory()
+    waiting = pledge(fund)
+    client = organiser(client, fund)
+    statement = f"Date,Description,Amount\n2026-11-02,{waiting.reference},25.00\n".encode()
+    response = client.post(
+        f"/admin/fundraising/fund/{fund.pk}/reconcile/",
+        {"statement": SimpleUploadedFile("statement.csv", statement, "text/csv")},
+    )
+    assert response.status_code == 200
+    waiting.refresh_from_db()
+    assert waiting.status == Donation.Status.SUCCEEDED
+    assert AuditEntry.objects.filter(action="fund.statement_imported").exists()
+    viewer = organiser(Client(), fund, role=Membership.Role.VIEWER)
+    assert viewer.get(f"/admin/fundraising/fund/{fund.pk}/reconcile/").status_code == 403
+
+
+def test_gift_list_shows_totals_and_exports_are_audited_and_safe(client: Client) -> None:
+    fund = factories.FundFactory()
+    staff = factories.UserFactory()
+    for amount in (2500, 1000):
+        pledge_mark_received(donation=pledge(fund, amount), actor=staff)
+    pledge(fund, 99900, "ARS", name="Bea", consent=False)
+    client = organiser(client, fund)
+    page = client.get("/admin/fundraising/donation/").content.decode()
+    assert "$35.00" in page and "ARS" in page
+    ids = list(Donation.objects.values_list("pk", flat=True))
+    response = client.post(
+        "/admin/fundraising/donation/", {"action": "export_csv", "_selected_action": ids}
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 4
+    names = {row[9] for row in rows[1:]}
+    assert "'=cmd|' /C calc'!A0" in names  # formulas neutralised
+    assert all(row[10] == "" for row in rows[1:] if row[11] == "no")  # no address without consent
+    assert AuditEntry.objects.filter(action="donations.exported").exists()
+    assert client.get("/admin/fundraising/donation/add/").status_code == 403
+
+
+def test_staff_see_only_their_organisations_gifts(client: Client) -> None:
+    ours, theirs = factories.FundFactory(), factories.FundFactory()
+    pledge(ours)
+    other = pledge(theirs)
+    client = organiser(client, ours)
+    assert client.get(f"/admin/fundraising/donation/{other.pk}/change/").status_code in (
+        302,
+        403,
+        404,
+    )
+    page = client.get("/admin/fundraising/donation/").content.decode()
+    assert other.reference not in page

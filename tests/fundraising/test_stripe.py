@@ -1,0 +1,257 @@
+"""Card gifts: Checkout against a local stand-in for Stripe, webhooks with real signatures."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from solidaria.core.formguard import form_token
+from solidaria.fundraising.models import Donation, Fund, FundTotal, LedgerEntry, StripeEvent
+from tests import factories
+
+from .conftest import StripeStandIn, event, signed_post
+
+pytestmark = pytest.mark.django_db
+ORIGIN = "http://testserver"
+
+
+def give_by_card(client: Client, fund: Fund, **fields: Any):
+    data = {
+        "amount": "25",
+        "currency": "USD",
+        "method": "card",
+        "name": "Ana María Gómez",
+        "email": "ana@example.org",
+        "form_token": form_token(f"give:{fund.pk}"),
+        **fields,
+    }
+    return client.post(
+        f"/en/funds/{fund.slug}/give/",
+        urlencode(data),
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN=ORIGIN,
+    )
+
+
+def checkout(client: Client, stripe_api: StripeStandIn, fund: Fund, **fields: Any) -> Donation:
+    stripe_api.answer("POST", "/v1/checkout/sessions", 200, "checkout_session_created.json")
+    response = give_by_card(client, fund, **fields)
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://checkout.stripe.com/")
+    return Donation.objects.get(stripe_session_id="cs_test_a1B2c3D4e5F6g7H8i9J0")
+
+
+def completed(donation: Donation, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": "cs_test_a1B2c3D4e5F6g7H8i9J0",
+        "object": "checkout.session",
+        "client_reference_id": str(donation.pk),
+        "metadata": {"donation_id": str(donation.pk)},
+        "payment_status": "paid",
+        "payment_intent": "pi_3QxYzAbCdEfGhIjK",
+        "customer": "cus_RkLmNoPqRsTuVw",
+        "subscription": None,
+        **extra,
+    }
+
+
+def test_card_option_appears_with_stripe_configured(client: Client, stripe_api) -> None:
+    fund = factories.FundFactory()
+    assert 'value="card"' in client.get(f"/en/funds/{fund.slug}/").content.decode()
+
+
+def test_checkout_sends_the_gift_to_stripe_and_waits_for_the_webhook(
+    client: Client, stripe_api: StripeStandIn
+) -> None:
+    fund = factories.FundFactory()
+    donation = checkout(client, stripe_api, fund)
+    (request,) = stripe_api.requests
+    assert request["form"]["mode"] == "payment"
+    assert request["form"]["line_items[0][price_data][unit_amount]"] == "2500"
+    assert request["form"]["line_items[0][price_data][currency]"] == "usd"
+    assert request["form"]["client_reference_id"] == str(donation.pk)
+    assert request["idempotency_key"] == f"donation-{donation.pk}-checkout"
+    assert request["authorization"] == "Bearer sk_test_solidaria"
+    assert donation.status == Donation.Status.PENDING  # only the webhook makes it count
+    assert not FundTotal.objects.exists()
+
+
+def test_monthly_gifts_become_subscriptions(client: Client, stripe_api: StripeStandIn) -> None:
+    fund = factories.FundFactory()
+    donation = checkout(client, stripe_api, fund, frequency="monthly")
+    form = stripe_api.requests[0]["form"]
+    assert form["mode"] == "subscription"
+    assert form["line_items[0][price_data][recurring][interval]"] == "month"
+    assert donation.frequency == Donation.Frequency.MONTHLY
+
+
+def test_when_stripe_is_down_the_donor_is_told_and_nothing_counts(
+    client: Client, stripe_api: StripeStandIn
+) -> None:
+    fund = factories.FundFactory()
+    stripe_api.answer("POST", "/v1/checkout/sessions", 500, "error_api_down.json")
+    response = give_by_card(client, fund)
+    assert response.status_code == 400
+    assert "Nothing was charged" in response.content.decode()
+    assert Donation.objects.get().status == Donation.Status.FAILED
+
+
+def test_a_signed_webhook_makes_the_gift_count_once(
+    client: Client, stripe_api: StripeStandIn, run_tasks
+) -> None:
+    fund = factories.FundFactory()
+    donation = checkout(client, stripe_api, fund)
+    payload = event("checkout.session.completed", completed(donation))
+    assert signed_post(client, payload).status_code == 200
+    assert signed_post(client, payload).json()["outcome"] == "duplicate"
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED
+    assert donation.stripe_payment_intent_id == "pi_3QxYzAbCdEfGhIjK"
+    assert FundTotal.objects.get(fund=fund).raised_minor == 2500
+    assert LedgerEntry.objects.count() == 1 and StripeEvent.objects.count() == 1
+    run_tasks()
+    assert [m.subject for m in mail.outbox if "Receipt" in m.subject]
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["bad signature", "stale", "not json", "no header", "other secret"],
+)
+def test_unverified_webhooks_are_refused_and_change_nothing(
+    client: Client, stripe_api: StripeStandIn, tamper: str
+) -> None:
+    fund = factories.FundFactory()
+    donation = checkout(client, stripe_api, fund)
+    payload = event("checkout.session.completed", completed(donation))
+    if tamper == "bad signature":
+        import json
+
+        import stripe
+
+        header = stripe.WebhookSignature.generate_signature_header(
+            json.dumps(payload), "whsec_test_solidaria"
+        )
+        payload["data"]["object"]["payment_status"] = "paid "  # altered after signing
+        response = client.post(
+            "/stripe/webhook/",
+            json.dumps(payload),
+            content_type="application/json",
+            HTTP_STRIPE_SIGNATURE=header,
+        )
+    elif tamper == "stale":
+        response = signed_post(client, payload, timestamp=int(time.time()) - 3600)
+    elif tamper == "not json":
+        response = signed_post(client, "{not json")
+    elif tamper == "other secret":
+        response = signed_post(client, payload, secret="whsec_someone_else")
+    else:
+        response = client.post("/stripe/webhook/", payload, content_type="application/json")
+    assert response.status_code == 400
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.PENDING and not StripeEvent.objects.exists()
+
+
+def test_webhook_is_off_without_stripe_keys(client: Client) -> None:
+    assert client.post("/stripe/webhook/", "{}", content_type="application/json").status_code == 404
+
+
+def test_refunds_and_disputes_update_the_record_and_the_ledger(
+    client: Client, stripe_api: StripeStandIn
+) -> None:
+    fund = factories.FundFactory()
+    donation = checkout(client, stripe_api, fund)
+    signed_post(client, event("checkout.session.completed", completed(donation)))
+    charge = {"object": "charge", "payment_intent": "pi_3QxYzAbCdEfGhIjK", "amount_refunded": 1000}
+    signed_post(client, event("charge.refunded", charge, event_id="evt_refund_1"))
+    donation.refresh_from_db()
+    assert (donation.status, donation.refunded_minor) == (Donation.Status.SUCCEEDED, 1000)
+    assert FundTotal.objects.get(fund=fund).raised_minor == 1500
+    full = {**charge, "amount_refunded": 2500}
+    signed_post(client, event("charge.refunded", full, event_id="evt_refund_2"))
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.REFUNDED
+    assert FundTotal.objects.get(fund=fund).raised_minor == 0
+    refunds = LedgerEntry.objects.filter(amount_minor__lt=0)
+    assert sorted(e.amount_minor for e in refunds) == [-1500, -1000]
+    assert all(entry.corrects is not None for entry in refunds)
+
+    Donation.objects.filter(pk=donation.pk).update(stripe_session_id=None)  # one recorded id
+    other = checkout(client, stripe_api, fund, email="bea@example.org")
+    signed_post(
+        client,
+        event(
+            "checkout.session.completed",
+            completed(other, payment_intent="pi_other"),
+            event_id="evt_other",
+        ),
+    )
+    dispute = {"object": "dispute", "payment_intent": "pi_other", "status": "needs_response"}
+    signed_post(client, event("charge.dispute.created", dispute, event_id="evt_dispute"))
+    other.refresh_from_db()
+    assert other.status == Donation.Status.DISPUTED
+    assert FundTotal.objects.get(fund=fund).raised_minor == 0
+    won = {**dispute, "status": "won"}
+    signed_post(client, event("charge.dispute.closed", won, event_id="evt_dispute_won"))
+    other.refresh_from_db()
+    assert other.status == Donation.Status.SUCCEEDED
+    assert FundTotal.objects.get(fund=fund).raised_minor == 2500
+
+
+def test_monthly_payments_failures_and_cancellation(
+    client: Client, stripe_api: StripeStandIn, run_tasks
+) -> None:
+    fund = factories.FundFactory()
+    parent = checkout(client, stripe_api, fund, frequency="monthly")
+    session = completed(parent, subscription="sub_1QxYzAbCdEfGhIjK", payment_intent=None)
+    signed_post(client, event("checkout.session.completed", session))
+    invoice = {
+        "object": "invoice",
+        "id": "in_1",
+        "billing_reason": "subscription_cycle",
+        "amount_paid": 2500,
+        "amount_due": 2500,
+        "currency": "usd",
+        "parent": {"subscription_details": {"subscription": "sub_1QxYzAbCdEfGhIjK"}},
+        "payments": {"data": [{"payment": {"payment_intent": "pi_month_2"}}]},
+    }
+    signed_post(client, event("invoice.paid", invoice, event_id="evt_month_2"))
+    signed_post(client, event("invoice.payment_failed", invoice, event_id="evt_month_3"))
+    gifts = Donation.objects.filter(fund=fund).order_by("pk")
+    assert [g.status for g in gifts] == ["succeeded", "succeeded", "failed"]
+    assert FundTotal.objects.get(fund=fund).raised_minor == 5000
+    assert gifts[1].stripe_payment_intent_id == "pi_month_2"
+
+    # The receipt of the first month carries the donor's own link to manage the gift.
+    run_tasks()
+    receipt = next(m for m in mail.outbox if "/funds/manage/" in m.body)
+    manage_url = re.search(r"/en/funds/manage/[\w-]+/", receipt.body).group(0)
+    assert client.get(manage_url).status_code == 200
+
+    stripe_api.answer("GET", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
+    stripe_api.answer("POST", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
+    assert client.post(manage_url, {"action": "change", "amount": "40"}).status_code == 302
+    update = stripe_api.requests[-1]["form"]
+    assert update["items[0][price_data][unit_amount]"] == "4000"
+    assert update["items[0][price_data][product]"] == "prod_RkLmNoPqRsTuVw"
+    assert client.post(manage_url, {"action": "change", "amount": "-3"}).status_code == 400
+
+    stripe_api.answer(
+        "DELETE", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription_cancelled.json"
+    )
+    assert client.post(manage_url, {"action": "cancel"}).status_code == 302
+    parent.refresh_from_db()
+    assert parent.cancelled_at is not None
+    deleted = {"object": "subscription", "id": "sub_1QxYzAbCdEfGhIjK"}
+    assert (
+        signed_post(client, event("customer.subscription.deleted", deleted, "evt_end")).json()[
+            "outcome"
+        ]
+        == "ignored"
+    )  # already recorded by the donor's own cancellation
+    assert client.get("/en/funds/manage/forged/").status_code == 404
