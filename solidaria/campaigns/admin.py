@@ -85,7 +85,7 @@ class CampaignAdmin(OrganisationScopedAdmin):
     form = CampaignAdminForm
     organisation_lookup = "owner"
     list_display = ["__str__", "owner", "status", "published_at", "updated_at"]
-    list_filter = ["status", "owner"]
+    list_filter = ["status", ("owner", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["owner"]
     search_fields = ["slug"]
     prepopulated_fields: dict[str, tuple[str, ...]] = {}

@@ -44,6 +44,8 @@ def to_major(minor: int, currency: str) -> Decimal:
 
 def to_minor(amount: Decimal, currency: str) -> int:
     """An exact amount in minor units; refuses fractions of a cent rather than round them."""
+    if not amount.is_finite() or abs(amount) >= MAX_MINOR_UNITS:
+        raise ValidationError(_("That amount is too large."), code="too_large")
     scaled = amount.scaleb(minor_digits(currency))
     if scaled != scaled.to_integral_value():
         raise ValidationError(

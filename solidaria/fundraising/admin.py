@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone, translation
@@ -122,7 +122,7 @@ class FundAdmin(OrganisationScopedAdmin):
     inlines = [ExchangeRateInline]
     organisation_lookup = "campaign__owner"
     list_display = ["__str__", "campaign", "goal_display", "raised", "is_open", "tools"]
-    list_filter = ["is_open", "campaign"]
+    list_filter = ["is_open", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign"]
     search_fields = ["slug"]
 
@@ -254,10 +254,10 @@ class ActiveMonthlyFilter(admin.SimpleListFilter):
         return [("active", _("monthly, still giving")), ("ended", _("monthly, ended"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Donation]) -> QuerySet[Donation]:
-        # The first payment of each monthly gift carries the subscription.
-        monthly = queryset.filter(frequency=Donation.Frequency.MONTHLY).exclude(
-            stripe_subscription_id=""
-        )
+        # One row per monthly donor: the record made at Checkout, not each month's.
+        monthly = queryset.filter(
+            frequency=Donation.Frequency.MONTHLY, stripe_session_id__isnull=False
+        ).exclude(stripe_subscription_id="")
         if self.value() == "active":
             return monthly.filter(cancelled_at__isnull=True, status=Donation.Status.SUCCEEDED)
         if self.value() == "ended":
@@ -330,8 +330,7 @@ class DonationAdmin(OrganisationScopedAdmin):
         "currency",
         "frequency",
         ActiveMonthlyFilter,
-        "fund",
-        "fund__campaign",
+        ("fund", admin.RelatedOnlyFieldListFilter),
         "source",
         ("created_at", admin.DateFieldListFilter),
     ]
@@ -527,9 +526,12 @@ class LedgerEntryForm(I18nModelForm):
                 )
             except ValidationError as exc:
                 self.add_error("amount", exc)
-        kind, category = cleaned.get("kind"), cleaned.get("category")
-        if kind == LedgerEntry.Kind.EXPENSE and category == LedgerEntry.Category.GIFTS:
-            self.add_error("category", _("Gifts are income, not an expense."))
+        if cleaned.get("category") == LedgerEntry.Category.GIFTS:
+            # Gifts enter the ledger by themselves when the money arrives.
+            self.add_error(
+                "category",
+                _("Gifts are recorded automatically when they arrive; choose another category."),
+            )
         return cleaned
 
 
@@ -658,7 +660,11 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
             obj=entry,
             organisation=entry.fund.campaign.owner,
         )
-        response = FileResponse(entry.receipt.open("rb"), as_attachment=True)
+        try:
+            handle = entry.receipt.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, as_attachment=True)
         response["Cache-Control"] = "private, no-store"
         return response
 

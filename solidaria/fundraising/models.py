@@ -170,6 +170,12 @@ class Donation(models.Model):
     amount_minor = models.BigIntegerField(_("amount (in cents)"))
     currency = models.CharField(_("currency"), max_length=3)
     refunded_minor = models.BigIntegerField(_("refunded (in cents)"), default=0)
+    # Taken back by the card holder's bank while a dispute runs.
+    disputed_minor = models.BigIntegerField(_("disputed (in cents)"), default=0)
+    # Monthly gifts: the amount from the next payment on, once the donor changed it.
+    next_amount_minor = models.BigIntegerField(
+        _("monthly amount from the next payment (in cents)"), null=True, blank=True
+    )
     name = EncryptedTextField(_("name"))
     email = EncryptedTextField(_("email"))
     email_index = models.CharField(max_length=64, editable=False, db_index=True)
@@ -193,6 +199,10 @@ class Donation(models.Model):
         max_length=255, blank=True, editable=False, db_index=True
     )
     stripe_customer_id = models.CharField(max_length=255, blank=True, editable=False)
+    # One record per invoice of a monthly gift, so an invoice never counts twice.
+    stripe_invoice_id = models.CharField(
+        max_length=255, unique=True, null=True, blank=True, editable=False
+    )
     # Monthly donors manage their gift from a link; only its hash is kept.
     manage_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     supporter = models.ForeignKey(
@@ -226,6 +236,14 @@ class Donation(models.Model):
     @property
     def amount(self) -> Money:
         return Money(self.amount_minor, self.currency)
+
+    @property
+    def monthly_amount(self) -> Money:
+        """What a monthly donor gives from the next payment on."""
+        return Money(
+            self.next_amount_minor if self.next_amount_minor is not None else self.amount_minor,
+            self.currency,
+        )
 
     @property
     def display_name(self) -> str:

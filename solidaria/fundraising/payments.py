@@ -172,4 +172,5 @@ def monthly_change(donation: Donation, *, amount_minor: int) -> None:
         raise PaymentUnavailable(
             _("The card payment service did not take the change. Nothing was changed.")
         ) from exc
-    Donation.objects.filter(pk=donation.pk).update(amount_minor=amount_minor)
+    # What arrived stays as it was; the new amount applies to the months to come.
+    Donation.objects.filter(pk=donation.pk).update(next_amount_minor=amount_minor)

@@ -82,25 +82,27 @@ def pledge_create(
         raise FundClosed(_("This fund does not take bank transfers at the moment."))
     if currency not in fund.currencies:
         raise ValidationError(_("This fund does not take gifts in that currency."))
-    # The same form sent twice (a double click, a reload) is one pledge.
-    recent = (
-        Donation.objects.filter(
-            fund=fund,
-            method=Donation.Method.BANK,
-            status=Donation.Status.PENDING,
-            email_index=pii.email_index(email),
-            amount_minor=amount_minor,
-            currency=currency,
-            created_at__gte=timezone.now() - PLEDGE_REPEAT_WINDOW,
-        )
-        .order_by("-pk")
-        .first()
-    )
-    if recent is not None:
-        return recent
     for _attempt in range(5):
         try:
             with transaction.atomic():
+                # Pledges to one fund are made one at a time, so that the same form
+                # sent twice (a double click, a reload) is found and is one pledge.
+                Fund.objects.select_for_update().filter(pk=fund.pk).first()
+                recent = (
+                    Donation.objects.filter(
+                        fund=fund,
+                        method=Donation.Method.BANK,
+                        status=Donation.Status.PENDING,
+                        email_index=pii.email_index(email),
+                        amount_minor=amount_minor,
+                        currency=currency,
+                        created_at__gte=timezone.now() - PLEDGE_REPEAT_WINDOW,
+                    )
+                    .order_by("-pk")
+                    .first()
+                )
+                if recent is not None:
+                    return recent
                 donation = Donation.objects.create(
                     fund=fund,
                     method=Donation.Method.BANK,
@@ -181,7 +183,13 @@ def _record_arrival(donation: Donation, *, actor: Any, amount_minor: int | None 
     if donation.consent_owner:
         _record_consent(donation)
     manage_url = ""
-    if donation.frequency == Donation.Frequency.MONTHLY and not donation.manage_token_hash:
+    # Only the record that started a monthly gift (from Checkout) carries the link;
+    # later months are records of money that arrived, never to be changed.
+    if (
+        donation.frequency == Donation.Frequency.MONTHLY
+        and donation.stripe_session_id
+        and not donation.manage_token_hash
+    ):
         token, donation.manage_token_hash = new_manage_token()
         donation.save(update_fields=["manage_token_hash"])
         with translation.override(donation.language):
@@ -299,18 +307,27 @@ def pledge_cancel(*, donation: Donation, actor: Any) -> bool:
 class StatementResult:
     received: list[Donation] = field(default_factory=list)
     already: list[Donation] = field(default_factory=list)
-    amount_differs: list[tuple[Donation, int]] = field(default_factory=list)
+    # (pledge, amount in the statement in minor units, or None if unreadable)
+    amount_differs: list[tuple[Donation, int | None]] = field(default_factory=list)
     unknown_references: list[str] = field(default_factory=list)
     rows_without_reference: int = 0
 
 
+STATEMENT_AMOUNT = re.compile(r"[-+]?[0-9][0-9.,']{0,20}")
 AMOUNT_HEADERS = ("amount", "importe", "monto", "valor", "montant", "betrag", "credit", "crédito")
 
 
+# An amount column whose cell cannot be read: the pledge is left for a person.
+UNREADABLE = -1
+
+
 def _statement_amount(row: dict[str, str], currency: str) -> int | None:
+    """The row's amount in minor units, None without an amount column, or UNREADABLE."""
     for header, value in row.items():
         if header and header.strip().lower() in AMOUNT_HEADERS and value:
             text = value.strip().replace(" ", "")
+            if not STATEMENT_AMOUNT.fullmatch(text):
+                return UNREADABLE
             # Either notation: the last separator is the decimal one.
             if "," in text and "." in text:
                 decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
@@ -321,7 +338,7 @@ def _statement_amount(row: dict[str, str], currency: str) -> int | None:
             try:
                 return to_minor(Decimal(text), currency)
             except (InvalidOperation, ValidationError):
-                return None
+                return UNREADABLE
     return None
 
 
@@ -363,7 +380,8 @@ def bank_statement_import(*, fund: Fund, data: bytes, actor: Any) -> StatementRe
                     continue
                 amount = _statement_amount(row, donation.currency)
                 if amount is not None and amount != donation.amount_minor:
-                    result.amount_differs.append((donation, amount))
+                    shown = None if amount == UNREADABLE else amount
+                    result.amount_differs.append((donation, shown))
                     continue
                 if pledge_mark_received(donation=donation, actor=actor):
                     result.received.append(donation)
@@ -422,14 +440,20 @@ def _child_of(parent: Donation, **fields: Any) -> Donation:
 
 def monthly_payment_received(
     *, parent: Donation, amount_minor: int, currency: str, payment_intent: str, invoice_id: str
-) -> Donation:
+) -> Donation | None:
+    """A later month of a monthly gift. None if there was nothing to count, or this
+    invoice was counted already."""
+    if amount_minor <= 0 or (
+        invoice_id and Donation.objects.filter(stripe_invoice_id=invoice_id).exists()
+    ):
+        return None
     child = _child_of(
         parent,
         amount_minor=amount_minor,
         currency=currency,
         stripe_payment_intent_id=payment_intent,
+        stripe_invoice_id=invoice_id or None,
     )
-    child.fund = parent.fund
     _record_arrival(child, actor=None)
     audit_log(
         action="donation.received",
@@ -440,9 +464,17 @@ def monthly_payment_received(
     return child
 
 
-def monthly_payment_failed(*, parent: Donation, amount_minor: int, currency: str) -> Donation:
+def monthly_payment_failed(
+    *, parent: Donation, amount_minor: int, currency: str, invoice_id: str
+) -> Donation | None:
+    if invoice_id and Donation.objects.filter(stripe_invoice_id=invoice_id).exists():
+        return None  # Stripe retries an invoice: one record for it
     child = _child_of(
-        parent, amount_minor=amount_minor, currency=currency, status=Donation.Status.FAILED
+        parent,
+        amount_minor=amount_minor,
+        currency=currency,
+        status=Donation.Status.FAILED,
+        stripe_invoice_id=invoice_id or None,
     )
     audit_log(
         action="donation.monthly_failed",
@@ -457,15 +489,16 @@ def _income_entry(donation: Donation) -> LedgerEntry | None:
     return LedgerEntry.objects.filter(donation=donation).first()
 
 
-def _money_back(donation: Donation, minor: int, *, description: str) -> None:
-    """Money that left the fund again (refund, dispute): the ledger and totals say so."""
-    _total_add(donation.fund, donation.currency, -minor, 0)
+def _money_moved(donation: Donation, minor: int, *, gifts: int, description: str) -> None:
+    """Money that left the fund again (negative: refund, dispute) or came back:
+    the ledger and the totals say so, pointing at the gift's own entry."""
+    _total_add(donation.fund, donation.currency, minor, gifts)
     now = timezone.now()
     LedgerEntry.objects.create(
         fund=donation.fund,
         kind=LedgerEntry.Kind.INCOME,
         date=timezone.localdate(now),
-        amount_minor=-minor,
+        amount_minor=minor,
         currency=donation.currency,
         category=LedgerEntry.Category.GIFTS,
         description=in_every_language(description),
@@ -476,14 +509,21 @@ def _money_back(donation: Donation, minor: int, *, description: str) -> None:
 
 def donation_refunded(donation: Donation, *, total_refunded_minor: int) -> int:
     """Stripe says this much of the payment has been refunded in all; returns what is new."""
+    counted = (Donation.Status.SUCCEEDED, Donation.Status.REFUNDED, Donation.Status.DISPUTED)
     new = min(total_refunded_minor, donation.amount_minor) - donation.refunded_minor
-    if new <= 0 or donation.status not in (Donation.Status.SUCCEEDED, Donation.Status.REFUNDED):
+    if new <= 0 or donation.status not in counted:
         return 0
     donation.refunded_minor += new
-    if donation.refunded_minor >= donation.amount_minor:
+    now_refunded = donation.refunded_minor >= donation.amount_minor
+    if now_refunded and donation.status == Donation.Status.SUCCEEDED:
         donation.status = Donation.Status.REFUNDED
     donation.save(update_fields=["refunded_minor", "status"])
-    _money_back(donation, new, description=gettext_noop("Refund of a card gift"))
+    _money_moved(
+        donation,
+        -new,
+        gifts=-1 if now_refunded else 0,
+        description=gettext_noop("Refund of a card gift"),
+    )
     audit_log(
         action="donation.refunded",
         obj=donation,
@@ -493,16 +533,21 @@ def donation_refunded(donation: Donation, *, total_refunded_minor: int) -> int:
     return new
 
 
-def donation_disputed(donation: Donation) -> None:
+def donation_disputed(donation: Donation, *, amount_minor: int) -> None:
+    """The card holder's bank took the money back while the dispute runs."""
     if donation.status != Donation.Status.SUCCEEDED:
         return
+    taken = min(amount_minor, donation.amount_minor - donation.refunded_minor)
     donation.status = Donation.Status.DISPUTED
-    donation.save(update_fields=["status"])
-    _money_back(
-        donation,
-        donation.amount_minor - donation.refunded_minor,
-        description=gettext_noop("Card gift disputed by the card holder"),
-    )
+    donation.disputed_minor = max(taken, 0)
+    donation.save(update_fields=["status", "disputed_minor"])
+    if taken > 0:
+        _money_moved(
+            donation,
+            -taken,
+            gifts=0,
+            description=gettext_noop("Card gift disputed by the card holder"),
+        )
     audit_log(action="donation.disputed", obj=donation, organisation=donation.fund.campaign.owner)
 
 
@@ -514,22 +559,17 @@ def donation_dispute_closed(donation: Donation, *, won: bool) -> None:
             action="donation.dispute_lost", obj=donation, organisation=donation.fund.campaign.owner
         )
         return
+    returned = donation.disputed_minor
     donation.status = Donation.Status.SUCCEEDED
-    donation.save(update_fields=["status"])
-    minor = donation.amount_minor - donation.refunded_minor
-    _total_add(donation.fund, donation.currency, minor, 0)
-    now = timezone.now()
-    LedgerEntry.objects.create(
-        fund=donation.fund,
-        kind=LedgerEntry.Kind.INCOME,
-        date=timezone.localdate(now),
-        amount_minor=minor,
-        currency=donation.currency,
-        category=LedgerEntry.Category.GIFTS,
-        description=in_every_language(gettext_noop("Disputed card gift returned to the fund")),
-        corrects=_income_entry(donation),
-        approved_at=now,
-    )
+    donation.disputed_minor = 0
+    donation.save(update_fields=["status", "disputed_minor"])
+    if returned > 0:
+        _money_moved(
+            donation,
+            returned,
+            gifts=0,
+            description=gettext_noop("Disputed card gift returned to the fund"),
+        )
     audit_log(
         action="donation.dispute_won", obj=donation, organisation=donation.fund.campaign.owner
     )
@@ -607,6 +647,9 @@ def ledger_entry_approve(*, entry: LedgerEntry, actor: Any) -> LedgerEntry:
 def ledger_entry_reverse(*, entry: LedgerEntry, actor: Any, reason: str) -> LedgerEntry:
     """Takes an approved entry back with a new entry of the opposite amount, which
     itself waits for a second organiser. The original stays, as accounts require."""
+    if entry.donation_id is not None or entry.category == LedgerEntry.Category.GIFTS:
+        # Gifts leave the ledger only with the money: by a refund.
+        raise LedgerError(_("Gifts are recorded automatically; refund a gift instead."))
     if entry.corrections.filter(amount_minor=-entry.amount_minor).exists():
         raise LedgerError(_("This entry has already been reversed."))
     return ledger_entry_create(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import stripe
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -28,29 +29,56 @@ from .services import (
 logger = logging.getLogger(__name__)
 
 
-def _donation_for(obj: dict[str, Any]) -> Donation | None:
-    reference = obj.get("client_reference_id") or (obj.get("metadata") or {}).get("donation_id")
-    if not reference or not str(reference).isdigit():
+def _donation_for(session: dict[str, Any]) -> Donation | None:
+    """The gift a Checkout Session was made for: by the session's id, which only we
+    know, so sessions of another site on the same Stripe account never match."""
+    session_id = session.get("id")
+    if not session_id:
         return None
     return (
         Donation.objects.select_for_update()
         .select_related("fund__campaign__owner")
-        .filter(pk=int(reference), method=Donation.Method.CARD)
+        .filter(stripe_session_id=session_id, method=Donation.Method.CARD)
         .first()
     )
 
 
-def _by_payment_intent(payment_intent: Any) -> Donation | None:
-    if isinstance(payment_intent, dict):
-        payment_intent = payment_intent.get("id")
-    if not payment_intent:
-        return None
-    return (
-        Donation.objects.select_for_update()
-        .select_related("fund__campaign__owner")
-        .filter(stripe_payment_intent_id=payment_intent)
-        .first()
-    )
+def _id(value: Any) -> str:
+    if isinstance(value, dict):
+        value = value.get("id")
+    return str(value or "")
+
+
+def _by_payment(obj: dict[str, Any]) -> Donation | None:
+    """The gift a charge or dispute is about: by its payment intent, or by the
+    invoice it paid (monthly gifts; see `invoice_of_payment`)."""
+    queryset = Donation.objects.select_for_update().select_related("fund__campaign__owner")
+    payment_intent = _id(obj.get("payment_intent"))
+    if payment_intent:
+        found = queryset.filter(stripe_payment_intent_id=payment_intent).first()
+        if found is not None:
+            return found
+    invoice = _id(obj.get("invoice")) or str(obj.get("_invoice") or "")
+    if invoice:
+        return queryset.filter(stripe_invoice_id=invoice).first()
+    return None
+
+
+def invoice_of_payment(payment_intent: str) -> str:
+    """Asks Stripe which invoice a payment intent paid. Newer API versions name it
+    neither on the charge nor on the invoice; called before the transaction opens."""
+    from .payments import stripe_client
+
+    try:
+        payments = stripe_client().v1.invoice_payments.list(
+            {"payment": {"type": "payment_intent", "payment_intent": payment_intent}, "limit": 1}
+        )
+    except stripe.StripeError:
+        logger.warning("could not look up the invoice of %s", payment_intent)
+        return ""
+    for payment in payments.data:
+        return _id(payment["invoice"])
+    return ""
 
 
 def _by_subscription(subscription: Any) -> Donation | None:
@@ -88,14 +116,18 @@ def _checkout_completed(session: dict[str, Any]) -> str:
     donation = _donation_for(session)
     if donation is None:
         return "ignored"
-    donation.stripe_customer_id = str(session.get("customer") or "")
-    donation.stripe_subscription_id = str(session.get("subscription") or "")
-    intent = session.get("payment_intent")
-    donation.stripe_payment_intent_id = str(
-        intent.get("id") if isinstance(intent, dict) else intent or ""
-    )
+    donation.stripe_customer_id = _id(session.get("customer"))
+    donation.stripe_subscription_id = _id(session.get("subscription"))
+    donation.stripe_payment_intent_id = _id(session.get("payment_intent"))
+    # A monthly gift's first month is paid by an invoice: refunds find it by that.
+    donation.stripe_invoice_id = _id(session.get("invoice")) or None
     donation.save(
-        update_fields=["stripe_customer_id", "stripe_subscription_id", "stripe_payment_intent_id"]
+        update_fields=[
+            "stripe_customer_id",
+            "stripe_subscription_id",
+            "stripe_payment_intent_id",
+            "stripe_invoice_id",
+        ]
     )
     if session.get("payment_status") in ("paid", "no_payment_required"):
         return "received" if donation_arrived(donation) else "already"
@@ -131,26 +163,27 @@ def _invoice_paid(invoice: dict[str, Any]) -> str:
     parent = _by_subscription(_invoice_subscription(invoice))
     if parent is None:
         return "ignored"
-    monthly_payment_received(
+    child = monthly_payment_received(
         parent=parent,
         amount_minor=int(invoice.get("amount_paid") or 0),
         currency=str(invoice.get("currency") or parent.currency).upper(),
-        payment_intent=str(_invoice_payment_intent(invoice) or ""),
-        invoice_id=str(invoice.get("id") or ""),
+        payment_intent=_id(_invoice_payment_intent(invoice)),
+        invoice_id=_id(invoice.get("id")),
     )
-    return "received"
+    return "received" if child is not None else "ignored"
 
 
 def _invoice_failed(invoice: dict[str, Any]) -> str:
     parent = _by_subscription(_invoice_subscription(invoice))
     if parent is None:
         return "ignored"
-    monthly_payment_failed(
+    child = monthly_payment_failed(
         parent=parent,
         amount_minor=int(invoice.get("amount_due") or 0),
         currency=str(invoice.get("currency") or parent.currency).upper(),
+        invoice_id=_id(invoice.get("id")),
     )
-    return "failed"
+    return "failed" if child is not None else "ignored"
 
 
 def _subscription_deleted(subscription: dict[str, Any]) -> str:
@@ -168,7 +201,7 @@ def _subscription_deleted(subscription: dict[str, Any]) -> str:
 
 
 def _charge_refunded(charge: dict[str, Any]) -> str:
-    donation = _by_payment_intent(charge.get("payment_intent"))
+    donation = _by_payment(charge)
     if donation is None:
         return "ignored"
     donation_refunded(donation, total_refunded_minor=int(charge.get("amount_refunded") or 0))
@@ -176,13 +209,15 @@ def _charge_refunded(charge: dict[str, Any]) -> str:
 
 
 def _dispute(dispute: dict[str, Any], *, closed: bool) -> str:
-    donation = _by_payment_intent(dispute.get("payment_intent"))
+    if str(dispute.get("status") or "").startswith("warning_"):
+        return "ignored"  # an inquiry: no money moves
+    donation = _by_payment(dispute)
     if donation is None:
         return "ignored"
     if closed:
         donation_dispute_closed(donation, won=dispute.get("status") == "won")
         return "dispute closed"
-    donation_disputed(donation)
+    donation_disputed(donation, amount_minor=int(dispute.get("amount") or donation.amount_minor))
     return "disputed"
 
 
@@ -200,12 +235,25 @@ HANDLERS = {
 }
 
 
+def _find_invoice_first(obj: dict[str, Any]) -> None:
+    """For a charge or dispute we cannot place by its payment intent, ask Stripe for
+    the invoice it paid now, before the transaction: no network call holds a lock."""
+    payment_intent = _id(obj.get("payment_intent"))
+    if not payment_intent or obj.get("invoice"):
+        return
+    if Donation.objects.filter(stripe_payment_intent_id=payment_intent).exists():
+        return
+    obj["_invoice"] = invoice_of_payment(payment_intent)
+
+
 def stripe_event_handle(event: dict[str, Any]) -> str:
     """Applies one verified event; 'duplicate' if it was handled before."""
     event_id = str(event.get("id") or "")
     event_type = str(event.get("type") or "")
     handler = HANDLERS.get(event_type)
-    obj = (event.get("data") or {}).get("object") or {}
+    obj = dict((event.get("data") or {}).get("object") or {})
+    if event_type.startswith("charge.") and handler is not None:
+        _find_invoice_first(obj)
     try:
         with transaction.atomic():
             StripeEvent.objects.create(event_id=event_id, type=event_type[:100])

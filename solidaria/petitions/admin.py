@@ -59,7 +59,7 @@ class PetitionAdmin(OrganisationScopedAdmin):
     form = PetitionAdminForm
     organisation_lookup = "campaign__owner"
     list_display = ["__str__", "kind", "campaign", "is_open", "signature_count", "goal", "tools"]
-    list_filter = ["kind", "is_open", "campaign"]
+    list_filter = ["kind", "is_open", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign", "count"]
     search_fields = ["slug"]
 
@@ -256,7 +256,16 @@ class SignatureAdmin(OrganisationScopedAdmin):
         "created_at",
         "comment_status",
     ]
-    list_filter = ["status", "comment_status", "petition", "source", "partner", "suspect_reason"]
+    # Related filters list only what the staff member can see, never other
+    # organisations' petitions or partners.
+    list_filter = [
+        "status",
+        "comment_status",
+        ("petition", admin.RelatedOnlyFieldListFilter),
+        "source",
+        ("partner", admin.RelatedOnlyFieldListFilter),
+        "suspect_reason",
+    ]
     list_select_related = ["petition__campaign", "partner"]
     fields = [
         "petition",
@@ -322,7 +331,7 @@ class SignatureAdmin(OrganisationScopedAdmin):
 class OrganisationSignatureAdmin(OrganisationScopedAdmin):
     organisation_lookup = "petition__campaign__owner"
     list_display = ["name", "place", "petition", "status", "created_at"]
-    list_filter = ["status", "petition", "country"]
+    list_filter = ["status", ("petition", admin.RelatedOnlyFieldListFilter), "country"]
     search_fields = ["name"]
     fields = [
         "petition",

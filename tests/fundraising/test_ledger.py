@@ -67,6 +67,16 @@ def test_corrections_are_new_entries_and_the_original_stays() -> None:
         ledger_entry_reverse(entry=entry, actor=alice, reason="again")
 
 
+def test_gift_entries_cannot_be_reversed_by_hand() -> None:
+    from solidaria.fundraising.services import pledge_mark_received
+
+    fund = factories.FundFactory()
+    pledge = _pledge(fund)
+    pledge_mark_received(donation=pledge, actor=factories.UserFactory())
+    with pytest.raises(LedgerError):
+        ledger_entry_reverse(entry=LedgerEntry.objects.get(), actor=None, reason="")
+
+
 @pytest.mark.parametrize("amount", [0, -100])
 def test_entries_need_a_positive_amount(amount: int) -> None:
     fund = factories.FundFactory()
@@ -149,3 +159,12 @@ def test_a_broken_statement_marks_nothing() -> None:
     pledge.refresh_from_db()
     assert pledge.status == Donation.Status.PENDING
     assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.parametrize("cell", ["Infinity", "-inf", "1E+999999999", "NaN", "12,34,56.7.8"])
+def test_unreadable_statement_amounts_leave_the_pledge_for_a_person(cell: str) -> None:
+    fund = factories.FundFactory()
+    pledge = _pledge(fund)
+    statement = f"Description;Amount\n{pledge.reference};{cell}\n".encode()
+    result = bank_statement_import(fund=fund, data=statement, actor=factories.UserFactory())
+    assert result.amount_differs == [(pledge, None)] and not result.received

@@ -221,7 +221,12 @@ def test_monthly_payments_failures_and_cancellation(
         "payments": {"data": [{"payment": {"payment_intent": "pi_month_2"}}]},
     }
     signed_post(client, event("invoice.paid", invoice, event_id="evt_month_2"))
-    signed_post(client, event("invoice.payment_failed", invoice, event_id="evt_month_3"))
+    # The same invoice in another event, and an invoice of nothing, count nothing.
+    signed_post(client, event("invoice.paid", invoice, event_id="evt_month_2_again"))
+    free = {**invoice, "id": "in_free", "amount_paid": 0}
+    signed_post(client, event("invoice.paid", free, event_id="evt_free"))
+    failed = {**invoice, "id": "in_2"}
+    signed_post(client, event("invoice.payment_failed", failed, event_id="evt_month_3"))
     gifts = Donation.objects.filter(fund=fund).order_by("pk")
     assert [g.status for g in gifts] == ["succeeded", "succeeded", "failed"]
     assert FundTotal.objects.get(fund=fund).raised_minor == 5000
@@ -235,10 +240,15 @@ def test_monthly_payments_failures_and_cancellation(
 
     stripe_api.answer("GET", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
     stripe_api.answer("POST", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
+    # Only the gift started at Checkout has a link: receipts of later months do not.
+    assert sum("/funds/manage/" in m.body for m in mail.outbox) == 1
     assert client.post(manage_url, {"action": "change", "amount": "40"}).status_code == 302
     update = stripe_api.requests[-1]["form"]
     assert update["items[0][price_data][unit_amount]"] == "4000"
     assert update["items[0][price_data][product]"] == "prod_RkLmNoPqRsTuVw"
+    parent.refresh_from_db()
+    assert (parent.amount_minor, parent.next_amount_minor) == (2500, 4000)  # what arrived stays
+    assert "$40.00" in client.get(manage_url).content.decode()
     assert client.post(manage_url, {"action": "change", "amount": "-3"}).status_code == 400
 
     stripe_api.answer(
@@ -255,3 +265,56 @@ def test_monthly_payments_failures_and_cancellation(
         == "ignored"
     )  # already recorded by the donor's own cancellation
     assert client.get("/en/funds/manage/forged/").status_code == 404
+
+
+def test_sessions_we_did_not_start_are_ignored(client: Client, stripe_api: StripeStandIn) -> None:
+    fund = factories.FundFactory()
+    donation = checkout(client, stripe_api, fund)
+    foreign = completed(donation, id="cs_test_of_another_site")
+    outcome = signed_post(client, event("checkout.session.completed", foreign)).json()["outcome"]
+    donation.refresh_from_db()
+    assert outcome == "ignored" and donation.status == Donation.Status.PENDING
+
+
+def test_a_refund_of_a_monthly_gift_is_found_through_its_invoice(
+    client: Client, stripe_api: StripeStandIn
+) -> None:
+    fund = factories.FundFactory()
+    parent = checkout(client, stripe_api, fund, frequency="monthly")
+    session = completed(
+        parent, subscription="sub_1QxYzAbCdEfGhIjK", payment_intent=None, invoice="in_first_month"
+    )
+    signed_post(client, event("checkout.session.completed", session))
+    stripe_api.answer("GET", "/v1/invoice_payments", 200, "invoice_payments_list.json")
+    charge = {"object": "charge", "payment_intent": "pi_first_month", "amount_refunded": 2500}
+    assert signed_post(client, event("charge.refunded", charge, "evt_r")).json()["outcome"] == (
+        "refunded"
+    )
+    lookup = stripe_api.requests[-1]
+    assert lookup["method"] == "GET" and "payment_intent%5D=pi_first_month" in lookup["path"]
+    parent.refresh_from_db()
+    assert parent.status == Donation.Status.REFUNDED
+    total = FundTotal.objects.get(fund=fund)
+    assert (total.raised_minor, total.gifts) == (0, 0)
+
+
+def test_inquiries_move_no_money_and_disputes_take_only_what_the_bank_took(
+    client: Client, stripe_api: StripeStandIn
+) -> None:
+    fund = factories.FundFactory()
+    donation = checkout(client, stripe_api, fund)
+    signed_post(client, event("checkout.session.completed", completed(donation)))
+    inquiry = {"object": "dispute", "payment_intent": "pi_3QxYzAbCdEfGhIjK"}
+    for status, event_id in (("warning_needs_response", "e1"), ("warning_closed", "e2")):
+        kind = "charge.dispute.created" if event_id == "e1" else "charge.dispute.closed"
+        signed_post(client, event(kind, {**inquiry, "status": status, "amount": 2500}, event_id))
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.SUCCEEDED
+    assert FundTotal.objects.get(fund=fund).raised_minor == 2500
+    dispute = {**inquiry, "status": "needs_response", "amount": 1000}
+    signed_post(client, event("charge.dispute.created", dispute, "e3"))
+    assert FundTotal.objects.get(fund=fund).raised_minor == 1500
+    signed_post(client, event("charge.dispute.closed", {**dispute, "status": "lost"}, "e4"))
+    donation.refresh_from_db()
+    assert donation.status == Donation.Status.DISPUTED
+    assert FundTotal.objects.get(fund=fund).raised_minor == 1500
