@@ -66,6 +66,7 @@ FUNDS: list[dict[str, Any]] = [
         "rates": {"ARS": "0.00085", "EUR": "1.08", "BRL": "0.18", "GBP": "1.27"},
         # (days ago, currency, whole amount, method) of gifts already received
         "gifts": [
+            (45, "USD", 1500, "bank"),
             (40, "USD", 100, "bank"),
             (33, "ARS", 50000, "bank"),
             (21, "EUR", 250, "bank"),

@@ -69,6 +69,7 @@ def _form(fund: Fund, currency: str, data: Any = None, **kwargs: Any) -> GiftFor
 
 def _context(request: HttpRequest, fund: Fund, form: GiftForm) -> dict[str, Any]:
     languages = fund.campaign.languages
+    methods = _methods(fund)
     return {
         "fund": fund,
         "campaign": fund.campaign,
@@ -81,7 +82,8 @@ def _context(request: HttpRequest, fund: Fund, form: GiftForm) -> dict[str, Any]
         "consent_owner_text": localize(
             consent_text_current(fund.campaign.owner).text, languages=languages
         ),
-        "methods": _methods(fund),
+        "methods": methods,
+        "card_offered": Donation.Method.CARD in dict(methods),
     }
 
 
