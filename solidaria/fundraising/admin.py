@@ -331,6 +331,7 @@ class DonationAdmin(OrganisationScopedAdmin):
         "frequency",
         ActiveMonthlyFilter,
         ("fund", admin.RelatedOnlyFieldListFilter),
+        ("fund__campaign", admin.RelatedOnlyFieldListFilter),
         "source",
         ("created_at", admin.DateFieldListFilter),
     ]

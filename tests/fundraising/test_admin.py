@@ -168,7 +168,11 @@ def test_gift_list_shows_totals_and_exports_are_audited_and_safe(client: Client)
 
 
 def test_staff_see_only_their_organisations_gifts(client: Client) -> None:
-    ours, theirs = factories.FundFactory(), factories.FundFactory()
+    ours = factories.FundFactory()
+    theirs = factories.FundFactory(
+        title={"en": "Rival fund"},
+        campaign=factories.CampaignFactory(title={"en": "Rival campaign"}, languages=["en"]),
+    )
     pledge(ours)
     other = pledge(theirs)
     client = organiser(client, ours)
@@ -179,3 +183,8 @@ def test_staff_see_only_their_organisations_gifts(client: Client) -> None:
     )
     page = client.get("/admin/fundraising/donation/").content.decode()
     assert other.reference not in page
+    assert "Rival" not in page  # not even in the filters
+    filtered = client.get(
+        f"/admin/fundraising/donation/?fund__campaign__id__exact={ours.campaign.pk}"
+    )
+    assert filtered.status_code == 200
