@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidaria.campaigns.urls")),
     path("", include("solidaria.petitions.urls")),
     path("", include("solidaria.fundraising.urls")),
+    path("", include("solidaria.events.urls")),
     prefix_default_language=True,
 )
 

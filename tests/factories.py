@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -118,3 +120,29 @@ class FundFactory(factory.django.DjangoModelFactory):
         "es": "Titular: Comisión de Solidaridad\nCBU 0000003100010000000001",
         "en": "Holder: Solidarity Committee\nIBAN DE89 3704 0044 0532 0130 00",
     }
+
+
+class DayOfActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.DayOfAction"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"day-{n}")
+    title = {"es": "Día de acción", "en": "Day of action"}
+    description = {"es": "Frente a las embajadas.", "en": "At the embassies."}
+    date = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=30)).date())
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "events.Event"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    title = factory.Sequence(lambda n: {"es": f"Evento {n}", "en": f"Event {n}"})
+    description = {"es": "Un panel.", "en": "A panel."}
+    kind = "online"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=2))
+    timezone = "America/New_York"
+    online_url = "https://meet.example.org/solidarity-panel"

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "solidaria.campaigns",
     "solidaria.petitions",
     "solidaria.fundraising",
+    "solidaria.events",
     "solidaria.demo",
     "solidaria.core.admin_config.SolidariaAdminConfig",
     "django.contrib.auth",
@@ -141,6 +142,7 @@ TASKS = {
 # (task, every so many seconds), enqueued by `manage.py scheduler`.
 PERIODIC_TASKS = [
     ("solidaria.petitions.tasks.tick", env.float("PETITION_TICK_SECONDS", default=2.0)),
+    ("solidaria.events.tasks.send_reminders", 60),
     ("solidaria.core.tasks.requeue_stalled_emails", 300),
     ("solidaria.core.tasks.prune_task_results", 3600),
 ]

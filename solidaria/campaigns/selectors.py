@@ -27,6 +27,7 @@ def campaign_get_public(*, slug: str) -> Campaign:
             # Actions that live in other apps, by relation name only (no upward import).
             "petitions",
             "funds",
+            "days_of_action",
             Prefetch(
                 "updates",
                 queryset=CampaignUpdate.objects.filter(is_published=True).order_by(

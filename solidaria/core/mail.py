@@ -32,6 +32,9 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     TimeoutError,
 )
 
+# Where a message's attachments travel in its stored context.
+ATTACHMENTS_KEY = "_attachments"
+
 
 def email_queue(
     *,
@@ -40,18 +43,23 @@ def email_queue(
     context: dict[str, Any],
     language: str,
     reply_to: str = "",
+    attachments: list[tuple[str, str, str]] | None = None,
 ) -> OutgoingEmail:
-    """Stores a message and schedules its delivery in the same transaction."""
+    """Stores a message and schedules its delivery in the same transaction.
+
+    `attachments` are small text files, (filename, content, MIME type), kept with
+    the (encrypted) context until the message is sent."""
     from .tasks import deliver_email
 
     if language not in language_codes():
         language = settings.LANGUAGE_CODE
+    stored = {**context, ATTACHMENTS_KEY: attachments} if attachments else context
     with transaction.atomic():
         email = OutgoingEmail.objects.create(
             recipient=to,
             language=language,
             template=template,
-            context=json.dumps(context),
+            context=json.dumps(stored),
             reply_to=reply_to,
         )
         enqueue_durably(deliver_email, email_id=email.pk)
@@ -60,6 +68,7 @@ def email_queue(
 
 def email_render(email: OutgoingEmail) -> EmailMultiAlternatives:
     context = {**json.loads(email.context or "{}"), "site_url": settings.SITE_URL}
+    attachments = context.pop(ATTACHMENTS_KEY, None) or []
     with translation.override(email.language):
         base = f"emails/{email.template}"
         subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
@@ -74,6 +83,8 @@ def email_render(email: OutgoingEmail) -> EmailMultiAlternatives:
         headers={"Auto-Submitted": "auto-generated", "Content-Language": email.language},
     )
     message.attach_alternative(html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
     return message
 
 

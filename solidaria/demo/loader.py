@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,12 +15,15 @@ from django.utils.translation import gettext_noop
 from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.campaigns.services import campaign_set_status
 from solidaria.core import pii
+from solidaria.events.models import Cosponsor, DayOfAction, Event
+from solidaria.events.zones import local_to_utc
 from solidaria.fundraising.models import Donation, ExchangeRate, Fund, FundTotal, LedgerEntry
 from solidaria.fundraising.services import in_every_language
 from solidaria.organisations.models import Membership, Organisation, OrganisationContact
 from solidaria.petitions.models import OrganisationSignature, Petition
 
 from .content import CAMPAIGNS, ORGANISATIONS
+from .event_content import DAY, PANEL
 from .fund_content import FUNDS
 from .petition_content import PETITIONS
 
@@ -67,7 +70,79 @@ def demo_load() -> dict[str, int]:
                 continue
             _create_fund(data)
             created["funds"] += 1
+        created["events"] = 0
+        if not Event.objects.filter(slug=PANEL["slug"]).exists():
+            _create_panel(PANEL, organisations)
+            created["events"] += 1
+        if not DayOfAction.objects.filter(slug=DAY["slug"]).exists():
+            created["events"] += _create_day(DAY, organisations)
     return created
+
+
+def _at(days_from_now: int, hour: int, minute: int, zone: str) -> Any:
+    """A wall-clock time in a zone, so many days from today, as a UTC moment."""
+    day = timezone.localdate() + timedelta(days=days_from_now)
+    return local_to_utc(day, time(hour, minute), zone)
+
+
+def _create_panel(data: dict[str, Any], organisations: dict[str, Organisation]) -> Event:
+    hour, minute = data["local_time"]
+    starts_at = _at(data["days_from_now"], hour, minute, data["timezone"])
+    return Event.objects.create(
+        campaign=Campaign.objects.get(slug=data["campaign"]),
+        slug=data["slug"],
+        title=data["title"],
+        description=data["description"],
+        kind=Event.Kind.ONLINE,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=data["duration_minutes"]),
+        timezone=data["timezone"],
+        capacity=data["capacity"],
+        online_url=data["online_url"],
+        host=organisations[data["host"]],
+    )
+
+
+def _create_day(data: dict[str, Any], organisations: dict[str, Organisation]) -> int:
+    campaign = Campaign.objects.get(slug=data["campaign"])
+    day = DayOfAction.objects.create(
+        campaign=campaign,
+        slug=data["slug"],
+        title=data["title"],
+        description=data["description"],
+        date=timezone.localdate() + timedelta(days=data["days_from_now"]),
+    )
+    for city, country, zone, hour, venue, sponsors in data["actions"]:
+        starts_at = _at(data["days_from_now"], hour, 0, zone)
+        event = Event.objects.create(
+            campaign=campaign,
+            day_of_action=day,
+            slug=f"{day.slug}-{country.lower()}-{city.lower().replace(' ', '-')}",
+            title={
+                "en": f"{city}: solidarity with the general strike",
+                "es": f"{city}: solidaridad con la huelga general",
+            },
+            kind=Event.Kind.IN_PERSON,
+            venue=venue,
+            city=city,
+            country=country,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            timezone=zone,
+            host=campaign.owner,
+        )
+        for slug in sponsors:
+            organisation = organisations[slug]
+            Cosponsor.objects.create(
+                event=event,
+                name=organisation.name,
+                country=organisation.country,
+                website=organisation.website,
+                language=organisation.languages[0],
+                status=Cosponsor.Status.APPROVED,
+                decided_at=timezone.now(),
+            )
+    return len(data["actions"])
 
 
 def _create_fund(data: dict[str, Any]) -> Fund:

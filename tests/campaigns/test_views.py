@@ -75,8 +75,9 @@ def test_campaign_page_runs_a_fixed_number_of_queries(
     for _ in range(5):
         campaign.partners.add(factories.OrganisationFactory())
         factories.CampaignUpdateFactory(campaign=campaign)
-    # campaign+owner, partners, contacts, updates, petitions, funds
-    with django_assert_num_queries(6):
+    # campaign+owner, partners, contacts, updates, petitions, funds, days of action,
+    # upcoming events
+    with django_assert_num_queries(8):
         assert client.get(f"/en/campaigns/{campaign.slug}/").status_code == 200
 
 

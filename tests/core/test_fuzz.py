@@ -30,6 +30,11 @@ def test_public_pages_never_fail(client: Client, slug: str, page: str, language:
         client.get(f"{prefix}/funds/{quote(slug, safe='')}/ledger/"),
         client.get(f"{prefix}/funds/manage/{quote(slug, safe='')}/"),
         client.get(f"{prefix}/funds/x/pledge/{quote(slug, safe='')}/"),
+        client.get(f"{prefix}/events/{quote(slug, safe='')}/", {"tz": page}),
+        client.get(f"{prefix}/events/me/{quote(slug, safe='')}/"),
+        client.get(f"{prefix}/events/host/{quote(slug, safe='')}/"),
+        client.get(f"{prefix}/days/{quote(slug, safe='')}/", {"q": page}),
+        client.get(f"{prefix}/campaigns/{quote(slug, safe='')}/events.ics"),
     ]
     for response in responses:
         assert response.status_code < 500

@@ -66,6 +66,11 @@ def public_urls() -> list[str]:
     fund = factories.FundFactory(campaign=campaign)
     urls += [f"/{code}/funds/{fund.slug}/" for code in ("es", "en", "de")]
     urls += [f"/en/funds/{fund.slug}/?currency=ARS", f"/es/funds/{fund.slug}/ledger/"]
+    event = factories.EventFactory(campaign=campaign)
+    day = factories.DayOfActionFactory(campaign=campaign)
+    urls += [f"/{code}/events/{event.slug}/" for code in ("es", "en", "fr")]
+    urls += [f"/en/events/{event.slug}/?tz=Asia/Tokyo", f"/es/days/{day.slug}/"]
+    urls += [f"/de/days/{day.slug}/host/", f"/en/events/{event.slug}/co-sponsor/"]
     return urls
 
 

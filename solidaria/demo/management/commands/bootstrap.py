@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from solidaria.demo.loader import demo_load, demo_organiser_reset
+from solidaria.events.gazetteer import ensure_index as ensure_gazetteer_index
 
 
 class Command(BaseCommand):
@@ -22,13 +23,15 @@ class Command(BaseCommand):
         self, *args: Any, no_demo: bool = False, no_login: bool = False, **options: Any
     ) -> None:
         call_command("createcachetable", verbosity=0)
+        # Written once, so that the first supporter proposing an action does not wait.
+        ensure_gazetteer_index()
         if not no_demo:
             created = demo_load()
             if any(created.values()):
                 self.stdout.write(
                     f"Demo loaded: {created['organisations']} organisations, "
                     f"{created['campaigns']} campaigns, {created['petitions']} petitions, "
-                    f"{created['funds']} defense funds."
+                    f"{created['funds']} defense funds, {created['events']} events."
                 )
         if not no_login:
             username, password = demo_organiser_reset()

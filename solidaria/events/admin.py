@@ -1,0 +1,508 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import time
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from i18nfield.forms import I18nModelForm
+
+from solidaria.core.audit import audit_log
+from solidaria.core.csvstream import csv_lines, spreadsheet_safe
+from solidaria.core.i18n import language_codes, show_languages
+from solidaria.core.worldmap import world_map_svg
+from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
+
+from .forms import zone_choices
+from .models import Cosponsor, DayOfAction, Event, Rsvp
+from .services import (
+    cosponsor_decide,
+    event_cancel,
+    event_capacity_changed,
+    proposal_decide,
+    rsvp_mark_attendance,
+)
+from .zones import local_to_utc
+
+
+class EventAdminForm(I18nModelForm):
+    """Times as the organisers think of them: a date and clock times in the event's zone."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
+    online_url = forms.URLField(
+        label=_("link to join"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Shown only to registered attendees, never on the public page."),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "campaign",
+            "day_of_action",
+            "slug",
+            "title",
+            "description",
+            "kind",
+            "date",
+            "start",
+            "end",
+            "timezone",
+            "venue",
+            "address",
+            "city",
+            "country",
+            "latitude",
+            "longitude",
+            "capacity",
+            "online_url",
+            "host",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        show_languages(
+            self.fields, self.instance.campaign.languages if self.instance.pk else language_codes()
+        )
+        if self.instance.pk:
+            start, end = self.instance.local_start, self.instance.local_end
+            self.initial.update(
+                date=start.date(),
+                start=start.time().replace(tzinfo=None),
+                end=end.time().replace(tzinfo=None),
+                timezone=self.instance.timezone,
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day, start, end, zone = (cleaned.get(k) for k in ("date", "start", "end", "timezone"))
+        if day and isinstance(start, time) and isinstance(end, time) and zone:
+            try:
+                starts_at = local_to_utc(day, start, zone)
+                ends_at = local_to_utc(day, end, zone)
+            except ValidationError as exc:
+                self.add_error("start", exc)
+                return cleaned
+            if ends_at <= starts_at:
+                self.add_error("end", _("The end must come after the start."))
+            is_new = self.instance.pk is None
+            moved = not is_new and starts_at != self.instance.starts_at
+            if (is_new or moved) and starts_at <= timezone.now():
+                self.add_error("date", _("A new event cannot be in the past."))
+            self.instance.starts_at, self.instance.ends_at = starts_at, ends_at
+            self.instance.timezone = zone
+        if cleaned.get("kind") == Event.Kind.IN_PERSON and not cleaned.get("city"):
+            self.add_error("city", _("Where does it happen? Give at least the city."))
+        capacity = cleaned.get("capacity")
+        if capacity is not None and self.instance.pk and capacity < self.instance.seats_taken:
+            self.add_error(
+                "capacity",
+                _("%(taken)s places are already taken: the capacity cannot be lower.")
+                % {"taken": self.instance.seats_taken},
+            )
+        return cleaned
+
+
+class CosponsorInline(admin.TabularInline):
+    model = Cosponsor
+    extra = 0
+    fields = ["name", "country", "website", "status", "created_at"]
+    readonly_fields = ["name", "country", "website", "status", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(OrganisationScopedAdmin):
+    form = EventAdminForm
+    inlines = [CosponsorInline]
+    organisation_lookup = "campaign__owner"
+    list_display = [
+        "__str__",
+        "when",
+        "city",
+        "country",
+        "status",
+        "registered",
+        "waiting",
+        "tools",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        ("day_of_action", admin.RelatedOnlyFieldListFilter),
+        ("campaign", admin.RelatedOnlyFieldListFilter),
+        "country",
+    ]
+    list_select_related = ["campaign"]
+    search_fields = ["slug", "city", "venue", "host_name"]
+    date_hierarchy = "starts_at"
+    actions = ["approve_proposals", "approve_and_trust", "decline_proposals", "cancel_events"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name in ("campaign", "day_of_action"):
+            from solidaria.campaigns.models import Campaign
+            from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
+
+            owners = organisations_for_user(request.user, roles=EDIT_ROLES)
+            kwargs["queryset"] = (
+                Campaign.objects.filter(owner__in=owners)
+                if db_field.name == "campaign"
+                else DayOfAction.objects.filter(campaign__owner__in=owners)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        capacity_before = form.initial.get("capacity") if change else None
+        super().save_model(request, obj, form, change)
+        if change and obj.capacity != capacity_before:
+            promoted = event_capacity_changed(event=obj)
+            if promoted:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d person moved from the waiting list to a place.",
+                        "%(count)d people moved from the waiting list to a place.",
+                        len(promoted),
+                    )
+                    % {"count": len(promoted)},
+                )
+
+    @admin.display(description=_("when"), ordering="starts_at")
+    def when(self, event: Event) -> str:
+        start = event.local_start
+        return f"{start:%Y-%m-%d %H:%M} {event.timezone}"
+
+    @admin.display(description=_("places taken"))
+    def registered(self, event: Event) -> str:
+        return f"{event.seats_taken}/{event.capacity}" if event.capacity else str(event.seats_taken)
+
+    @admin.display(description=_("tools"))
+    def tools(self, event: Event) -> str:
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:events_event_checkin", args=[event.pk]),
+            _("check-in"),
+            reverse("admin:events_rsvp_changelist") + f"?event__id__exact={event.pk}",
+            _("attendance list"),
+            reverse("admin:events_event_export", args=[event.pk]),
+            _("CSV"),
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/checkin/", view(self.checkin_view), name="events_event_checkin"),
+            path("<int:pk>/export.csv", view(self.export_view), name="events_event_export"),
+            *super().get_urls(),
+        ]
+
+    def _event(self, request: HttpRequest, pk: int, *, change: bool) -> Event:
+        event = get_object_or_404(
+            self.get_queryset(request).select_related("campaign__owner"), pk=pk
+        )
+        allowed = (
+            self.has_change_permission(request, event)
+            if change
+            else self.has_view_permission(request, event)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return event
+
+    def checkin_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """For the day itself, on a phone: search a name, mark attended or no-show."""
+        event = self._event(request, pk, change=request.method == "POST")
+        if request.method == "POST":
+            rsvp = get_object_or_404(Rsvp, pk=request.POST.get("rsvp"), event=event)
+            choice = request.POST.get("attended")
+            rsvp_mark_attendance(
+                rsvp=rsvp,
+                attended={"yes": True, "no": False}.get(choice or ""),
+                actor=request.user,
+            )
+            query = request.POST.get("q", "")
+            return HttpResponseRedirect(f"{request.path}?q={query}" if query else request.path)
+        query = request.GET.get("q", "").strip().casefold()
+        rsvps = [
+            rsvp
+            for rsvp in Rsvp.objects.filter(event=event, status=Rsvp.Status.CONFIRMED).order_by(
+                "pk"
+            )
+            if not query or query in rsvp.name.casefold()
+        ]
+        rsvps.sort(key=lambda rsvp: rsvp.name.casefold())
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Check-in: %(event)s") % {"event": event},
+            "event": event,
+            "rsvps": rsvps,
+            "query": request.GET.get("q", ""),
+            "present": sum(r.seats for r in rsvps if r.attended),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/events/checkin.html", context)
+
+    def export_view(self, request: HttpRequest, pk: int) -> StreamingHttpResponse:
+        event = self._event(request, pk, change=True)
+        audit_log(
+            action="rsvps.exported",
+            actor=request.user,
+            obj=event,
+            organisation=event.campaign.owner,
+        )
+        response = StreamingHttpResponse(
+            rsvp_csv_rows(Rsvp.objects.filter(event=event).order_by("pk")),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[Event], *, approve: bool, trust: bool
+    ) -> None:
+        done = sum(
+            1
+            for event in queryset.filter(status=Event.Status.PROPOSED)
+            if self.has_change_permission(request, event)
+            and proposal_decide(event=event, approve=approve, trust=trust, actor=request.user)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d proposal decided.", "%(count)d proposals decided.", done)
+            % {"count": done},
+        )
+
+    @admin.action(description=_("Publish selected proposals"))
+    def approve_proposals(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        self._decide(request, queryset, approve=True, trust=False)
+
+    @admin.action(description=_("Publish selected proposals and trust their hosts next time"))
+    def approve_and_trust(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        self._decide(request, queryset, approve=True, trust=True)
+
+    @admin.action(description=_("Decline selected proposals"))
+    def decline_proposals(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        self._decide(request, queryset, approve=False, trust=False)
+
+    @admin.action(description=_("Cancel selected events and tell everyone registered"))
+    def cancel_events(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
+        told = sum(
+            event_cancel(event=event, actor=request.user)
+            for event in queryset
+            if self.has_change_permission(request, event)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d person told.", "%(count)d people told.", told) % {"count": told},
+            messages.WARNING,
+        )
+
+
+RSVP_CSV_HEADER = ["name", "email", "phone", "guests", "status", "attended", "registered_at"]
+
+
+def rsvp_csv_rows(queryset: QuerySet[Rsvp]) -> Iterator[str]:
+    return csv_lines(
+        RSVP_CSV_HEADER,
+        (
+            [
+                spreadsheet_safe(rsvp.name),
+                rsvp.email,
+                spreadsheet_safe(rsvp.phone),
+                rsvp.guests,
+                rsvp.status,
+                {True: "yes", False: "no"}.get(rsvp.attended, ""),  # type: ignore[arg-type]
+                rsvp.created_at.isoformat(),
+            ]
+            for rsvp in queryset.iterator(chunk_size=2000)
+        ),
+    )
+
+
+@admin.register(Rsvp)
+class RsvpAdmin(OrganisationScopedAdmin):
+    organisation_lookup = "event__campaign__owner"
+    list_display = ["name", "event", "status", "guests", "attended", "created_at"]
+    list_filter = ["status", "attended", ("event", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["event"]
+    actions = ["mark_attended", "mark_no_show"]
+    fields = ["event", "status", "name", "email", "phone", "guests", "attended", "created_at"]
+    readonly_fields = ["event", "status", "name", "email", "phone", "guests", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def _mark(self, request: HttpRequest, queryset: QuerySet[Rsvp], attended: bool) -> None:
+        done = 0
+        for rsvp in queryset.select_related("event__campaign__owner"):
+            if self.has_change_permission(request, rsvp):
+                rsvp_mark_attendance(rsvp=rsvp, attended=attended, actor=request.user)
+                done += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d registration marked.", "%(count)d registrations marked.", done)
+            % {"count": done},
+        )
+
+    @admin.action(description=_("Mark selected as attended"))
+    def mark_attended(self, request: HttpRequest, queryset: QuerySet[Rsvp]) -> None:
+        self._mark(request, queryset, True)
+
+    @admin.action(description=_("Mark selected as no-show"))
+    def mark_no_show(self, request: HttpRequest, queryset: QuerySet[Rsvp]) -> None:
+        self._mark(request, queryset, False)
+
+
+@admin.register(Cosponsor)
+class CosponsorAdmin(OrganisationScopedAdmin):
+    organisation_lookup = "event__campaign__owner"
+    list_display = ["name", "country", "event", "status", "created_at"]
+    list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
+    fields = ["event", "name", "country", "website", "contact_name", "contact_email", "status"]
+    readonly_fields = fields
+    actions = ["approve", "decline"]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[Cosponsor], approve: bool) -> None:
+        done = sum(
+            1
+            for cosponsor in queryset.select_related("event__campaign__owner")
+            if self.has_change_permission(request, cosponsor)
+            and cosponsor_decide(cosponsor=cosponsor, approve=approve, actor=request.user)
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d request decided.", "%(count)d requests decided.", done)
+            % {"count": done},
+        )
+
+    @admin.action(description=_("Approve selected co-sponsors"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Cosponsor]) -> None:
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("Decline selected co-sponsors"))
+    def decline(self, request: HttpRequest, queryset: QuerySet[Cosponsor]) -> None:
+        self._decide(request, queryset, False)
+
+
+class DayOfActionForm(I18nModelForm):
+    class Meta:
+        model = DayOfAction
+        fields = ["campaign", "slug", "title", "description", "date", "takes_proposals"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        show_languages(
+            self.fields, self.instance.campaign.languages if self.instance.pk else language_codes()
+        )
+
+
+@admin.register(DayOfAction)
+class DayOfActionAdmin(OrganisationScopedAdmin):
+    form = DayOfActionForm
+    organisation_lookup = "campaign__owner"
+    list_display = ["__str__", "date", "campaign", "actions_published", "proposals", "report"]
+    list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[DayOfAction]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                published=Count("events", filter=Q(events__status=Event.Status.PUBLISHED)),
+                waiting=Count("events", filter=Q(events__status=Event.Status.PROPOSED)),
+            )
+        )
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "campaign":
+            from solidaria.campaigns.models import Campaign
+            from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
+
+            kwargs["queryset"] = Campaign.objects.filter(
+                owner__in=organisations_for_user(request.user, roles=EDIT_ROLES)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("actions"))
+    def actions_published(self, day: Any) -> int:
+        return int(day.published)
+
+    @admin.display(description=_("waiting for moderation"))
+    def proposals(self, day: Any) -> str:
+        url = reverse("admin:events_event_changelist")
+        return format_html(
+            '<a href="{}?day_of_action__id__exact={}&status__exact=proposed">{}</a>',
+            url,
+            day.pk,
+            day.waiting,
+        )
+
+    @admin.display(description=_("report"))
+    def report(self, day: DayOfAction) -> str:
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:events_dayofaction_report", args=[day.pk]),
+            _("counts"),
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/report/", view(self.report_view), name="events_dayofaction_report"),
+            *super().get_urls(),
+        ]
+
+    def report_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Actions, registrations and attendance per country for one day."""
+        day = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, day):
+            raise PermissionDenied
+        rows = (
+            Event.objects.filter(day_of_action=day, status=Event.Status.PUBLISHED)
+            .values("country")
+            .annotate(
+                actions=Count("pk", distinct=True),
+                registered=Sum("seats_taken"),
+                attended=Count("rsvps", filter=Q(rsvps__attended=True)),
+            )
+            .order_by("-actions", "country")
+        )
+        by_country: list[dict[str, Any]] = [
+            {**row, "registered": row["registered"] or 0} for row in rows
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Day of action: %(day)s") % {"day": day},
+            "day": day,
+            "rows": by_country,
+            "world_map": world_map_svg(
+                {row["country"]: row["actions"] for row in by_country if row["country"]},
+                label=str(_("Actions by country")),
+            ),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/events/day_report.html", context)

@@ -1,0 +1,403 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from solidaria.campaigns.models import Campaign
+from solidaria.core.formguard import form_token, form_token_valid, same_origin
+from solidaria.core.i18n import localize
+from solidaria.core.middleware import public_page
+from solidaria.core.worldmap import world_map_svg
+from solidaria.organisations.models import Organisation
+from solidaria.supporters.services import consent_text_current
+
+from .calendars import ics
+from .exceptions import EventError
+from .forms import CosponsorForm, HostMessageForm, ProposalForm, RsvpForm, zone_choices
+from .models import DayOfAction, Event, Rsvp
+from .services import (
+    cosponsor_request,
+    event_for_host_token,
+    event_propose,
+    host_message_send,
+    rsvp_cancel,
+    rsvp_create,
+    rsvp_for_token,
+)
+from .zones import validate_zone
+
+# Events stay in calendar feeds this long after they end.
+FEED_PAST_DAYS = 90
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _token_scope(event: Event) -> str:
+    return f"rsvp:{event.pk}"
+
+
+def _public_events() -> Any:
+    return Event.objects.select_related("campaign__owner", "host", "day_of_action").filter(
+        status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
+        campaign__status__in=["live", "closed"],
+    )
+
+
+def _event_or_404(slug: str) -> Event:
+    return get_object_or_404(_public_events(), slug=slug)
+
+
+def _viewer_zone(request: HttpRequest) -> str:
+    """The zone a visitor chose (the selector works without JavaScript)."""
+    requested = request.GET.get("tz", "")
+    try:
+        validate_zone(requested)
+    except ValidationError:
+        return ""
+    return requested
+
+
+def _event_context(request: HttpRequest, event: Event, form: RsvpForm) -> dict[str, Any]:
+    viewer_zone = _viewer_zone(request)
+    return {
+        "event": event,
+        "campaign": event.campaign,
+        "form": form,
+        "viewer_zone": viewer_zone,
+        "zones": zone_choices(),
+        "cosponsors": event.cosponsors.filter(status="approved").order_by("name"),
+        "open": event.status == Event.Status.PUBLISHED and not event.is_past,
+        "consent_owner_text": localize(
+            consent_text_current(event.campaign.owner).text, languages=event.campaign.languages
+        ),
+    }
+
+
+@public_page
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    form = RsvpForm(initial={"form_token": form_token(_token_scope(event))})
+    return render(request, "events/event_detail.html", _event_context(request, event, form))
+
+
+@csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.formguard)
+@require_POST
+def event_rsvp(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    if not same_origin(request):
+        return _private(
+            render(
+                request,
+                "403.html",
+                {"reason": _("This form can only be sent from this site.")},
+                status=403,
+            )
+        )
+    form = RsvpForm(request.POST)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        if not form_token_valid(_token_scope(event), cleaned["form_token"]):
+            form.add_error(
+                None, _("This form is too old. Please check your details and send it again.")
+            )
+        elif cleaned["website"]:
+            return redirect("events:registered", slug=event.slug)  # a bot: nothing stored
+        else:
+            try:
+                rsvp_create(
+                    event=event,
+                    name=cleaned["name"],
+                    email=cleaned["email"],
+                    phone=cleaned["phone"],
+                    guests=cleaned["guests"],
+                    consent_owner=cleaned["consent_owner"],
+                    language=request.LANGUAGE_CODE,
+                )
+            except EventError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("events:registered", slug=event.slug)
+    data = request.POST.copy()
+    data["form_token"] = form_token(_token_scope(event))
+    form.data = data
+    return _private(
+        render(
+            request, "events/event_detail.html", _event_context(request, event, form), status=400
+        )
+    )
+
+
+@never_cache
+def event_registered(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    return _private(render(request, "events/registered.html", {"event": event}))
+
+
+def _invalid_link(request: HttpRequest) -> HttpResponse:
+    return _private(
+        render(
+            request,
+            "events/link_invalid.html",
+            {"reason": _("This link is not valid any more.")},
+            status=404,
+        )
+    )
+
+
+@never_cache
+def attendee_page(request: HttpRequest, token: str) -> HttpResponse:
+    """An attendee's own page: their place, the link of an online event, cancelling."""
+    rsvp = rsvp_for_token(token)
+    if rsvp is None:
+        return _invalid_link(request)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        rsvp_cancel(rsvp=rsvp)
+        messages.success(request, _("Your registration is cancelled. Thank you for telling us."))
+        return redirect(request.path)
+    rsvp.refresh_from_db()
+    event = rsvp.event
+    return _private(
+        render(
+            request,
+            "events/attendee.html",
+            {
+                "rsvp": rsvp,
+                "event": event,
+                "token": token,
+                "online_url": event.online_url
+                if rsvp.status == Rsvp.Status.CONFIRMED and event.status == Event.Status.PUBLISHED
+                else "",
+            },
+        )
+    )
+
+
+@never_cache
+def attendee_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    rsvp = rsvp_for_token(token)
+    if rsvp is None or rsvp.status != Rsvp.Status.CONFIRMED:
+        return _invalid_link(request)
+    private = settings.SITE_URL.rstrip("/") + request.path.rsplit("event.ics", 1)[0]
+    return _calendar_response(
+        ics([rsvp.event], name=str(rsvp.event), language=rsvp.language, private_url=private),
+        "event.ics",
+        private=True,
+    )
+
+
+def _calendar_response(body: bytes, filename: str, *, private: bool = False) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    return _calendar_response(
+        ics([event], name=str(event), language=request.LANGUAGE_CODE), f"{event.slug}.ics"
+    )
+
+
+def _feed(events: Any) -> Any:
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    return events.filter(ends_at__gte=since).order_by("starts_at")[:500]
+
+
+def campaign_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = get_object_or_404(Campaign.objects.public(), slug=slug)
+    events = _feed(_public_events().filter(campaign=campaign))
+    return _calendar_response(
+        ics(events, name=str(campaign), language=request.LANGUAGE_CODE), f"{campaign.slug}.ics"
+    )
+
+
+def organisation_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    events = _feed(
+        _public_events().filter(host=organisation)
+        | _public_events().filter(host__isnull=True, campaign__owner=organisation)
+    )
+    return _calendar_response(
+        ics(events, name=organisation.name, language=request.LANGUAGE_CODE),
+        f"{organisation.slug}.ics",
+    )
+
+
+@never_cache
+def cosponsor_view(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    if request.method == "POST":
+        form = CosponsorForm(request.POST)
+        if form.is_valid():
+            try:
+                cosponsor_request(
+                    event=event,
+                    language=request.LANGUAGE_CODE,
+                    **{key: form.cleaned_data[key] for key in form.fields},
+                )
+            except EventError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Thank you. The organisers will look at your request and write to you."),
+                )
+                return redirect(event.get_absolute_url())
+        status = 400
+    else:
+        form, status = CosponsorForm(), 200
+    return _private(
+        render(request, "events/cosponsor.html", {"event": event, "form": form}, status=status)
+    )
+
+
+def _day_or_404(slug: str) -> DayOfAction:
+    return get_object_or_404(
+        DayOfAction.objects.select_related("campaign__owner").filter(
+            campaign__status__in=["live", "closed"]
+        ),
+        slug=slug,
+    )
+
+
+@public_page
+def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The day's actions on a map and by country and city, with a search."""
+    day = _day_or_404(slug)
+    events = list(
+        _public_events()
+        .filter(day_of_action=day, status=Event.Status.PUBLISHED)
+        .order_by("country", "city", "starts_at")
+    )
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        needle = query.casefold()
+        events = [
+            event
+            for event in events
+            if needle in event.city.casefold()
+            or needle in str(event.country.name).casefold()
+            or needle == event.country.code.casefold()
+        ]
+    by_country: dict[str, dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
+    counts: dict[str, int] = defaultdict(int)
+    for event in events:
+        by_country[str(event.country.name) or _("Other")][event.city or ""].append(event)
+        if event.country.code:
+            counts[event.country.code] += 1
+    groups = [(country, sorted(cities.items())) for country, cities in sorted(by_country.items())]
+    return render(
+        request,
+        "events/day_detail.html",
+        {
+            "day": day,
+            "campaign": day.campaign,
+            "groups": groups,
+            "query": query,
+            "count": len(events),
+            "country_count": len(counts),
+            "world_map": world_map_svg(dict(counts), label=_("Actions by country")),
+        },
+    )
+
+
+@never_cache
+def day_propose(request: HttpRequest, slug: str) -> HttpResponse:
+    day = _day_or_404(slug)
+    if not day.takes_proposals:
+        raise Http404
+    if request.method == "POST":
+        form = ProposalForm(request.POST)
+        if form.is_valid() and not form.cleaned_data["website"]:
+            cleaned = form.cleaned_data
+            try:
+                _event, token = event_propose(
+                    day=day,
+                    title=cleaned["title"],
+                    description=cleaned["description"],
+                    venue=cleaned["venue"],
+                    address=cleaned["address"],
+                    city=cleaned["city"],
+                    country=cleaned["country"],
+                    latitude=cleaned["latitude"],
+                    longitude=cleaned["longitude"],
+                    starts_at=cleaned["starts_at"],
+                    ends_at=cleaned["ends_at"],
+                    zone_name=cleaned["timezone"],
+                    host_name=cleaned["host_name"],
+                    host_email=cleaned["host_email"],
+                    language=request.LANGUAGE_CODE,
+                )
+            except (EventError, ValidationError) as exc:
+                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+            else:
+                return redirect("events:host", token=token)
+        elif form.is_valid():
+            return redirect(day.get_absolute_url())  # a bot filled the hidden field
+        status = 400
+    else:
+        form, status = ProposalForm(), 200
+    return _private(
+        render(request, "events/propose.html", {"day": day, "form": form}, status=status)
+    )
+
+
+@never_cache
+def host_page(request: HttpRequest, token: str) -> HttpResponse:
+    """A supporter host's private page: their action's status, who comes, a message to them."""
+    event = event_for_host_token(token)
+    if event is None:
+        return _invalid_link(request)
+    form = HostMessageForm()
+    status = 200
+    if request.method == "POST":
+        form = HostMessageForm(request.POST)
+        if event.status != Event.Status.PUBLISHED:
+            form.add_error(None, _("You can write to attendees once your action is published."))
+        elif form.is_valid():
+            try:
+                sent = host_message_send(
+                    event=event,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                )
+            except EventError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _("Your message is on its way to %(count)s people.") % {"count": sent},
+                )
+                return redirect(request.path)
+        status = 400
+    attendees = Rsvp.objects.filter(event=event).exclude(status=Rsvp.Status.CANCELLED)
+    return _private(
+        render(
+            request,
+            "events/host.html",
+            {
+                "event": event,
+                "attendees": attendees,
+                "form": form,
+                "now": datetime.now(UTC),
+            },
+            status=status,
+        )
+    )

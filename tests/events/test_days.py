@@ -1,0 +1,244 @@
+"""Days of action: local actions proposed by supporters, moderated, on a map; co-sponsors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.test import Client
+from django.utils import timezone
+
+from solidaria.events.models import Cosponsor, Event, Rsvp, TrustedHost
+from solidaria.events.services import host_token, rsvp_create
+from solidaria.organisations.models import Membership
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def proposal(**overrides: Any) -> dict[str, str]:
+    day = (timezone.now() + timedelta(days=20)).date()
+    return {
+        "title": "Concentración frente a la embajada",
+        "description": "Llevamos carteles y leemos la carta abierta.",
+        "venue": "Embajada argentina",
+        "address": "Kleiststraße 23",
+        "city": "Berlín",
+        "country": "DE",
+        "date": day.isoformat(),
+        "start": "17:00",
+        "end": "19:00",
+        "timezone": "Europe/Berlin",
+        "host_name": "Grupo Arbeitszeit",
+        "host_email": "host@example.org",
+        **overrides,
+    }
+
+
+def test_a_proposed_action_waits_for_moderation_then_appears(client: Client, run_tasks) -> None:
+    day = factories.DayOfActionFactory()
+    response = client.post(f"/es/days/{day.slug}/host/", proposal())
+    assert response.status_code == 302 and "/events/host/" in response["Location"]
+    event = Event.objects.get()
+    assert event.status == Event.Status.PROPOSED and event.host_language == "es"
+    assert (event.latitude, event.longitude) is not None and float(event.latitude) > 52
+    assert "Embajada" not in client.get(f"/es/days/{day.slug}/").content.decode()
+    host_page = client.get(response["Location"]).content.decode()
+    assert "Concentración" in host_page
+    run_tasks()
+    assert "/events/host/" in mail.outbox[0].body
+
+    organiser = factories.MembershipFactory(
+        organisation=day.campaign.owner, role=Membership.Role.ORGANISER
+    ).user
+    staff = Client()
+    staff.force_login(organiser)
+    staff.post(
+        "/admin/events/event/", {"action": "approve_and_trust", "_selected_action": [event.pk]}
+    )
+    event.refresh_from_db()
+    assert event.status == Event.Status.PUBLISHED
+    assert TrustedHost.objects.filter(email_index=event.host_email_index).exists()
+    caches["pages"].clear()
+    page = client.get(f"/es/days/{day.slug}/").content.decode()
+    assert "Concentración frente a la embajada" in page and "<svg" in page
+    assert "Alemania" in page  # grouped by country, in the visitor's language
+    assert "host@example.org" not in page
+    # A trusted host's next action is published at once.
+    client.post(f"/es/days/{day.slug}/host/", proposal(city="Hamburg", title="Hamburgo"))
+    assert Event.objects.get(city="Hamburg").status == Event.Status.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field_message"),
+    [
+        ({"city": "Atlantis"}, "do not know this city"),
+        ({"timezone": "Mars/Olympus"}, "valid choice"),
+        ({"date": "2020-01-01"}, "future"),
+        ({"latitude": "52.5"}, "both latitude and longitude"),
+        ({"latitude": "95", "longitude": "13"}, "less than or equal to 90"),
+        ({"host_email": "not-an-email"}, "email"),
+        ({"start": "25:00"}, "valid time"),
+    ],
+)
+def test_bad_proposals_are_refused_and_nothing_stored(
+    client: Client, overrides: dict[str, str], field_message: str
+) -> None:
+    day = factories.DayOfActionFactory()
+    response = client.post(f"/en/days/{day.slug}/host/", proposal(**overrides))
+    assert response.status_code == 400
+    assert field_message in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_a_proposal_at_a_time_the_clocks_skip_is_refused(client: Client) -> None:
+    day = factories.DayOfActionFactory()
+    # Berlin changes its clocks on the last Sunday of March.
+    year = timezone.now().year + 1
+    last_sunday = max(
+        timezone.datetime(year, 3, d).date()
+        for d in range(25, 32)
+        if timezone.datetime(year, 3, d).weekday() == 6
+    )
+    response = client.post(
+        f"/en/days/{day.slug}/host/", proposal(date=last_sunday.isoformat(), start="02:30")
+    )
+    assert response.status_code == 400 and "does not exist" in response.content.decode()
+
+
+def test_search_by_city_or_country(client: Client) -> None:
+    day = factories.DayOfActionFactory()
+    for city, country in (("Madrid", "ES"), ("Berlin", "DE"), ("Rosario", "AR")):
+        factories.EventFactory(
+            campaign=day.campaign,
+            day_of_action=day,
+            kind="in_person",
+            city=city,
+            country=country,
+            title={"en": f"Rally in {city}"},
+            timezone="Europe/Madrid",
+        )
+    assert "Rally in Madrid" in client.get(f"/en/days/{day.slug}/?q=madrid").content.decode()
+    page = client.get(f"/en/days/{day.slug}/?q=Germany").content.decode()
+    assert "Rally in Berlin" in page and "Rally in Madrid" not in page
+    empty = client.get(f"/en/days/{day.slug}/?q=Atlantis").content.decode()
+    assert "No action matches your search." in empty
+
+
+def test_hosts_write_to_attendees_without_seeing_addresses(client: Client, run_tasks) -> None:
+    event = factories.EventFactory(host_name="Grupo", host_email="host@example.org")
+    event.host_email_index = "x"
+    event.save()
+    rsvp_create(event=event, name="Bea", email="bea@example.org", language="de")
+    url = f"/en/events/host/{host_token(event)}/"
+    page = client.get(url).content.decode()
+    assert "Bea" in page and "bea@example.org" not in page
+    assert (
+        client.post(url, {"subject": "Bring banners", "body": "See you there"}).status_code == 302
+    )
+    run_tasks()
+    message = next(m for m in mail.outbox if "Bring banners" in m.subject)
+    assert message.to == ["bea@example.org"] and "host@example.org" not in message.body
+    for _ in range(3):
+        client.post(url, {"subject": "Again", "body": "Again"})
+    response = client.post(url, {"subject": "Once more", "body": "x"})
+    assert response.status_code == 400  # a few messages a day, no more
+    assert client.get("/en/events/host/1-forged/").status_code == 404
+
+
+def test_co_sponsors_ask_and_appear_once_approved(client: Client, run_tasks) -> None:
+    event = factories.EventFactory()
+    response = client.post(
+        f"/en/events/{event.slug}/co-sponsor/",
+        {
+            "name": "Sindicato de Prensa",
+            "country": "AR",
+            "website": "sipreba.example",
+            "contact_name": "Laura",
+            "contact_email": "laura@example.org",
+        },
+    )
+    assert response.status_code == 302
+    cosponsor = Cosponsor.objects.get()
+    assert cosponsor.status == Cosponsor.Status.PENDING
+    assert "Sindicato de Prensa" not in client.get(event.get_absolute_url()).content.decode()
+    organiser = factories.MembershipFactory(organisation=event.campaign.owner).user
+    staff = Client()
+    staff.force_login(organiser)
+    staff.post(
+        "/admin/events/cosponsor/", {"action": "approve", "_selected_action": [cosponsor.pk]}
+    )
+    caches["pages"].clear()
+    page = client.get(event.get_absolute_url()).content.decode()
+    assert "Sindicato de Prensa" in page and "laura@example.org" not in page
+    run_tasks()
+    assert any(m.to == ["laura@example.org"] for m in mail.outbox)
+    bad = client.post(f"/en/events/{event.slug}/co-sponsor/", {"name": "", "contact_email": "x"})
+    assert bad.status_code == 400 and Cosponsor.objects.count() == 1
+
+
+def test_check_in_and_attendance_export(client: Client) -> None:
+    event = factories.EventFactory(kind="in_person", city="Rosario", country="AR")
+    rsvp = rsvp_create(event=event, name="=Ana", email="ana@example.org", language="es").rsvp
+    organiser = factories.MembershipFactory(organisation=event.campaign.owner).user
+    client.force_login(organiser)
+    page = client.get(f"/admin/events/event/{event.pk}/checkin/?q=ana")
+    assert page.status_code == 200 and "=Ana" in page.content.decode()
+    client.post(f"/admin/events/event/{event.pk}/checkin/", {"rsvp": rsvp.pk, "attended": "yes"})
+    rsvp.refresh_from_db()
+    assert rsvp.attended is True
+    export = client.get(f"/admin/events/event/{event.pk}/export.csv")
+    body = b"".join(export.streaming_content).decode()
+    assert "'=Ana" in body and "yes" in body
+    from solidaria.core.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="rsvps.exported").exists()
+    viewer = factories.MembershipFactory(
+        organisation=event.campaign.owner, role=Membership.Role.VIEWER
+    ).user
+    other = Client()
+    other.force_login(viewer)
+    assert other.get(f"/admin/events/event/{event.pk}/export.csv").status_code == 403
+    assert Rsvp.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"end": "13:00"}, "end must come after"),
+        ({"timezone": "Nowhere/Else"}, "valid choice"),
+        ({"date": "2020-05-01"}, "cannot be in the past"),
+        ({"capacity": "0"}, "greater than or equal to 1"),
+        ({"capacity": "-3"}, "greater than or equal to"),
+    ],
+)
+def test_organisers_get_clear_errors_for_impossible_events(
+    client: Client, overrides: dict[str, str], message: str
+) -> None:
+    campaign = factories.CampaignFactory()
+    organiser = factories.MembershipFactory(organisation=campaign.owner).user
+    client.force_login(organiser)
+    base = {
+        "campaign": campaign.pk,
+        "slug": "panel",
+        "title_0": "Panel",
+        "title_1": "Panel",
+        "kind": "online",
+        "date": (timezone.now() + timedelta(days=5)).date().isoformat(),
+        "start": "14:30",
+        "end": "16:30",
+        "timezone": "America/New_York",
+        "capacity": "",
+        "cosponsors-TOTAL_FORMS": "0",
+        "cosponsors-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/events/event/add/", {**base, **overrides})
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Event.objects.exists()
+    assert client.post("/admin/events/event/add/", base).status_code == 302
+    event = Event.objects.get()
+    assert event.local_start.strftime("%H:%M") == "14:30"
+    assert event.starts_at.utcoffset() == timedelta(0)  # stored in UTC
