@@ -1,14 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import time
+from datetime import time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -29,6 +36,7 @@ from .services import (
     cosponsor_decide,
     event_cancel,
     event_capacity_changed,
+    event_moved,
     proposal_decide,
     rsvp_mark_attendance,
 )
@@ -93,7 +101,9 @@ class EventAdminForm(I18nModelForm):
         if day and isinstance(start, time) and isinstance(end, time) and zone:
             try:
                 starts_at = local_to_utc(day, start, zone)
-                ends_at = local_to_utc(day, end, zone)
+                # An end earlier on the clock than the start is the next morning.
+                end_day = day + timedelta(days=1) if end < start else day
+                ends_at = local_to_utc(end_day, end, zone)
             except ValidationError as exc:
                 self.add_error("start", exc)
                 return cleaned
@@ -168,10 +178,33 @@ class EventAdmin(OrganisationScopedAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # Kept by the registration services under the row lock: never written from a form.
+    COUNTERS = ("seats_taken", "waiting", "status")
+
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        capacity_before = form.initial.get("capacity") if change else None
-        super().save_model(request, obj, form, change)
-        if change and obj.capacity != capacity_before:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        before = Event.objects.only("starts_at", "ends_at", "capacity").get(pk=obj.pk)
+        fields = [
+            f.name
+            for f in Event._meta.concrete_fields
+            if not f.primary_key and f.name not in self.COUNTERS and f.editable
+        ]
+        obj.save(update_fields=[*fields, "updated_at"])
+        if (obj.starts_at, obj.ends_at) != (before.starts_at, before.ends_at):
+            told = event_moved(event=obj, actor=request.user)
+            if told:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d person registered was told the new time.",
+                        "%(count)d people registered were told the new time.",
+                        told,
+                    )
+                    % {"count": told},
+                )
+        if obj.capacity != before.capacity:
             promoted = event_capacity_changed(event=obj)
             if promoted:
                 self.message_user(
@@ -230,7 +263,10 @@ class EventAdmin(OrganisationScopedAdmin):
         """For the day itself, on a phone: search a name, mark attended or no-show."""
         event = self._event(request, pk, change=request.method == "POST")
         if request.method == "POST":
-            rsvp = get_object_or_404(Rsvp, pk=request.POST.get("rsvp"), event=event)
+            rsvp_id = request.POST.get("rsvp", "")
+            if not rsvp_id.isdigit():
+                raise Http404
+            rsvp = get_object_or_404(Rsvp, pk=int(rsvp_id), event=event)
             choice = request.POST.get("attended")
             rsvp_mark_attendance(
                 rsvp=rsvp,
@@ -238,7 +274,9 @@ class EventAdmin(OrganisationScopedAdmin):
                 actor=request.user,
             )
             query = request.POST.get("q", "")
-            return HttpResponseRedirect(f"{request.path}?q={query}" if query else request.path)
+            return HttpResponseRedirect(
+                f"{request.path}?{urlencode({'q': query})}" if query else request.path
+            )
         query = request.GET.get("q", "").strip().casefold()
         rsvps = [
             rsvp
@@ -481,18 +519,26 @@ class DayOfActionAdmin(OrganisationScopedAdmin):
         day = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_view_permission(request, day):
             raise PermissionDenied
+        published = Event.objects.filter(day_of_action=day, status=Event.Status.PUBLISHED)
         rows = (
-            Event.objects.filter(day_of_action=day, status=Event.Status.PUBLISHED)
-            .values("country")
-            .annotate(
-                actions=Count("pk", distinct=True),
-                registered=Sum("seats_taken"),
-                attended=Count("rsvps", filter=Q(rsvps__attended=True)),
-            )
+            published.values("country")
+            .annotate(actions=Count("pk"), registered=Sum("seats_taken"))
             .order_by("-actions", "country")
         )
+        # Counted apart: joining registrations would multiply the sums above.
+        attended = dict(
+            Rsvp.objects.filter(event__in=published, attended=True)
+            .values("event__country")
+            .annotate(people=Sum(F("guests") + 1))
+            .values_list("event__country", "people")
+        )
         by_country: list[dict[str, Any]] = [
-            {**row, "registered": row["registered"] or 0} for row in rows
+            {
+                **row,
+                "registered": row["registered"] or 0,
+                "attended": attended.get(row["country"], 0),
+            }
+            for row in rows
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,8 +13,10 @@ from icalendar import Event as CalendarEvent
 from solidaria.core.i18n import localize
 
 from .models import Event
+from .zones import MAX_YEAR, MIN_YEAR
 
 PRODUCT_ID = "-//Solidaria//Events//EN"
+SEQUENCE_EPOCH = 1_700_000_000  # keeps sequence numbers small
 
 
 def _absolute(path: str) -> str:
@@ -46,10 +49,16 @@ def ics(events: Iterable[Event], *, name: str, language: str, private_url: str =
             entry.add(
                 "location", ", ".join(p for p in (event.venue, event.address, event.place) if p)
             )
+        # Calendars replace an entry they know when its sequence grows: the time of the
+        # last change, in seconds, does.
+        entry.add("sequence", int(event.updated_at.timestamp()) - SEQUENCE_EPOCH)
+        entry.add("last-modified", event.updated_at)
         if event.status == Event.Status.CANCELLED:
             entry.add("status", "CANCELLED")
         else:
             entry.add("status", "CONFIRMED")
         calendar.add_component(entry)
-    calendar.add_missing_timezones()
+    calendar.add_missing_timezones(
+        first_date=date(MIN_YEAR, 1, 1), last_date=date(MAX_YEAR, 12, 31)
+    )
     return calendar.to_ical()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from solidaria.core.validators_text import validate_no_control_characters
 from solidaria.petitions.forms import CountryChoiceField
 
-from .gazetteer import city_coordinates
+from .gazetteer import GazetteerUnavailable, city_coordinates
 from .models import MAX_GUESTS
 from .zones import local_to_utc, zone_names
 
@@ -146,7 +146,14 @@ class ProposalForm(forms.Form):
         if has_lat != has_lon:
             self.add_error("longitude", _("Give both latitude and longitude, or neither."))
         elif not has_lat and cleaned.get("city") and cleaned.get("country"):
-            found = city_coordinates(cleaned["city"], cleaned["country"])
+            try:
+                found = city_coordinates(cleaned["city"], cleaned["country"])
+            except GazetteerUnavailable:
+                self.add_error(
+                    "latitude",
+                    _("We cannot look up cities right now. Please give the coordinates."),
+                )
+                return cleaned
             if found is None:
                 self.add_error(
                     "city",

@@ -59,15 +59,23 @@ def write_index(path: Path) -> None:
     os.replace(out.name, path)
 
 
+class GazetteerUnavailable(Exception):
+    """The index could not be written (no space, no permission, too slow)."""
+
+
 def ensure_index() -> Path:
+    """The index, written first if missing (`manage.py bootstrap` writes it at start)."""
     path = index_path()
     if not path.exists():
-        subprocess.run(
-            [sys.executable, "-m", "solidaria.events.gazetteer", str(path)],
-            check=True,
-            timeout=120,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        )
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "solidaria.events.gazetteer", str(path)],
+                check=True,
+                timeout=120,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+            )
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise GazetteerUnavailable(str(exc)) from exc
     return path
 
 

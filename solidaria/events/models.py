@@ -256,6 +256,8 @@ class Rsvp(models.Model):
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     reminded_day = models.BooleanField(default=False)
     reminded_hour = models.BooleanField(default=False)
+    # When the personal link was last emailed: registering again resends it, but not often.
+    link_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     promoted_at = models.DateTimeField(_("moved off the waiting list"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)

@@ -39,6 +39,8 @@ from .models import Cosponsor, DayOfAction, Event, Rsvp, TrustedHost
 
 # At most this many messages from a host to their attendees per event and day.
 HOST_MESSAGES_PER_DAY = 3
+# Registering again resends the personal link at most this often.
+LINK_RESEND_INTERVAL = timedelta(minutes=10)
 
 
 def _signed_token(kind: str, pk: int) -> str:
@@ -173,10 +175,20 @@ def rsvp_create(
             .first()
         )
         if existing is not None:
-            existing.event = event
-            _attendee_email(existing, "events_registration")
+            # The owner of the address gets their link again, at most every few minutes.
+            recent = timezone.now() - LINK_RESEND_INTERVAL
+            if existing.link_sent_at is None or existing.link_sent_at < recent:
+                existing.event = event
+                existing.link_sent_at = timezone.now()
+                existing.save(update_fields=["link_sent_at"])
+                _attendee_email(existing, "events_registration")
             return RsvpResult(rsvp=existing, repeated=True)
         seats = 1 + guests
+        if event.capacity is not None and seats > event.capacity:
+            raise EventError(
+                _("This event has %(count)s places in all: please come with fewer guests.")
+                % {"count": event.capacity}
+            )
         fits = event.capacity is None or event.seats_taken + seats <= event.capacity
         # Nobody jumps the queue: while people wait, newcomers wait behind them.
         status = Rsvp.Status.CONFIRMED if fits and not event.waiting else Rsvp.Status.WAITLISTED
@@ -192,6 +204,8 @@ def rsvp_create(
                     guests=guests,
                     consent_owner=consent_owner,
                     language=language,
+                    link_sent_at=timezone.now(),
+                    **_reminders_already_covered(event),
                 )
         except IntegrityError as exc:
             raise EventError(_("You are already registered.")) from exc
@@ -203,6 +217,15 @@ def rsvp_create(
             _record_consent(rsvp, event)
         _attendee_email(rsvp, "events_registration")
     return RsvpResult(rsvp=rsvp, repeated=False)
+
+
+def _reminders_already_covered(event: Event) -> dict[str, bool]:
+    """Registered a few hours before: the confirmation is the day-before reminder."""
+    until_start = event.starts_at - timezone.now()
+    return {
+        "reminded_day": until_start < timedelta(days=1),
+        "reminded_hour": until_start < timedelta(hours=1),
+    }
 
 
 def _record_consent(rsvp: Rsvp, event: Event) -> None:
@@ -246,7 +269,7 @@ def rsvp_cancel(*, rsvp: Rsvp) -> list[Rsvp]:
             event.seats_taken = max(event.seats_taken - rsvp.seats, 0)
         else:
             event.waiting = max(event.waiting - 1, 0)
-        promoted = _promote(event) if not event.is_past else []
+        promoted = _promote(event)
         Event.objects.filter(pk=event.pk).update(
             seats_taken=event.seats_taken, waiting=event.waiting
         )
@@ -255,16 +278,24 @@ def rsvp_cancel(*, rsvp: Rsvp) -> list[Rsvp]:
 
 def _promote(event: Event) -> list[Rsvp]:
     """Gives freed places to the waiting list, first come first served: the first in
-    line who does not fit stops the line (nobody overtakes them)."""
+    line who does not fit stops the line (nobody overtakes them). Nothing moves for
+    an event that is cancelled, unpublished or over."""
+    if event.status != Event.Status.PUBLISHED or event.is_past:
+        return []
     promoted = []
     for waiting in Rsvp.objects.filter(event=event, status=Rsvp.Status.WAITLISTED).order_by(
         "created_at", "pk"
     ):
+        if event.capacity is not None and waiting.seats > event.capacity:
+            continue  # can never fit (capacity lowered since): not a reason to block the line
         if event.capacity is not None and event.seats_taken + waiting.seats > event.capacity:
             break
         waiting.status = Rsvp.Status.CONFIRMED
         waiting.promoted_at = timezone.now()
-        waiting.save(update_fields=["status", "promoted_at"])
+        covered = _reminders_already_covered(event)
+        waiting.reminded_day = waiting.reminded_day or covered["reminded_day"]
+        waiting.reminded_hour = waiting.reminded_hour or covered["reminded_hour"]
+        waiting.save(update_fields=["status", "promoted_at", "reminded_day", "reminded_hour"])
         event.seats_taken += waiting.seats
         event.waiting = max(event.waiting - 1, 0)
         waiting.event = event
@@ -282,6 +313,30 @@ def event_capacity_changed(*, event: Event) -> list[Rsvp]:
             seats_taken=locked.seats_taken, waiting=locked.waiting
         )
     return promoted
+
+
+def event_moved(*, event: Event, actor: Any) -> int:
+    """The organisers changed the time: reminders start again, and everyone is told."""
+    with transaction.atomic():
+        locked = _locked(event)
+        rsvps = Rsvp.objects.filter(event=locked).exclude(status=Rsvp.Status.CANCELLED)
+        rsvps.update(reminded_day=False, reminded_hour=False)
+        covered = _reminders_already_covered(locked)
+        if any(covered.values()):
+            rsvps.update(**covered)
+        told = 0
+        for rsvp in rsvps:
+            rsvp.event = locked
+            _attendee_email(rsvp, "events_moved")
+            told += 1
+        audit_log(
+            action="event.moved",
+            actor=actor,
+            obj=locked,
+            organisation=locked.campaign.owner,
+            data={"told": told},
+        )
+    return told
 
 
 def event_cancel(*, event: Event, actor: Any) -> int:
@@ -445,7 +500,9 @@ def event_propose(
             host_email=host_email.strip(),
             host_email_index=pii.email_index(host_email),
             host_language=language,
-            status=Event.Status.PUBLISHED if trusted else Event.Status.PROPOSED,
+            # Even a trusted host's action waits until they open the link we email:
+            # whoever types a trusted address does not publish anything.
+            status=Event.Status.PROPOSED,
         )
         event.full_clean(exclude=["title", "description", "slug"])
         event.save()
@@ -456,7 +513,7 @@ def event_propose(
             context={
                 **_event_context(event, language),
                 "host_url": _url_in(language, "events:host", token=host_token(event)),
-                "published": trusted,
+                "trusted": trusted,
             },
         )
         audit_log(
@@ -506,6 +563,26 @@ def proposal_decide(*, event: Event, approve: bool, trust: bool, actor: Any) -> 
     return True
 
 
+def host_link_opened(*, event: Event) -> bool:
+    """The host used the emailed link: a trusted host's waiting action goes public."""
+    if event.status != Event.Status.PROPOSED:
+        return False
+    if not TrustedHost.objects.filter(email_index=event.host_email_index).exists():
+        return False
+    updated = Event.objects.filter(pk=event.pk, status=Event.Status.PROPOSED).update(
+        status=Event.Status.PUBLISHED, updated_at=timezone.now()
+    )
+    if updated:
+        event.status = Event.Status.PUBLISHED
+        audit_log(
+            action="event.proposal_approved",
+            obj=event,
+            organisation=event.campaign.owner,
+            data={"trusted_host": True},
+        )
+    return bool(updated)
+
+
 def event_for_host_token(token: str) -> Event | None:
     pk = _token_pk("host", token or "")
     if pk is None:
@@ -520,16 +597,19 @@ def event_for_host_token(token: str) -> Event | None:
 
 def host_message_send(*, event: Event, subject: str, body: str) -> int:
     """A host writes to everyone registered, through us: hosts never see addresses."""
-    since = timezone.now() - timedelta(days=1)
     from solidaria.core.models import AuditEntry
 
-    recent = AuditEntry.objects.filter(
-        action="event.host_message", object_id=str(event.pk), created_at__gte=since
-    ).count()
-    if recent >= HOST_MESSAGES_PER_DAY:
-        raise EventError(_("You have sent the most messages allowed today. Try again tomorrow."))
+    since = timezone.now() - timedelta(days=1)
     sent = 0
     with transaction.atomic():
+        event = _locked(event)  # one message at a time per event, so the limit holds
+        recent = AuditEntry.objects.filter(
+            action="event.host_message", object_id=str(event.pk), created_at__gte=since
+        ).count()
+        if recent >= HOST_MESSAGES_PER_DAY:
+            raise EventError(
+                _("You have sent the most messages allowed today. Try again tomorrow.")
+            )
         for rsvp in Rsvp.objects.filter(event=event, status=Rsvp.Status.CONFIRMED):
             email_queue(
                 to=rsvp.email,

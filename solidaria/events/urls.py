@@ -14,6 +14,7 @@ urlpatterns = [
     path("events/<slug:slug>/co-sponsor/", views.cosponsor_view, name="cosponsor"),
     path("days/<slug:slug>/", views.day_detail, name="day"),
     path("days/<slug:slug>/host/", views.day_propose, name="propose"),
+    path("days/<slug:slug>/host/sent/", views.proposal_sent, name="proposal-sent"),
     path("campaigns/<slug:slug>/events.ics", views.campaign_calendar, name="campaign-calendar"),
     path(
         "organisations/<slug:slug>/events.ics",

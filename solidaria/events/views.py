@@ -31,6 +31,7 @@ from .services import (
     cosponsor_request,
     event_for_host_token,
     event_propose,
+    host_link_opened,
     host_message_send,
     rsvp_cancel,
     rsvp_create,
@@ -166,6 +167,9 @@ def attendee_page(request: HttpRequest, token: str) -> HttpResponse:
     if rsvp is None:
         return _invalid_link(request)
     if request.method == "POST" and request.POST.get("action") == "cancel":
+        if rsvp.event.is_past:
+            messages.error(request, _("This event is over."))
+            return redirect(request.path)
         rsvp_cancel(rsvp=rsvp)
         messages.success(request, _("Your registration is cancelled. Thank you for telling us."))
         return redirect(request.path)
@@ -328,7 +332,7 @@ def day_propose(request: HttpRequest, slug: str) -> HttpResponse:
         if form.is_valid() and not form.cleaned_data["website"]:
             cleaned = form.cleaned_data
             try:
-                _event, token = event_propose(
+                event_propose(
                     day=day,
                     title=cleaned["title"],
                     description=cleaned["description"],
@@ -348,9 +352,10 @@ def day_propose(request: HttpRequest, slug: str) -> HttpResponse:
             except (EventError, ValidationError) as exc:
                 form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
             else:
-                return redirect("events:host", token=token)
+                # The host's page is reached only from the email: the address is theirs.
+                return redirect("events:proposal-sent", slug=day.slug)
         elif form.is_valid():
-            return redirect(day.get_absolute_url())  # a bot filled the hidden field
+            return redirect("events:proposal-sent", slug=day.slug)  # a bot: nothing stored
         status = 400
     else:
         form, status = ProposalForm(), 200
@@ -360,11 +365,18 @@ def day_propose(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @never_cache
+def proposal_sent(request: HttpRequest, slug: str) -> HttpResponse:
+    day = _day_or_404(slug)
+    return _private(render(request, "events/proposal_sent.html", {"day": day}))
+
+
+@never_cache
 def host_page(request: HttpRequest, token: str) -> HttpResponse:
     """A supporter host's private page: their action's status, who comes, a message to them."""
     event = event_for_host_token(token)
     if event is None:
         return _invalid_link(request)
+    host_link_opened(event=event)
     form = HostMessageForm()
     status = 200
     if request.method == "POST":

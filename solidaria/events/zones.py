@@ -15,6 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# Dates outside these years are typing mistakes, and calendar files describe the
+# zones' rules only for a bounded span.
+MIN_YEAR = 2000
+MAX_YEAR = 2099
+
 
 @lru_cache(maxsize=1)
 def zone_names() -> list[str]:
@@ -48,6 +53,12 @@ def zone(name: str) -> ZoneInfo:
 def local_to_utc(day: date, clock: time, zone_name: str) -> datetime:
     """A wall-clock time in a zone, as a UTC moment; refuses times the clocks skip."""
     tz = zone(zone_name)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValidationError(
+            _("Choose a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": MIN_YEAR, "last": MAX_YEAR},
+        )
     local = datetime.combine(day, clock).replace(tzinfo=tz, fold=0)
     moment = local.astimezone(UTC)
     if moment.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):

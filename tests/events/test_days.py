@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -41,15 +42,17 @@ def proposal(**overrides: Any) -> dict[str, str]:
 def test_a_proposed_action_waits_for_moderation_then_appears(client: Client, run_tasks) -> None:
     day = factories.DayOfActionFactory()
     response = client.post(f"/es/days/{day.slug}/host/", proposal())
-    assert response.status_code == 302 and "/events/host/" in response["Location"]
+    # The host's page is only in the email: whoever typed the address must own it.
+    assert response.status_code == 302 and response["Location"].endswith("/host/sent/")
     event = Event.objects.get()
     assert event.status == Event.Status.PROPOSED and event.host_language == "es"
     assert (event.latitude, event.longitude) is not None and float(event.latitude) > 52
     assert "Embajada" not in client.get(f"/es/days/{day.slug}/").content.decode()
-    host_page = client.get(response["Location"]).content.decode()
-    assert "Concentración" in host_page
     run_tasks()
-    assert "/events/host/" in mail.outbox[0].body
+    host_url = re.search(r"/es/events/host/[\w-]+/", mail.outbox[0].body).group(0)
+    assert "Concentración" in client.get(host_url).content.decode()
+    event.refresh_from_db()
+    assert event.status == Event.Status.PROPOSED  # opening the page publishes nothing
 
     organiser = factories.MembershipFactory(
         organisation=day.campaign.owner, role=Membership.Role.ORGANISER
@@ -67,9 +70,18 @@ def test_a_proposed_action_waits_for_moderation_then_appears(client: Client, run
     assert "Concentración frente a la embajada" in page and "<svg" in page
     assert "Alemania" in page  # grouped by country, in the visitor's language
     assert "host@example.org" not in page
-    # A trusted host's next action is published at once.
+    # A trusted host's next action goes public when they open the link we email them,
+    # so typing a trusted host's address publishes nothing.
+    mail.outbox.clear()
     client.post(f"/es/days/{day.slug}/host/", proposal(city="Hamburg", title="Hamburgo"))
-    assert Event.objects.get(city="Hamburg").status == Event.Status.PUBLISHED
+    hamburg = Event.objects.get(city="Hamburg")
+    assert hamburg.status == Event.Status.PROPOSED
+    run_tasks()
+    body = next(m.body for m in mail.outbox if "Hamburgo" in m.subject)
+    link = re.search(r"/es/events/host/[\w-]+/", body).group(0)
+    client.get(link)
+    hamburg.refresh_from_db()
+    assert hamburg.status == Event.Status.PUBLISHED
 
 
 @pytest.mark.parametrize(
@@ -82,6 +94,7 @@ def test_a_proposed_action_waits_for_moderation_then_appears(client: Client, run
         ({"latitude": "95", "longitude": "13"}, "less than or equal to 90"),
         ({"host_email": "not-an-email"}, "email"),
         ({"start": "25:00"}, "valid time"),
+        ({"date": "9999-12-31", "start": "10:00", "end": "09:00"}, "Choose a date between"),
     ],
 )
 def test_bad_proposals_are_refused_and_nothing_stored(
@@ -208,7 +221,7 @@ def test_check_in_and_attendance_export(client: Client) -> None:
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"end": "13:00"}, "end must come after"),
+        ({"end": "14:30"}, "end must come after"),
         ({"timezone": "Nowhere/Else"}, "valid choice"),
         ({"date": "2020-05-01"}, "cannot be in the past"),
         ({"capacity": "0"}, "greater than or equal to 1"),
@@ -242,3 +255,65 @@ def test_organisers_get_clear_errors_for_impossible_events(
     event = Event.objects.get()
     assert event.local_start.strftime("%H:%M") == "14:30"
     assert event.starts_at.utcoffset() == timedelta(0)  # stored in UTC
+
+
+def test_day_report_counts_places_and_people_once(client: Client) -> None:
+    day = factories.DayOfActionFactory()
+    event = factories.EventFactory(
+        campaign=day.campaign, day_of_action=day, kind="in_person", city="Lima", country="PE"
+    )
+    for n, guests in enumerate((0, 1, 2)):
+        rsvp = rsvp_create(
+            event=event, name=f"P{n}", email=f"p{n}@example.org", guests=guests, language="es"
+        ).rsvp
+        Rsvp.objects.filter(pk=rsvp.pk).update(attended=n < 2)
+    client.force_login(factories.MembershipFactory(organisation=day.campaign.owner).user)
+    page = client.get(f"/admin/events/dayofaction/{day.pk}/report/").content.decode()
+    assert "<td>PE</td><td>1</td><td>6</td><td>3</td>" in page.replace("\n", "")
+
+
+def test_check_in_ignores_a_broken_form(client: Client) -> None:
+    event = factories.EventFactory()
+    client.force_login(factories.MembershipFactory(organisation=event.campaign.owner).user)
+    response = client.post(f"/admin/events/event/{event.pk}/checkin/", {"rsvp": "abc"})
+    assert response.status_code == 404
+
+
+def test_moving_an_event_tells_attendees_and_restarts_reminders(client: Client, run_tasks) -> None:
+    from solidaria.events.services import reminders_send
+
+    now = timezone.now()
+    event = factories.EventFactory()
+    rsvp = rsvp_create(event=event, name="Ana", email="ana@example.org", language="en").rsvp
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=now + timedelta(hours=20), ends_at=now + timedelta(hours=21)
+    )
+    assert reminders_send(now=now) == 1
+    event.refresh_from_db()
+    client.force_login(factories.MembershipFactory(organisation=event.campaign.owner).user)
+    new_day = (now + timedelta(days=7)).astimezone(event.zone).date()
+    response = client.post(
+        f"/admin/events/event/{event.pk}/change/",
+        {
+            "campaign": event.campaign.pk,
+            "slug": event.slug,
+            "title_0": "Event",
+            "title_1": "Evento",
+            "kind": "online",
+            "date": new_day.isoformat(),
+            "start": "22:00",
+            "end": "00:30",  # past midnight: the next day
+            "timezone": event.timezone,
+            "capacity": "",
+            "cosponsors-TOTAL_FORMS": "0",
+            "cosponsors-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.ends_at - event.starts_at == timedelta(hours=2, minutes=30)
+    assert event.seats_taken == 1  # the counters were not written from the form
+    rsvp.refresh_from_db()
+    assert not rsvp.reminded_day and not rsvp.reminded_hour
+    run_tasks()
+    assert any(m.subject.startswith("New time:") for m in mail.outbox)

@@ -134,6 +134,7 @@ def test_a_full_event_offers_the_waiting_list(client: Client) -> None:
 def test_registering_twice_keeps_one_place_and_resends_the_link(client: Client, run_tasks) -> None:
     event = factories.EventFactory()
     register(client, event)
+    Rsvp.objects.update(link_sent_at=timezone.now() - timedelta(hours=1))
     register(Client(), event, name="Someone Else")
     assert Rsvp.objects.count() == 1
     event.refresh_from_db()
@@ -155,17 +156,17 @@ def test_cross_site_registrations_are_refused(client: Client) -> None:
 
 def test_reminders_the_day_before_and_the_hour_before_each_once(run_tasks) -> None:
     now = timezone.now()
-    tomorrow = factories.EventFactory(
-        starts_at=now + timedelta(hours=20), ends_at=now + timedelta(hours=22)
-    )
-    soon = factories.EventFactory(
-        starts_at=now + timedelta(minutes=50), ends_at=now + timedelta(hours=2)
-    )
-    later = factories.EventFactory(
-        starts_at=now + timedelta(days=3), ends_at=now + timedelta(days=3, hours=1)
-    )
+    tomorrow, soon, later = (factories.EventFactory() for _ in range(3))
     for event in (tomorrow, soon, later):
-        add(event, "ana@example.org")
+        add(event, "ana@example.org")  # registered days ahead; time then passes
+    for event, starts in (
+        (tomorrow, timedelta(hours=20)),
+        (soon, timedelta(minutes=50)),
+        (later, timedelta(days=3)),
+    ):
+        Event.objects.filter(pk=event.pk).update(
+            starts_at=now + starts, ends_at=now + starts + timedelta(hours=1)
+        )
     run_tasks()
     mail.outbox.clear()
     assert reminders_send(now=now) == 2
@@ -197,3 +198,45 @@ def test_calendar_feeds_for_a_campaign_and_an_organisation(client: Client) -> No
             "Europe/Berlin",
         }
         assert event.online_url.encode() not in response.content
+
+
+def test_a_group_larger_than_the_event_is_refused_and_blocks_nobody() -> None:
+    from solidaria.events.exceptions import EventError
+
+    event = factories.EventFactory(capacity=5)
+    with pytest.raises(EventError):
+        add(event, "big@example.org", guests=10)
+    assert add(event, "small@example.org").status == Rsvp.Status.CONFIRMED
+
+
+def test_nobody_is_promoted_into_a_cancelled_event(run_tasks) -> None:
+    from solidaria.events.services import event_cancel
+
+    event = factories.EventFactory(capacity=1)
+    first, second = add(event, "a@example.org"), add(event, "b@example.org")
+    event_cancel(event=event, actor=None)
+    assert rsvp_cancel(rsvp=first) == []
+    second.refresh_from_db()
+    assert second.status == Rsvp.Status.WAITLISTED
+
+
+def test_registering_again_resends_the_link_only_now_and_then(client: Client, run_tasks) -> None:
+    event = factories.EventFactory()
+    for _ in range(5):
+        register(client, event)
+    run_tasks()
+    assert len(mail.outbox) == 1  # the first confirmation; the repeats come too soon
+    Rsvp.objects.update(link_sent_at=timezone.now() - timedelta(minutes=11))
+    register(client, event)
+    run_tasks()
+    assert len(mail.outbox) == 2
+
+
+def test_registering_a_few_hours_before_skips_the_day_before_reminder() -> None:
+    now = timezone.now()
+    event = factories.EventFactory(
+        starts_at=now + timedelta(hours=3), ends_at=now + timedelta(hours=4)
+    )
+    rsvp = add(event, "late@example.org")
+    assert rsvp.reminded_day and not rsvp.reminded_hour
+    assert reminders_send(now=now) == 0
