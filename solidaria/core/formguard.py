@@ -17,7 +17,9 @@ import time
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 TOKEN_PERIOD_SECONDS = 3600
 
@@ -44,6 +46,20 @@ def same_origin(request: HttpRequest) -> bool:
     parsed = urlparse(origin)
     allowed = {request.get_host(), *[urlparse(o).netloc for o in settings.CSRF_TRUSTED_ORIGINS]}
     return parsed.netloc in allowed
+
+
+def cross_site_refusal(request: HttpRequest) -> HttpResponse | None:
+    """The 403 page for a form posted from another site, or None if it came from ours."""
+    if same_origin(request):
+        return None
+    response = render(
+        request,
+        "403.html",
+        {"reason": _("This form can only be sent from this site.")},
+        status=403,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -247,17 +247,7 @@ class EventAdmin(OrganisationScopedAdmin):
         ]
 
     def _event(self, request: HttpRequest, pk: int, *, change: bool) -> Event:
-        event = get_object_or_404(
-            self.get_queryset(request).select_related("campaign__owner"), pk=pk
-        )
-        allowed = (
-            self.has_change_permission(request, event)
-            if change
-            else self.has_view_permission(request, event)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return event
+        return self.object_for(request, pk, change=change, related="campaign__owner")
 
     def checkin_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """For the day itself, on a phone: search a name, mark attended or no-show."""

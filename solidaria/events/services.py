@@ -26,9 +26,8 @@ from solidaria.core.audit import audit_log
 from solidaria.core.i18n import localize
 from solidaria.core.mail import email_queue
 from solidaria.organisations.selectors import contact_email_for
-from solidaria.supporters.models import ConsentRecord
 from solidaria.supporters.services import (
-    consent_record,
+    consent_record_once,
     consent_text_current,
     supporter_get_or_create,
 )
@@ -232,17 +231,12 @@ def _record_consent(rsvp: Rsvp, event: Event) -> None:
     supporter, _created = supporter_get_or_create(
         email=rsvp.email, name=rsvp.name, phone=rsvp.phone, language=rsvp.language
     )
-    wording = consent_text_current(event.campaign.owner)
-    if not ConsentRecord.objects.filter(
-        supporter=supporter, consent_text=wording, withdrawn_at__isnull=True
-    ).exists():
-        consent_record(
-            supporter=supporter,
-            consent_text=wording,
-            language=rsvp.language,
-            method=ConsentRecord.Method.WEB_FORM,
-            source=f"event:{event.slug}",
-        )
+    consent_record_once(
+        supporter=supporter,
+        consent_text=consent_text_current(event.campaign.owner),
+        language=rsvp.language,
+        source=f"event:{event.slug}",
+    )
 
 
 def rsvp_for_token(token: str) -> Rsvp | None:

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from solidaria.campaigns.models import Campaign
-from solidaria.core.formguard import form_token, form_token_valid, same_origin
+from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
 from solidaria.core.i18n import localize
 from solidaria.core.middleware import public_page
 from solidaria.core.worldmap import world_map_svg
@@ -100,15 +100,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def event_rsvp(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
-    if not same_origin(request):
-        return _private(
-            render(
-                request,
-                "403.html",
-                {"reason": _("This form can only be sent from this site.")},
-                status=403,
-            )
-        )
+    refusal = cross_site_refusal(request)
+    if refusal is not None:
+        return refusal
     form = RsvpForm(request.POST)
     if form.is_valid():
         cleaned = form.cleaned_data

@@ -169,17 +169,7 @@ class FundAdmin(OrganisationScopedAdmin):
         ]
 
     def _fund(self, request: HttpRequest, pk: int, *, change: bool = False) -> Fund:
-        fund = get_object_or_404(
-            self.get_queryset(request).select_related("campaign__owner"), pk=pk
-        )
-        allowed = (
-            self.has_change_permission(request, fund)
-            if change
-            else self.has_view_permission(request, fund)
-        )
-        if not allowed:
-            raise PermissionDenied
-        return fund
+        return self.object_for(request, pk, change=change, related="campaign__owner")
 
     def reconcile_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Bank transfers: upload a statement, pledges whose reference appears are received."""

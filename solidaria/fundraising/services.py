@@ -33,9 +33,8 @@ from solidaria.core.i18n import localize
 from solidaria.core.mail import email_queue
 from solidaria.core.money import format_money, to_minor
 from solidaria.organisations.selectors import contact_email_for
-from solidaria.supporters.models import ConsentRecord
 from solidaria.supporters.services import (
-    consent_record,
+    consent_record_once,
     consent_text_at,
     supporter_get_or_create,
 )
@@ -249,18 +248,12 @@ def _record_consent(donation: Donation) -> None:
     if donation.supporter_id is None:
         donation.supporter = supporter
         donation.save(update_fields=["supporter"])
-    organisation = donation.fund.campaign.owner
-    wording = consent_text_at(organisation, donation.created_at)
-    if not ConsentRecord.objects.filter(
-        supporter=supporter, consent_text=wording, withdrawn_at__isnull=True
-    ).exists():
-        consent_record(
-            supporter=supporter,
-            consent_text=wording,
-            language=donation.language,
-            method=ConsentRecord.Method.WEB_FORM,
-            source=f"fund:{donation.fund.slug}",
-        )
+    consent_record_once(
+        supporter=supporter,
+        consent_text=consent_text_at(donation.fund.campaign.owner, donation.created_at),
+        language=donation.language,
+        source=f"fund:{donation.fund.slug}",
+    )
 
 
 def pledge_mark_received(

@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from solidaria.core.formguard import form_token, form_token_valid, same_origin
+from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
 from solidaria.core.i18n import localize
 from solidaria.core.middleware import public_page
 from solidaria.core.money import parse_amount
@@ -106,15 +106,9 @@ def fund_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
     fund = fund_get_public(slug=slug)
-    if not same_origin(request):
-        return _private(
-            render(
-                request,
-                "403.html",
-                {"reason": _("This form can only be sent from this site.")},
-                status=403,
-            )
-        )
+    refusal = cross_site_refusal(request)
+    if refusal is not None:
+        return refusal
     currency = _currency(fund, request.POST.get("currency", ""))
     form = _form(fund, currency, request.POST)
     if form.is_valid():

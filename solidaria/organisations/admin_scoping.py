@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 from solidaria.core.admin import AuditedModelAdmin
 
@@ -69,6 +71,24 @@ class OrganisationScopedAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request, obj, (Membership.Role.OWNER,))
+
+    def object_for(
+        self, request: HttpRequest, pk: int, *, change: bool = False, related: str = ""
+    ) -> Any:
+        """The object a custom admin view is about: 404 outside the staff member's
+        organisations, 403 without the role to see it (or, with `change`, to change it)."""
+        queryset = self.get_queryset(request)
+        if related:
+            queryset = queryset.select_related(related)
+        obj = get_object_or_404(queryset, pk=pk)
+        allowed = (
+            self.has_change_permission(request, obj)
+            if change
+            else self.has_view_permission(request, obj)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return obj
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         # Staff can only file things under organisations they act for.

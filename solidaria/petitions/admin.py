@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -104,19 +104,7 @@ class PetitionAdmin(OrganisationScopedAdmin):
         ]
 
     def _petition(self, request: HttpRequest, pk: int, *, change: bool = False) -> Petition:
-        petition = get_object_or_404(
-            self.get_queryset(request).select_related("campaign__owner"), pk=pk
-        )
-        allowed = (
-            self.has_change_permission(request, petition)
-            if change
-            else self.has_view_permission(request, petition)
-        )
-        if not allowed:
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
-        return petition
+        return self.object_for(request, pk, change=change, related="campaign__owner")
 
     def stats_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         petition = self._petition(request, pk)

@@ -29,9 +29,8 @@ from solidaria.core.i18n import localize
 from solidaria.core.mail import email_queue
 from solidaria.core.rows import RowInserter
 from solidaria.organisations.models import Organisation
-from solidaria.supporters.models import ConsentRecord
 from solidaria.supporters.services import (
-    consent_record,
+    consent_record_once,
     consent_text_at,
     supporter_get_or_create,
 )
@@ -393,18 +392,12 @@ def _record_supporters() -> int:
             if signature.consent_partner and signature.partner is not None:
                 consents.append(signature.partner)
             for organisation in consents:
-                wording = consent_text_at(organisation, signature.created_at)
-                already = ConsentRecord.objects.filter(
-                    supporter=supporter, consent_text=wording, withdrawn_at__isnull=True
-                ).exists()
-                if not already:
-                    consent_record(
-                        supporter=supporter,
-                        consent_text=wording,
-                        language=signature.language,
-                        method=ConsentRecord.Method.WEB_FORM,
-                        source=source,
-                    )
+                consent_record_once(
+                    supporter=supporter,
+                    consent_text=consent_text_at(organisation, signature.created_at),
+                    language=signature.language,
+                    source=source,
+                )
     return len(confirmed)
 
 

@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 
 from solidaria.campaigns.share import share_links
 from solidaria.core.altcha_check import altcha_challenge, altcha_verify
-from solidaria.core.formguard import client_ip, form_token, form_token_valid, same_origin
+from solidaria.core.formguard import (
+    client_ip,
+    cross_site_refusal,
+    form_token,
+    form_token_valid,
+)
 from solidaria.core.i18n import localize
 from solidaria.core.middleware import public_page
 from solidaria.organisations.models import Organisation
@@ -162,15 +167,9 @@ def sign_if_valid(request: HttpRequest, slug: str) -> str | None:
 @require_POST
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for_signing(slug=slug)
-    if not same_origin(request):
-        return _private(
-            render(
-                request,
-                "403.html",
-                {"reason": _("This form can only be sent from this site.")},
-                status=403,
-            )
-        )
+    refusal = cross_site_refusal(request)
+    if refusal is not None:
+        return refusal
     form = _validated(request, petition)
     if not form.is_valid():
         data = request.POST.copy()

@@ -125,6 +125,28 @@ def consent_record(
     )
 
 
+def consent_record_once(
+    *,
+    supporter: Supporter,
+    consent_text: ConsentText,
+    language: str,
+    source: str,
+    method: str = ConsentRecord.Method.WEB_FORM,
+) -> ConsentRecord | None:
+    """Records the consent unless this person already holds it for this wording."""
+    if ConsentRecord.objects.filter(
+        supporter=supporter, consent_text=consent_text, withdrawn_at__isnull=True
+    ).exists():
+        return None
+    return consent_record(
+        supporter=supporter,
+        consent_text=consent_text,
+        language=language,
+        method=method,
+        source=source,
+    )
+
+
 def consent_withdraw(*, supporter: Supporter, organisation: Organisation) -> int:
     return ConsentRecord.objects.filter(
         supporter=supporter, organisation=organisation, withdrawn_at__isnull=True
