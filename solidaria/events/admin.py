@@ -370,7 +370,7 @@ class RsvpAdmin(OrganisationScopedAdmin):
     organisation_lookup = "event__campaign__owner"
     list_display = ["name", "event", "status", "guests", "attended", "created_at"]
     list_filter = ["status", "attended", ("event", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["event"]
+    list_select_related = ["event__campaign"]
     actions = ["mark_attended", "mark_no_show"]
     fields = ["event", "status", "name", "email", "phone", "guests", "attended", "created_at"]
     readonly_fields = ["event", "status", "name", "email", "phone", "guests", "created_at"]
@@ -406,6 +406,7 @@ class RsvpAdmin(OrganisationScopedAdmin):
 class CosponsorAdmin(OrganisationScopedAdmin):
     organisation_lookup = "event__campaign__owner"
     list_display = ["name", "country", "event", "status", "created_at"]
+    list_select_related = ["event__campaign"]
     list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
     fields = ["event", "name", "country", "website", "contact_name", "contact_email", "status"]
     readonly_fields = fields
@@ -453,6 +454,7 @@ class DayOfActionAdmin(OrganisationScopedAdmin):
     form = DayOfActionForm
     organisation_lookup = "campaign__owner"
     list_display = ["__str__", "date", "campaign", "actions_published", "proposals", "report"]
+    list_select_related = ["campaign"]
     list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DayOfAction]:

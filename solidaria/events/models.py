@@ -21,7 +21,7 @@ from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
 
 from solidaria.core.fields import EncryptedTextField
-from solidaria.core.i18n import MultilingualText
+from solidaria.core.i18n import MultilingualText, campaign_languages, localize
 
 from .zones import validate_zone
 
@@ -50,7 +50,7 @@ class DayOfAction(models.Model):
         verbose_name_plural = _("days of action")
 
     def __str__(self) -> str:
-        return self.text.title or self.slug
+        return localize(self.title, languages=campaign_languages(self)) or self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("events:day", kwargs={"slug": self.slug})
@@ -163,7 +163,7 @@ class Event(models.Model):
         indexes = [models.Index(fields=["status", "starts_at"], name="event_upcoming_idx")]
 
     def __str__(self) -> str:
-        return self.text.title or self.slug
+        return localize(self.title, languages=campaign_languages(self)) or self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})

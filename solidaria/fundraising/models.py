@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from i18nfield.fields import I18nCharField, I18nTextField
 
 from solidaria.core.fields import EncryptedTextField
-from solidaria.core.i18n import MultilingualText
+from solidaria.core.i18n import MultilingualText, campaign_languages, localize
 from solidaria.core.money import DEFAULT_CURRENCIES, Money, currency_choices
 from solidaria.core.storage import private_storage
 
@@ -80,7 +80,7 @@ class Fund(models.Model):
         verbose_name_plural = _("defense funds")
 
     def __str__(self) -> str:
-        return self.text.title or self.slug
+        return localize(self.title, languages=campaign_languages(self)) or self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("fundraising:detail", kwargs={"slug": self.slug})

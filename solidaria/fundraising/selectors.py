@@ -70,7 +70,8 @@ def fund_progress(fund: Fund) -> FundProgress:
     by_currency = []
     raised = 0
     gifts = 0
-    for total in fund.totals.order_by("currency"):
+    # Sorted here, not in SQL, so that a prefetched list (admin lists) is used as it is.
+    for total in sorted(fund.totals.all(), key=lambda total: total.currency):
         if total.currency == fund.goal_currency:
             rate: Decimal | None = Decimal(1)
             counted: int | None = total.raised_minor

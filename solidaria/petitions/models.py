@@ -10,7 +10,7 @@ from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
 
 from solidaria.core.fields import EncryptedTextField
-from solidaria.core.i18n import MultilingualText
+from solidaria.core.i18n import MultilingualText, campaign_languages, localize
 from solidaria.core.images import CleanImageField
 from solidaria.core.validators import IMAGE_VALIDATORS
 
@@ -54,7 +54,7 @@ class Petition(models.Model):
         verbose_name_plural = _("petitions and open letters")
 
     def __str__(self) -> str:
-        return self.text_in.title or self.slug
+        return localize(self.title, languages=campaign_languages(self)) or self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", kwargs={"slug": self.slug})

@@ -188,3 +188,31 @@ def test_staff_see_only_their_organisations_gifts(client: Client) -> None:
         f"/admin/fundraising/donation/?fund__campaign__id__exact={ours.campaign.pk}"
     )
     assert filtered.status_code == 200
+
+
+def test_admin_lists_cost_the_same_for_many_rows(
+    client: Client, django_assert_max_num_queries
+) -> None:
+    """Each row's fund title, totals and rates come with the page, not one query per row."""
+    fund = factories.FundFactory()
+    client = organiser(client, fund)
+    for n in range(3):
+        other = factories.FundFactory(campaign=fund.campaign)
+        pledge_mark_received(donation=pledge(other, 1000 + n), actor=None)
+
+    def queries(url: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = {
+        url: queries(url) for url in ("/admin/fundraising/fund/", "/admin/fundraising/donation/")
+    }
+    for n in range(6):
+        more = factories.FundFactory(campaign=fund.campaign)
+        pledge_mark_received(donation=pledge(more, 2000 + n), actor=None)
+    for url, count in few.items():
+        assert queries(url) == count, url
