@@ -97,6 +97,8 @@ def database_from_env(default: str) -> dict:
     """DATABASE_URL, with the options that make SQLite fit for concurrent writes."""
     db = env.db("DATABASE_URL", default=default)
     if db["ENGINE"] == "django.db.backends.sqlite3":
+        # Django's backend, with writers queued in the kernel (see its docstring).
+        db["ENGINE"] = "solidaria.core.sqlite_backend"
         db["OPTIONS"] = {
             # WAL lets readers run beside the single writer; NORMAL is durable in WAL
             # mode across process crashes (only an OS crash can lose the last commit).

@@ -58,9 +58,15 @@ class RowInserter:
             if not (isinstance(field, _AS_IS_FIELDS) and isinstance(value, _AS_IS_TYPES)):
                 value = field.get_db_prep_save(value, connection)
             params.append(value)
-        # Alone, the INSERT commits itself; inside a transaction, a savepoint keeps
-        # a failed insert from breaking the caller's transaction.
-        guard = transaction.atomic(using=using) if connection.in_atomic_block else nullcontext()
+        # Alone, the INSERT commits itself, unless the backend queues writers for
+        # their transactions (solidaria.core.sqlite_backend); inside a transaction,
+        # a savepoint keeps a failed insert from breaking the caller's transaction.
+        queued = getattr(connection, "queues_writers", False)
+        guard = (
+            transaction.atomic(using=using)
+            if queued or connection.in_atomic_block
+            else nullcontext()
+        )
         with guard, connection.cursor() as cursor:
             cursor.execute(sql, params)
             if returning:
