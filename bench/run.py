@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Benchmarks for Solidaria's public pages (`make bench`).
 
-Starts the platform under gunicorn with the production settings on a fresh
-SQLite database holding the demo campaigns, then measures with wrk:
+Starts the platform's web server (granian, as `manage.py serve` does) with the
+production settings on a fresh SQLite database holding the demo campaigns, then
+measures with wrk:
 
 - throughput of a public campaign page with the anonymous-page cache
   (target ≥ 2,000 requests/s on the 2-core machine, load generator included);
@@ -34,6 +35,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from solidaria.core.management.commands.serve import web_command  # noqa: E402
+
 PAGE = "/en/campaigns/global-day-general-strike/"
 
 
@@ -123,26 +127,9 @@ def first_load_bytes(base: str) -> dict[str, int]:
     return sizes
 
 
-GUNICORN_EXTRA: list[str] = []
-
-
-def serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
+def serve(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--config",
-            "python:config.gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            *GUNICORN_EXTRA,
-        ],
+        web_command(host="127.0.0.1", port=port, workers=workers, threads=threads),
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -154,8 +141,13 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     process.wait(timeout=30)
 
 
-def run_pages(seconds: int, workers: int) -> dict[str, object]:
-    results: dict[str, object] = {"workers": workers, "seconds": seconds, "cores": os.cpu_count()}
+def run_pages(seconds: int, workers: int, threads: int) -> dict[str, object]:
+    results: dict[str, object] = {
+        "workers": workers,
+        "threads": threads,
+        "seconds": seconds,
+        "cores": os.cpu_count(),
+    }
     with tempfile.TemporaryDirectory(prefix="solidaria-bench-") as tmp:
         var_dir = Path(tmp)
         setup_env = environment(var_dir, 10)
@@ -165,7 +157,7 @@ def run_pages(seconds: int, workers: int) -> dict[str, object]:
         for label, cache_seconds in (("cached", 10), ("uncached", 0)):
             env = {**setup_env, "PAGE_CACHE_SECONDS": str(cache_seconds)}
             port = free_port()
-            server = serve(env, port, workers)
+            server = serve(env, port, workers, threads)
             try:
                 url = f"http://127.0.0.1:{port}{PAGE}"
                 wait_until_up(url)
@@ -186,11 +178,10 @@ def run_pages(seconds: int, workers: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
-    parser.add_argument("--gunicorn", default="", help="extra gunicorn options, e.g. '--threads 4'")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=1, help="Python threads per web worker")
     args = parser.parse_args()
-    GUNICORN_EXTRA.extend(args.gunicorn.split())
-    results = run_pages(args.seconds, args.workers)
+    results = run_pages(args.seconds, args.workers, args.threads)
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
     (out_dir / "pages.json").write_text(json.dumps(results, indent=2))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Signing benchmark (`make bench-sign`): sustained petition signatures under wrk.
 
-Starts the whole platform as `manage.py serve` does (gunicorn, task worker,
+Starts the whole platform as `manage.py serve` does (granian, task worker,
 scheduler) with the production settings on a fresh database holding the demo,
 then POSTs signatures with wrk for --seconds from 8 connections, each with a
 new address and a random client address. Afterwards it checks in the database
@@ -103,7 +103,7 @@ def kill_midway(serve_pid: int, delay: float) -> threading.Timer:
             if "db_worker" in cmdline:
                 os.kill(pid, signal.SIGKILL)
                 print(f"killed the task worker ({pid})", file=sys.stderr)
-            elif "gunicorn" in cmdline:
+            elif "granian" in cmdline:
                 web_workers = children(pid)
                 if web_workers:
                     os.kill(web_workers[0][0], signal.SIGKILL)
@@ -118,7 +118,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--no-worker", action="store_true", help="web only (no worker, no scheduler)"

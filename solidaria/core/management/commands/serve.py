@@ -1,4 +1,4 @@
-"""Runs the whole platform: gunicorn for the web, the task worker beside it.
+"""Runs the whole platform: granian for the web, the task worker and scheduler beside it.
 
 Ctrl-C (or SIGTERM) stops both; if either dies, the other is stopped too, so
 a half-running platform never goes unnoticed.
@@ -18,13 +18,30 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def web_command(*, host: str, port: int, workers: int, threads: int) -> list[str]:
+    """The web server's command line, for this command and the benchmarks.
+
+    granian parses HTTP in Rust and calls the WSGI app in each worker process's
+    Python threads. One thread per worker by default: with SQLite, more threads
+    writing at once only queue for its single write lock (WEB_THREADS=2 to 4 suit
+    PostgreSQL). A worker that dies is replaced."""
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "config.wsgi:application",
+        "--host", host, "--port", str(port),
+        "--workers", str(workers), "--blocking-threads", str(threads),
+        "--respawn-failed-workers", "--workers-kill-timeout", "10",
+        "--no-access-log",  # it would be a list of visitors' addresses
+        "--log-level", "warning",
+    ]  # fmt: skip
+
+
 def _background_priority() -> None:
     # Under a spike the web answers first; queued work (emails, counts) catches up after.
     os.nice(5)
 
 
 class Command(BaseCommand):
-    help = "Serve the web application (gunicorn) and the task worker together."
+    help = "Serve the web application (granian), the task worker and the scheduler together."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -32,8 +49,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--workers",
             type=int,
-            default=int(os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) + 1))),
+            # One process per core: the HTTP work is in Rust threads, not in more workers.
+            default=int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1))),
         )
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
         parser.add_argument("--no-worker", action="store_true", help="Serve the web only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -42,13 +61,13 @@ class Command(BaseCommand):
         bind = f"{options['host']}:{options['port']}"
         manage = [sys.executable, str(base_dir / "manage.py")]
         commands: dict[str, list[str]] = {
-            "web": [
-                sys.executable, "-m", "gunicorn", "config.wsgi:application",
-                "--config", "python:config.gunicorn",
-                "--bind", bind,
-                "--workers", str(options["workers"]),
-            ],
-        }  # fmt: skip
+            "web": web_command(
+                host=options["host"],
+                port=options["port"],
+                workers=options["workers"],
+                threads=options["threads"],
+            ),
+        }
         if not options["no_worker"]:
             commands["worker"] = [
                 *manage, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.5",
@@ -62,6 +81,10 @@ class Command(BaseCommand):
                 cwd=base_dir,
                 env=env,
                 preexec_fn=None if name == "web" else _background_priority,
+                # Out of the terminal's process group: Ctrl-C reaches this command
+                # alone, which stops the others in order (granian, signalled both
+                # directly and by its main process, kept a worker for 10 s).
+                process_group=0,
             )
 
         processes = {name: start(name) for name in commands}
@@ -83,7 +106,7 @@ class Command(BaseCommand):
                     continue
                 self.stderr.write(f"The {name} process stopped (exit {process.returncode}).")
                 if name == "web":
-                    # gunicorn restarts its own workers; its master gone means we are down.
+                    # granian replaces its own workers; its main process gone means we are down.
                     exit_code = process.returncode or 1
                     stopping = True
                 else:
