@@ -1,9 +1,9 @@
 """Every change to petitions and signatures.
 
 The signing request does only what must be durable before the answer: one
-rate-limit read and one INSERT. Confirmation emails, counts, supporter records
-and consent records are made by `petition_tick`, which the scheduler runs every
-couple of seconds in the task worker.
+INSERT. Rate limits, confirmation emails, counts, supporter records and consent
+records are applied by `petition_tick`, which the scheduler runs every couple of
+seconds in the task worker, before anything is emailed or counted.
 """
 
 from __future__ import annotations
@@ -74,8 +74,10 @@ _signature_rows = RowInserter(Signature)
 
 
 def _over_rate_limit(petition_id: int, ip_hash: str, now: Any) -> bool:
-    # Plain SQL on the (petition, ip_hash, created_at) index: this runs for every
-    # signature, and building the ORM query costs more than running it.
+    """Whether one more signature from this address now would pass a limit.
+
+    Only for signing again with an address that has signed (rare); new signatures
+    are judged in batches by the tick (`_over_rate_limit_ids`)."""
     limits = _rate_limits()
     ops = connection.ops
     windows = ", ".join("SUM(CASE WHEN created_at >= %s THEN 1 ELSE 0 END)" for _ in limits)
@@ -111,18 +113,15 @@ def signature_create(
 ) -> SignResult:
     """Stores one signature, or notes that this address has already signed.
 
-    Over the rate limit, or caught by the honeypot, the signature is stored as
-    suspect and never counted; the answer looks the same, so a bot learns nothing.
+    Caught by the honeypot, the signature is stored as suspect; over the rate
+    limit, the tick marks it suspect before any email goes out. Either way it is
+    never counted, and the answer looks the same, so a bot learns nothing.
     """
     if not petition.accepts_signatures:
         raise PetitionClosed(_("This petition is closed."))
     now = timezone.now()
     ip_hash = pii.ip_hash(ip)
-    suspect_reason = ""
-    if honeypot_filled:
-        suspect_reason = "honeypot"
-    elif _over_rate_limit(petition.pk, ip_hash, now):
-        suspect_reason = "rate_limit"
+    suspect_reason = "honeypot" if honeypot_filled else ""
     referrer_id = referral_signature_id(referrer_code) if referrer_code else None
     if referrer_id and not Signature.objects.filter(pk=referrer_id, petition=petition).exists():
         referrer_id = None
@@ -159,7 +158,7 @@ def signature_create(
         existing_id = existing.first()
         if existing_id is None:
             raise
-        if not suspect_reason:
+        if not suspect_reason and not _over_rate_limit(petition.pk, ip_hash, now):
             Signature.objects.filter(pk=existing_id).update(duplicate_notice_owed=True)
         return SignResult(
             signature_id=existing_id, referral_code=referral_code_for(existing_id), duplicate=True
@@ -252,8 +251,12 @@ def signatures_accept_suspect(*, queryset: QuerySet[Signature], actor: Any) -> i
     address): they get their confirmation email and count once confirmed."""
     with transaction.atomic():
         ids = list(queryset.filter(status=Signature.Status.SUSPECT).values_list("pk", flat=True))
+        # Without its address hash, the tick does not judge it by the rate limit again.
         Signature.objects.filter(pk__in=ids).update(
-            status=Signature.Status.PENDING, suspect_reason="", confirmation_queued=False
+            status=Signature.Status.PENDING,
+            suspect_reason="",
+            confirmation_queued=False,
+            ip_hash="",
         )
         for petition in Petition.objects.filter(signatures__pk__in=ids).distinct():
             audit_log(
@@ -326,10 +329,54 @@ def _email_signer(signature: Signature, *, template: str, done: dict[str, bool])
     )
 
 
+def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
+    """The new signatures that came from an address over a rate limit.
+
+    Judged here, in batches, rather than in the signing request, where it cost
+    every signature a query. As at the door, every earlier signature from the
+    address on the petition counts, suspect or not. A signature with no address
+    hash has been let through by an organiser (`signatures_accept_suspect`)."""
+    new = [s for s in signatures if s.status == Signature.Status.PENDING and s.ip_hash]
+    if not new:
+        return set()
+    limits = _rate_limits()
+    since = min(s.created_at for s in new) - timedelta(seconds=max(w for w, _n in limits))
+    earlier: dict[tuple[int, str], list[tuple[int, Any]]] = {}
+    for petition_id in {s.petition_id for s in new}:
+        rows = Signature.objects.filter(
+            petition_id=petition_id,
+            ip_hash__in={s.ip_hash for s in new if s.petition_id == petition_id},
+            created_at__gte=since,
+        ).values_list("pk", "ip_hash", "created_at")
+        for pk, ip_hash, created_at in rows:
+            earlier.setdefault((petition_id, ip_hash), []).append((pk, created_at))
+    over = set()
+    for signature in new:
+        before = [
+            created_at
+            for pk, created_at in earlier.get((signature.petition_id, signature.ip_hash), [])
+            if pk < signature.pk
+        ]
+        for window, limit in limits:
+            start = signature.created_at - timedelta(seconds=window)
+            if sum(1 for created_at in before if created_at >= start) >= limit:
+                over.add(signature.pk)
+                break
+    return over
+
+
 def _send_confirmations() -> int:
     owed = _owed(confirmation_queued=False)
+    over_limit = _over_rate_limit_ids(owed)
     with transaction.atomic():
         for signature in owed:
+            if signature.pk in over_limit:
+                Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
+                    status=Signature.Status.SUSPECT,
+                    suspect_reason="rate_limit",
+                    confirmation_queued=True,
+                )
+                continue
             if signature.status != Signature.Status.PENDING:
                 # Suspect signatures get no email: we must not be a spam cannon.
                 Signature.objects.filter(pk=signature.pk).update(confirmation_queued=True)
@@ -402,8 +449,18 @@ def _record_supporters() -> int:
 
 
 def _purge_ip_hashes() -> int:
-    longest = max(window for window, _limit in _rate_limits())
-    cutoff = timezone.now() - timedelta(seconds=longest)
+    """Address hashes are kept only as long as a rate limit's window needs them, and
+    while signatures in that window still wait to be judged (a worker that was down)."""
+    longest = timedelta(seconds=max(window for window, _limit in _rate_limits()))
+    cutoff = timezone.now() - longest
+    oldest_unjudged = (
+        Signature.objects.filter(confirmation_queued=False)
+        .order_by("pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if oldest_unjudged is not None:
+        cutoff = min(cutoff, oldest_unjudged - longest)
     return Signature.objects.filter(created_at__lt=cutoff).exclude(ip_hash="").update(ip_hash="")
 
 

@@ -196,8 +196,8 @@ def test_suspect_signatures_can_be_accepted_as_genuine(
             language="es",
             ip="192.0.2.10",
         )
-    assert Signature.objects.filter(status=Signature.Status.SUSPECT).count() == 2
     petition_tick()
+    assert Signature.objects.filter(status=Signature.Status.SUSPECT).count() == 2
     run_tasks()
     assert len(smtp_server.messages) == 1
 

@@ -3,16 +3,20 @@ from __future__ import annotations
 import base64
 import json
 import re
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from solidaria.core import pii
 from solidaria.core.formguard import form_token
+from solidaria.petitions import services
 from solidaria.petitions.models import Petition, Signature
-from solidaria.petitions.services import petition_tick
+from solidaria.petitions.services import petition_tick, signature_create
 from solidaria.supporters.models import ConsentRecord, Supporter
 from tests import factories
 
@@ -110,11 +114,66 @@ def test_over_the_rate_limit_is_suspect_never_counted_and_gets_no_email(
     assert sign(client, petition, email="one@example.org").status_code == 302
     response = sign(client, petition, email="two@example.org")
     assert response.status_code == 302  # the same answer: a bot learns nothing
-    two = Signature.objects.get(email_index__isnull=False, suspect_reason="rate_limit")
-    assert two.status == Signature.Status.SUSPECT
+    # Another address, or the same one on another petition, is not held back.
+    assert sign(client, petition, email="three@example.org", ip="198.51.100.9").status_code == 302
+    other = factories.PetitionFactory()
+    assert sign(client, other, email="two@example.org").status_code == 302
     petition_tick()
+    two = Signature.objects.get(petition=petition, suspect_reason="rate_limit")
+    assert two.status == Signature.Status.SUSPECT and two.email == "two@example.org"
+    assert Signature.objects.filter(status=Signature.Status.SUSPECT).count() == 1
     run_tasks()
-    assert [m["To"] for m in smtp_server.messages] == ["one@example.org"]
+    assert sorted(m["To"] for m in smtp_server.messages) == [
+        "one@example.org",
+        "three@example.org",
+        "two@example.org",  # on the other petition
+    ]
+
+
+def test_the_rate_limit_windows_slide(settings) -> None:
+    settings.SIGNING_RATE_LIMITS = ((60, 1), (300, 3))
+    petition = factories.PetitionFactory()
+    start = timezone.now() - timedelta(seconds=1000)
+    seconds = [0, 61, 122, 183, 490, 491]
+    for i, offset in enumerate(seconds):
+        signature_create(
+            petition=petition,
+            name="Bea",
+            email=f"bea{i}@example.org",
+            country="AR",
+            language="en",
+            ip="192.0.2.44",
+        )
+        Signature.objects.filter(email_index=pii.email_index(f"bea{i}@example.org")).update(
+            created_at=start + timedelta(seconds=offset)
+        )
+    petition_tick()
+    suspect = sorted(
+        Signature.objects.filter(suspect_reason="rate_limit").values_list("email", flat=True)
+    )
+    # At 183 s, three came before within 300 s; at 490 s none did (183 is 307 s
+    # back); at 491 s, one came within 60 s.
+    assert suspect == ["bea3@example.org", "bea5@example.org"]
+
+
+def test_address_hashes_wait_for_signatures_still_to_be_judged(settings) -> None:
+    petition = factories.PetitionFactory()
+    old = timezone.now() - timedelta(hours=2)
+    for i in range(2):
+        signature_create(
+            petition=petition,
+            name="Cleo",
+            email=f"cleo{i}@example.org",
+            country="AR",
+            language="en",
+            ip="192.0.2.55",
+        )
+    Signature.objects.update(created_at=old)
+    # The worker was down for two hours: the hashes are still needed to judge them.
+    assert services._purge_ip_hashes() == 0
+    petition_tick()
+    assert Signature.objects.filter(suspect_reason="rate_limit").count() == 1
+    assert set(Signature.objects.values_list("ip_hash", flat=True)) == {""}  # then forgotten
 
 
 def test_honeypot_signature_is_suspect(client: Client) -> None:
