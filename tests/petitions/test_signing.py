@@ -336,3 +336,43 @@ def test_referral_codes_are_derived_and_cannot_be_forged() -> None:
     forged = code[:-1] + ("0" if code[-1] != "0" else "1")
     for bad in (forged, "1" + code, code.upper(), "", "zz", "!" * 12, "9" * 40):
         assert referral_signature_id(bad) is None
+
+
+def test_during_a_surge_confirmations_go_out_one_batch_a_round(settings, monkeypatch) -> None:
+    settings.SIGNING_SURGE_RATE = 2  # signatures a second, measured over 2 s
+    monkeypatch.setattr(services, "TICK_BATCH", 3)
+    petition = factories.PetitionFactory()
+    for i in range(10):
+        signature_create(
+            petition=petition,
+            name="Dan",
+            email=f"dan{i}@example.org",
+            country="AR",
+            language="en",
+            ip=f"192.0.2.{i + 1}",
+        )
+    assert services.signing_surge()
+    first = petition_tick()
+    assert first["surge"] == 1 and first["confirmations"] == 3
+    assert Signature.objects.filter(confirmation_queued=True).count() == 3
+
+    Signature.objects.update(created_at=timezone.now() - timedelta(seconds=10))
+    assert not services.signing_surge()
+    second = petition_tick()
+    assert second["surge"] == 0 and second["confirmations"] == 7  # all the rest at once
+    assert not Signature.objects.filter(confirmation_queued=False).exists()
+
+
+def test_a_few_signatures_are_no_surge(settings) -> None:
+    settings.SIGNING_SURGE_RATE = 2
+    petition = factories.PetitionFactory()
+    for i in range(4):  # 4 in 2 s is the rate itself, not above it
+        signature_create(
+            petition=petition,
+            name="Eva",
+            email=f"eva{i}@example.org",
+            country="AR",
+            language="en",
+            ip=f"192.0.2.{i + 1}",
+        )
+    assert not services.signing_surge()
