@@ -319,16 +319,28 @@ def _owed(**flag: bool) -> list[Signature]:
     )
 
 
-def _email_signer(signature: Signature, *, template: str, done: dict[str, bool]) -> None:
-    """A fresh link token (only its hash is kept) and the email carrying it."""
+def _email_signer(
+    signature: Signature, *, template: str, owed: dict[str, bool], done: dict[str, bool]
+) -> int:
+    """A fresh link token (only its hash is kept) and the email carrying it.
+
+    Each in its own short transaction, so that signers never wait long for the
+    write lock behind a batch of emails; claimed with a conditional UPDATE, so two
+    ticks running at once never both send it."""
     token = secrets.token_urlsafe(24)
-    Signature.objects.filter(pk=signature.pk).update(token_hash=_token_hash(token), **done)
-    email_queue(
-        to=signature.email,
-        template=template,
-        context={**_email_context(signature, token), "status": signature.status},
-        language=signature.language,
-    )
+    context = {**_email_context(signature, token), "status": signature.status}
+    with transaction.atomic():
+        claimed = Signature.objects.filter(pk=signature.pk, **owed).update(
+            token_hash=_token_hash(token), **done
+        )
+        if claimed:
+            email_queue(
+                to=signature.email,
+                template=template,
+                context=context,
+                language=signature.language,
+            )
+    return claimed
 
 
 def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
@@ -370,32 +382,33 @@ def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
 def _send_confirmations() -> int:
     owed = _owed(confirmation_queued=False)
     over_limit = _over_rate_limit_ids(owed)
+    # Suspect signatures get no email: we must not be a spam cannon.
+    no_email = {s.pk for s in owed if s.status != Signature.Status.PENDING}
     with transaction.atomic():
-        for signature in owed:
-            if signature.pk in over_limit:
-                Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
-                    status=Signature.Status.SUSPECT,
-                    suspect_reason="rate_limit",
-                    confirmation_queued=True,
-                )
-                continue
-            if signature.status != Signature.Status.PENDING:
-                # Suspect signatures get no email: we must not be a spam cannon.
-                Signature.objects.filter(pk=signature.pk).update(confirmation_queued=True)
-                continue
+        Signature.objects.filter(pk__in=over_limit, status=Signature.Status.PENDING).update(
+            status=Signature.Status.SUSPECT, suspect_reason="rate_limit", confirmation_queued=True
+        )
+        Signature.objects.filter(pk__in=no_email).update(confirmation_queued=True)
+    for signature in owed:
+        if signature.pk not in over_limit and signature.pk not in no_email:
             _email_signer(
-                signature, template="petition_confirm", done={"confirmation_queued": True}
+                signature,
+                template="petition_confirm",
+                owed={"confirmation_queued": False},
+                done={"confirmation_queued": True},
             )
     return len(owed)
 
 
 def _send_duplicate_notices() -> int:
     owed = _owed(duplicate_notice_owed=True)
-    with transaction.atomic():
-        for signature in owed:
-            _email_signer(
-                signature, template="petition_already_signed", done={"duplicate_notice_owed": False}
-            )
+    for signature in owed:
+        _email_signer(
+            signature,
+            template="petition_already_signed",
+            owed={"duplicate_notice_owed": True},
+            done={"duplicate_notice_owed": False},
+        )
     return len(owed)
 
 

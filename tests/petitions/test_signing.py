@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 
 from solidaria.core import pii
 from solidaria.core.formguard import form_token
+from solidaria.core.models import OutgoingEmail
 from solidaria.petitions import services
 from solidaria.petitions.models import Petition, Signature
 from solidaria.petitions.services import petition_tick, signature_create
@@ -376,3 +377,17 @@ def test_a_few_signatures_are_no_surge(settings) -> None:
             ip=f"192.0.2.{i + 1}",
         )
     assert not services.signing_surge()
+
+
+def test_two_ticks_at_once_send_one_confirmation() -> None:
+    petition = factories.PetitionFactory()
+    signature_create(
+        petition=petition, name="Fe", email="fe@example.org", country="AR", language="en", ip="::1"
+    )
+    # Both ticks read the owed signature before either claimed it.
+    seen_by_first, seen_by_second = (Signature.objects.get() for _ in range(2))
+    owed, done = {"confirmation_queued": False}, {"confirmation_queued": True}
+    template = "petition_confirm"
+    assert services._email_signer(seen_by_first, template=template, owed=owed, done=done) == 1
+    assert services._email_signer(seen_by_second, template=template, owed=owed, done=done) == 0
+    assert OutgoingEmail.objects.filter(template=template).count() == 1
