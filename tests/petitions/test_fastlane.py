@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import psycopg
+import pytest
+from django.db import connection
+from django.test import Client
+
+from solidaria.petitions.models import Signature
+from tests import factories
+
+from .test_signing import sign
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_dropped_by_the_database_loses_no_signature(client: Client) -> None:
+    """The fast lane skips Django's per-request connection check; a dropped
+    connection must still cost no signature and show no error."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    petition = factories.PetitionFactory()
+    assert sign(client, petition, email="before@example.org").status_code == 302
+    # What a database restart does to every open connection, done from another one.
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        pid = connection.connection.info.backend_pid
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    response = sign(client, petition, email="after@example.org", ip="198.51.100.20")
+    assert response.status_code == 302 and "/thanks/" in response["Location"]
+    assert sorted(Signature.objects.values_list("email", flat=True)) == [
+        "after@example.org",
+        "before@example.org",
+    ]
