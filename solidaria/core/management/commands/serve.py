@@ -23,8 +23,9 @@ def web_command(*, host: str, port: int, workers: int, threads: int) -> list[str
 
     granian parses HTTP in Rust and calls the WSGI app in each worker process's
     Python threads. One thread per worker by default: with SQLite, more threads
-    writing at once only queue for its single write lock (WEB_THREADS=2 to 4 suit
-    PostgreSQL). A worker that dies is replaced."""
+    writing at once only queue for its single write lock, and on PostgreSQL two
+    threads signed slower than one (measured, docs/scaling.md). A worker that
+    dies is replaced."""
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi", "config.wsgi:application",
         "--host", host, "--port", str(port),
