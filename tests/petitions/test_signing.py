@@ -45,6 +45,13 @@ def sign(
     )
 
 
+def stored(petition: Petition, email: str, *, ip: str) -> None:
+    """A signature as the signing request stores it, without the request."""
+    signature_create(
+        petition=petition, name="Ana Gómez", email=email, country="AR", language="en", ip=ip
+    )
+
+
 def confirm_link(message) -> str:
     text = message.get_body(preferencelist=("plain",)).get_content()
     return (
@@ -137,14 +144,7 @@ def test_the_rate_limit_windows_slide(settings) -> None:
     start = timezone.now() - timedelta(seconds=1000)
     seconds = [0, 61, 122, 183, 490, 491]
     for i, offset in enumerate(seconds):
-        signature_create(
-            petition=petition,
-            name="Bea",
-            email=f"bea{i}@example.org",
-            country="AR",
-            language="en",
-            ip="192.0.2.44",
-        )
+        stored(petition, f"bea{i}@example.org", ip="192.0.2.44")
         Signature.objects.filter(email_index=pii.email_index(f"bea{i}@example.org")).update(
             created_at=start + timedelta(seconds=offset)
         )
@@ -161,14 +161,7 @@ def test_address_hashes_wait_for_signatures_still_to_be_judged(settings) -> None
     petition = factories.PetitionFactory()
     old = timezone.now() - timedelta(hours=2)
     for i in range(2):
-        signature_create(
-            petition=petition,
-            name="Cleo",
-            email=f"cleo{i}@example.org",
-            country="AR",
-            language="en",
-            ip="192.0.2.55",
-        )
+        stored(petition, f"cleo{i}@example.org", ip="192.0.2.55")
     Signature.objects.update(created_at=old)
     # The worker was down for two hours: the hashes are still needed to judge them.
     assert services._purge_ip_hashes() == 0
@@ -344,14 +337,7 @@ def test_during_a_surge_confirmations_go_out_one_batch_a_round(settings, monkeyp
     monkeypatch.setattr(services, "TICK_BATCH", 3)
     petition = factories.PetitionFactory()
     for i in range(10):
-        signature_create(
-            petition=petition,
-            name="Dan",
-            email=f"dan{i}@example.org",
-            country="AR",
-            language="en",
-            ip=f"192.0.2.{i + 1}",
-        )
+        stored(petition, f"dan{i}@example.org", ip=f"192.0.2.{i + 1}")
     assert services.signing_surge()
     first = petition_tick()
     assert first["surge"] == 1 and first["confirmations"] == 3
@@ -368,22 +354,13 @@ def test_a_few_signatures_are_no_surge(settings) -> None:
     settings.SIGNING_SURGE_RATE = 2
     petition = factories.PetitionFactory()
     for i in range(4):  # 4 in 2 s is the rate itself, not above it
-        signature_create(
-            petition=petition,
-            name="Eva",
-            email=f"eva{i}@example.org",
-            country="AR",
-            language="en",
-            ip=f"192.0.2.{i + 1}",
-        )
+        stored(petition, f"eva{i}@example.org", ip=f"192.0.2.{i + 1}")
     assert not services.signing_surge()
 
 
 def test_two_ticks_at_once_send_one_confirmation() -> None:
     petition = factories.PetitionFactory()
-    signature_create(
-        petition=petition, name="Fe", email="fe@example.org", country="AR", language="en", ip="::1"
-    )
+    stored(petition, "fe@example.org", ip="::1")
     # Both ticks read the owed signature before either claimed it.
     seen_by_first, seen_by_second = (Signature.objects.get() for _ in range(2))
     owed, done = {"confirmation_queued": False}, {"confirmation_queued": True}
