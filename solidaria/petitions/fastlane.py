@@ -59,8 +59,10 @@ class SigningFastLaneMiddleware:
                 except DatabaseError:
                     if connection.connection is None or connection.is_usable():
                         raise
-                    # The database dropped the connection (a restart): nothing was
-                    # stored, or it was and the second try finds it already signed.
+                    # The database dropped the connection (a restart). The second
+                    # try stores the signature, or finds it stored. A proof-of-work
+                    # solution is spent by the first try, so a signer who sent one
+                    # is asked by the full view to send the form again (a 400).
                     connection.close()
                     location = sign_if_valid(request, slug)
             except Http404:

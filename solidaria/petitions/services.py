@@ -355,15 +355,26 @@ def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
         return set()
     limits = _rate_limits()
     since = min(s.created_at for s in new) - timedelta(seconds=max(w for w, _n in limits))
+    # A signature is over a limit once `limit` earlier ones fall in its window, so
+    # each needs only that many before it, and the rows between it and the batch's
+    # last are at most the batch: a flood from one address costs this a bounded
+    # read, not the whole flood.
+    most = len(signatures) + max(limit for _w, limit in limits)
+    groups: dict[tuple[int, str], list[Signature]] = {}
+    for signature in new:
+        groups.setdefault((signature.petition_id, signature.ip_hash), []).append(signature)
     earlier: dict[tuple[int, str], list[tuple[int, Any]]] = {}
-    for petition_id in {s.petition_id for s in new}:
-        rows = Signature.objects.filter(
-            petition_id=petition_id,
-            ip_hash__in={s.ip_hash for s in new if s.petition_id == petition_id},
-            created_at__gte=since,
-        ).values_list("pk", "ip_hash", "created_at")
-        for pk, ip_hash, created_at in rows:
-            earlier.setdefault((petition_id, ip_hash), []).append((pk, created_at))
+    for (petition_id, ip_hash), group in groups.items():
+        earlier[(petition_id, ip_hash)] = list(
+            Signature.objects.filter(
+                petition_id=petition_id,
+                ip_hash=ip_hash,
+                created_at__gte=since,
+                pk__lte=max(s.pk for s in group),
+            )
+            .order_by("-pk")
+            .values_list("pk", "created_at")[:most]
+        )
     over = set()
     for signature in new:
         before = [
@@ -388,7 +399,10 @@ def _send_confirmations() -> int:
         Signature.objects.filter(pk__in=over_limit, status=Signature.Status.PENDING).update(
             status=Signature.Status.SUSPECT, suspect_reason="rate_limit", confirmation_queued=True
         )
-        Signature.objects.filter(pk__in=no_email).update(confirmation_queued=True)
+        # Unless an organiser has just accepted it: then it is owed its email.
+        Signature.objects.filter(pk__in=no_email).exclude(status=Signature.Status.PENDING).update(
+            confirmation_queued=True
+        )
     for signature in owed:
         if signature.pk not in over_limit and signature.pk not in no_email:
             _email_signer(
@@ -401,12 +415,15 @@ def _send_confirmations() -> int:
 
 
 def _send_duplicate_notices() -> int:
-    owed = _owed(duplicate_notice_owed=True)
+    # Only once the signature has been judged by the rate limits: the notice
+    # carries its confirmation link.
+    judged = {"duplicate_notice_owed": True, "confirmation_queued": True}
+    owed = _owed(**judged)
     for signature in owed:
         _email_signer(
             signature,
             template="petition_already_signed",
-            owed={"duplicate_notice_owed": True},
+            owed=judged,
             done={"duplicate_notice_owed": False},
         )
     return len(owed)

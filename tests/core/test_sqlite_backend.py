@@ -96,14 +96,17 @@ def test_closing_a_connection_mid_transaction_lets_go_of_the_lock(file_database:
     connection.savepoint_ids = []
 
 
-def test_a_writer_in_another_thread_waits_its_turn_and_goes_at_once(file_database: Path) -> None:
-    entered = threading.Event()
+def test_a_writer_in_another_thread_queues_on_the_lock_and_then_holds_it(
+    file_database: Path,
+) -> None:
+    entered, checked = threading.Event(), threading.Event()
 
     def other_writer() -> None:
         try:
             with transaction.atomic(using=ALIAS):
                 entered.set()
                 _write("second")
+                checked.wait(5)  # while the test looks at the lock
         finally:
             connections[ALIAS].close()
 
@@ -113,6 +116,8 @@ def test_a_writer_in_another_thread_waits_its_turn_and_goes_at_once(file_databas
         thread.start()
         assert not entered.wait(0.3)  # queued behind this transaction
     assert entered.wait(5)
+    assert _taken(file_database)  # now the other thread's transaction holds it
+    checked.set()
     thread.join(5)
     with connections[ALIAS].cursor() as cursor:
         cursor.execute("SELECT text FROM note ORDER BY id")

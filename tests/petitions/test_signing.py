@@ -368,3 +368,19 @@ def test_two_ticks_at_once_send_one_confirmation() -> None:
     assert services._email_signer(seen_by_first, template=template, owed=owed, done=done) == 1
     assert services._email_signer(seen_by_second, template=template, owed=owed, done=done) == 0
     assert OutgoingEmail.objects.filter(template=template).count() == 1
+
+
+def test_an_already_signed_notice_waits_until_the_signature_is_judged(client: Client) -> None:
+    """The notice carries the confirmation link, so it must not beat the rate limits."""
+    petition = factories.PetitionFactory()
+    sign(client, petition, email="gil@example.org", ip="192.0.2.60")
+    sign(Client(), petition, email="gil@example.org", ip="198.51.100.60")
+    assert Signature.objects.get().duplicate_notice_owed
+    assert services._send_duplicate_notices() == 0
+    assert not OutgoingEmail.objects.exists()
+    result = petition_tick()
+    assert result["confirmations"] == 1 and result["duplicate_notices"] == 1
+    assert sorted(OutgoingEmail.objects.values_list("template", flat=True)) == [
+        "petition_already_signed",
+        "petition_confirm",
+    ]

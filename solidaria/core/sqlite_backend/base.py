@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import fcntl
 import os
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.db.backends.sqlite3 import base
 
@@ -38,7 +38,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._writer_lock_fd: int | None = None
+        self._writer_lock: BinaryIO | None = None
         self._writer_lock_held = False
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> Any:
@@ -47,8 +47,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._close_writer_lock()
             path = f"{self.settings_dict['NAME']}-writers.lock"
             # One open file per connection: flocks on separate opens of the same
-            # file exclude each other, threads of one process included.
-            self._writer_lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            # file exclude each other, threads of one process included. Read-only
+            # is enough for a flock, so a file made by another user will do; a
+            # file object is closed, and its lock let go, even if this connection
+            # is dropped without being closed (its thread ended).
+            descriptor = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            self._writer_lock = os.fdopen(descriptor, "rb", buffering=0)
         return connection
 
     def _start_transaction_under_autocommit(self) -> None:
@@ -78,17 +82,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
             self._close_writer_lock()
 
     def _lock_writers(self) -> None:
-        if self._writer_lock_fd is not None and not self._writer_lock_held:
-            fcntl.flock(self._writer_lock_fd, fcntl.LOCK_EX)
+        if self._writer_lock is not None and not self._writer_lock_held:
+            fcntl.flock(self._writer_lock, fcntl.LOCK_EX)
             self._writer_lock_held = True
 
     def _unlock_writers(self) -> None:
-        if self._writer_lock_fd is not None and self._writer_lock_held:
-            fcntl.flock(self._writer_lock_fd, fcntl.LOCK_UN)
+        if self._writer_lock is not None and self._writer_lock_held:
+            fcntl.flock(self._writer_lock, fcntl.LOCK_UN)
             self._writer_lock_held = False
 
     def _close_writer_lock(self) -> None:
-        if self._writer_lock_fd is not None:
-            os.close(self._writer_lock_fd)  # closing lets go of a lock still held
-            self._writer_lock_fd = None
+        if self._writer_lock is not None:
+            self._writer_lock.close()  # closing lets go of a lock still held
+            self._writer_lock = None
             self._writer_lock_held = False

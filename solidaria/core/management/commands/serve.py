@@ -1,7 +1,9 @@
 """Runs the whole platform: granian for the web, the task worker and scheduler beside it.
 
-Ctrl-C (or SIGTERM) stops both; if either dies, the other is stopped too, so
-a half-running platform never goes unnoticed.
+Ctrl-C, SIGTERM or a closed terminal stops all three. If the web server dies,
+the others are stopped too, so a half-running platform never goes unnoticed; a
+worker or scheduler that dies is started again (queued work waits in the
+database).
 """
 
 from __future__ import annotations
@@ -103,29 +105,33 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGHUP, stop)  # the terminal closed: the children are ours to stop
         exit_code = 0
-        while not stopping:
-            for name, process in list(processes.items()):
+        try:
+            while not stopping:
+                for name, process in list(processes.items()):
+                    if process.poll() is None:
+                        continue
+                    self.stderr.write(f"The {name} process stopped (exit {process.returncode}).")
+                    if name == "web":
+                        # granian replaces its own workers; its main process gone means we are down.
+                        exit_code = process.returncode or 1
+                        stopping = True
+                    else:
+                        # Queued work is in the database: a new worker carries on from there.
+                        self.stderr.write(f"Starting a new {name} process.")
+                        processes[name] = start(name)
+                time.sleep(0.2)
+        finally:
+            # Out of the terminal's process group, the children stop only if told.
+            for process in processes.values():
                 if process.poll() is None:
-                    continue
-                self.stderr.write(f"The {name} process stopped (exit {process.returncode}).")
-                if name == "web":
-                    # granian replaces its own workers; its main process gone means we are down.
-                    exit_code = process.returncode or 1
-                    stopping = True
-                else:
-                    # Queued work is in the database: a new worker carries on from there.
-                    self.stderr.write(f"Starting a new {name} process.")
-                    processes[name] = start(name)
-            time.sleep(0.2)
-        for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-        for process in processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+                    process.send_signal(signal.SIGTERM)
+            for process in processes.values():
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
         self.stdout.write("Stopped.")
         if exit_code:
             sys.exit(exit_code)
