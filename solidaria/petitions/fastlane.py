@@ -66,5 +66,9 @@ class SigningFastLaneMiddleware:
                     connection.close()
                     location = sign_if_valid(request, slug)
             except Http404:
-                return None
-        return HttpResponseRedirect(location) if location else None
+                location = None
+        if not location:
+            # The full view answers: Django checks the connection for it as usual.
+            connection.health_check_done = False  # type: ignore[attr-defined]
+            return None
+        return HttpResponseRedirect(location)

@@ -11,6 +11,16 @@ from tests import factories
 from .test_signing import sign
 
 
+def drop_connection() -> None:
+    """What a database restart does to every open connection, done from another one."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as admin:
+        pid = connection.connection.info.backend_pid
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_connection_dropped_by_the_database_loses_no_signature(client: Client) -> None:
     """The fast lane skips Django's per-request connection check; a dropped
@@ -19,13 +29,7 @@ def test_a_connection_dropped_by_the_database_loses_no_signature(client: Client)
         pytest.skip("SQLite has no server to drop a connection")
     petition = factories.PetitionFactory()
     assert sign(client, petition, email="before@example.org").status_code == 302
-    # What a database restart does to every open connection, done from another one.
-    params = connection.get_connection_params()
-    params.pop("cursor_factory", None)
-    params.pop("context", None)
-    with psycopg.connect(**params, autocommit=True) as admin:
-        pid = connection.connection.info.backend_pid
-        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    drop_connection()
 
     response = sign(client, petition, email="after@example.org", ip="198.51.100.20")
     assert response.status_code == 302 and "/thanks/" in response["Location"]
@@ -33,3 +37,16 @@ def test_a_connection_dropped_by_the_database_loses_no_signature(client: Client)
         "after@example.org",
         "before@example.org",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_dropped_connection_a_form_with_errors_is_still_a_400(client: Client) -> None:
+    """What the fast lane leaves to the full view gets Django's connection check back."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    petition = factories.PetitionFactory()
+    assert sign(client, petition, email="before@example.org").status_code == 302
+    drop_connection()
+    response = sign(client, petition, email="not an address", ip="198.51.100.21")
+    assert response.status_code == 400
+    assert Signature.objects.count() == 1
