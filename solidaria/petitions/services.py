@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -75,24 +75,32 @@ def _rate_limits() -> tuple[tuple[int, int], ...]:
 _signature_rows = RowInserter(Signature)
 
 
+def _over_limits(earlier: list[Any], at: Any) -> bool:
+    """The rate limits themselves: whether `limit` of the address's earlier
+    signatures (their times) already fall in a window ending at `at`."""
+    return any(
+        sum(1 for created_at in earlier if created_at >= at - timedelta(seconds=window)) >= limit
+        for window, limit in _rate_limits()
+    )
+
+
 def _over_rate_limit(petition_id: int, ip_hash: str, now: Any) -> bool:
     """Whether one more signature from this address now would pass a limit.
 
     Only for signing again with an address that has signed (rare); new signatures
-    are judged in batches by the tick (`_over_rate_limit_ids`)."""
+    are judged in batches by the tick (`_over_rate_limit_ids`). The newest few
+    are all a limit needs."""
     limits = _rate_limits()
-    ops = connection.ops
-    windows = ", ".join("SUM(CASE WHEN created_at >= %s THEN 1 ELSE 0 END)" for _ in limits)
-    params = [ops.adapt_datetimefield_value(now - timedelta(seconds=w)) for w, _limit in limits]
-    since = now - timedelta(seconds=max(window for window, _limit in limits))
-    sql = (
-        f"SELECT {windows} FROM {Signature._meta.db_table} "  # noqa: S608 (no input in the text)
-        "WHERE petition_id = %s AND ip_hash = %s AND created_at >= %s"
+    recent = (
+        Signature.objects.filter(
+            petition_id=petition_id,
+            ip_hash=ip_hash,
+            created_at__gte=now - timedelta(seconds=max(w for w, _n in limits)),
+        )
+        .order_by("-pk")
+        .values_list("created_at", flat=True)[: max(n for _w, n in limits)]
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, petition_id, ip_hash, ops.adapt_datetimefield_value(since)])
-        counts = cursor.fetchone()
-    return any((count or 0) >= limit for count, (_w, limit) in zip(counts, limits, strict=True))
+    return _over_limits(list(recent), now)
 
 
 def signature_create(
@@ -375,19 +383,18 @@ def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
             .order_by("-pk")
             .values_list("pk", "created_at")[:most]
         )
-    over = set()
-    for signature in new:
-        before = [
-            created_at
-            for pk, created_at in earlier.get((signature.petition_id, signature.ip_hash), [])
-            if pk < signature.pk
-        ]
-        for window, limit in limits:
-            start = signature.created_at - timedelta(seconds=window)
-            if sum(1 for created_at in before if created_at >= start) >= limit:
-                over.add(signature.pk)
-                break
-    return over
+    return {
+        signature.pk
+        for signature in new
+        if _over_limits(
+            [
+                created_at
+                for pk, created_at in earlier[(signature.petition_id, signature.ip_hash)]
+                if pk < signature.pk
+            ],
+            signature.created_at,
+        )
+    }
 
 
 def _send_confirmations() -> int:

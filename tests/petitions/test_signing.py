@@ -384,3 +384,13 @@ def test_an_already_signed_notice_waits_until_the_signature_is_judged(client: Cl
         "petition_already_signed",
         "petition_confirm",
     ]
+
+
+def test_signing_again_from_an_address_over_the_limit_owes_no_notice(client: Client) -> None:
+    """Else anyone could flood a signer's inbox with already-signed notices."""
+    petition = factories.PetitionFactory()
+    sign(client, petition, email="hal@example.org", ip="192.0.2.70")
+    assert sign(Client(), petition, email="hal@example.org", ip="192.0.2.70").status_code == 302
+    assert not Signature.objects.get().duplicate_notice_owed
+    assert sign(Client(), petition, email="hal@example.org", ip="192.0.2.71").status_code == 302
+    assert Signature.objects.get().duplicate_notice_owed  # another address is under its limit
