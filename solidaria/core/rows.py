@@ -4,6 +4,11 @@
 model with twenty-odd fields), which on the signing path cost more than the
 database's own work. `RowInserter` writes the statement once per database and
 prepares only the values that need it.
+
+On PostgreSQL it also sends the values apart from the statement (server-side
+binding) on psycopg's own cursor: Django's cursor binds them into the SQL text
+in Python, which for a row of twenty-odd values cost the signing request 0.2 ms
+of its CPU and a quarter of its time waiting on the database.
 """
 
 from __future__ import annotations
@@ -11,12 +16,23 @@ from __future__ import annotations
 from contextlib import nullcontext
 from typing import Any
 
+import psycopg
 from django.db import connections, models, transaction
 
 # Fields whose Python value of one of these types is already what the database
 # takes: their own preparation would return it unchanged.
 _AS_IS_FIELDS = (models.CharField, models.BooleanField, models.IntegerField, models.ForeignKey)
 _AS_IS_TYPES = (str, bool, int, type(None))
+
+
+def _binds_server_side(connection: Any) -> bool:
+    """Whether an INSERT may go straight to psycopg. Not while Django records or
+    wraps queries (DEBUG, assertNumQueries, execute_wrapper), which need its cursor."""
+    return (
+        connection.vendor == "postgresql"
+        and not connection.queries_logged
+        and not connection.execute_wrappers
+    )
 
 
 class RowInserter:
@@ -67,6 +83,12 @@ class RowInserter:
             if queued or connection.in_atomic_block
             else nullcontext()
         )
+        if returning and _binds_server_side(connection):
+            with guard:
+                connection.ensure_connection()
+                with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
+                    raw.execute(sql, params)
+                    return int(raw.fetchone()[0])  # type: ignore[index]  # RETURNING: a row
         with guard, connection.cursor() as cursor:
             cursor.execute(sql, params)
             if returning:

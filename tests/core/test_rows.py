@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from solidaria.core import sqlite
@@ -53,6 +54,33 @@ def test_a_failed_insert_leaves_no_row_and_the_transaction_usable() -> None:
         assert Signature.objects.count() == 1
         rows.insert(_values(petition.pk, email_index="c" * 64))
     assert Signature.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_each_insert_commits_and_a_failed_one_breaks_nothing() -> None:
+    # The signing request's case: no transaction around the INSERT (on PostgreSQL
+    # it goes straight to psycopg, with the values bound by the server).
+    petition = factories.PetitionFactory()
+    rows = RowInserter(Signature)
+    first = rows.insert(_values(petition.pk))
+    with pytest.raises(IntegrityError):
+        rows.insert(_values(petition.pk))
+    second = rows.insert(_values(petition.pk, email_index="c" * 64, name="Ñandú <b>"))
+    assert not connection.in_atomic_block
+    assert list(Signature.objects.order_by("pk").values_list("pk", "name")) == [
+        (first, "Ana María Gómez"),
+        (second, "Ñandú <b>"),
+    ]
+
+
+def test_recorded_queries_include_the_insert() -> None:
+    # With queries recorded (DEBUG, assertNumQueries), the insert goes through
+    # Django's cursor so that it is counted like any other.
+    petition = factories.PetitionFactory()
+    with CaptureQueriesContext(connection) as queries:
+        signature_id = RowInserter(Signature).insert(_values(petition.pk))
+    assert [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert Signature.objects.filter(pk=signature_id).exists()
 
 
 @pytest.mark.django_db(transaction=True)
