@@ -152,8 +152,8 @@ HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}
 # Signing: at most N signatures from one address on one petition per window (seconds).
 SIGNING_RATE_LIMITS = [(60, 1), (300, 5)]
 # Above this many new signatures a second, a petition is going viral: the tick
-# sends one batch of confirmations per round (25 a second) and leaves the cores
-# to the signers; the rest go out as soon as the surge is over.
+# queues only a few confirmations per round (5 a second) and leaves the cores to
+# the signers; the rest go out as soon as the surge is over.
 SIGNING_SURGE_RATE = env.int("SIGNING_SURGE_RATE", default=100)
 
 # Card gifts through Stripe Checkout: both keys, or no card option at all.

@@ -332,21 +332,27 @@ def test_referral_codes_are_derived_and_cannot_be_forged() -> None:
         assert referral_signature_id(bad) is None
 
 
-def test_during_a_surge_confirmations_go_out_one_batch_a_round(settings, monkeypatch) -> None:
+def test_during_a_surge_confirmations_go_out_a_few_a_round(settings, monkeypatch) -> None:
     settings.SIGNING_SURGE_RATE = 2  # signatures a second, measured over 2 s
     monkeypatch.setattr(services, "TICK_BATCH", 3)
+    monkeypatch.setattr(services, "SURGE_BATCH", 2)
     petition = factories.PetitionFactory()
     for i in range(10):
         stored(petition, f"dan{i}@example.org", ip=f"192.0.2.{i + 1}")
     assert services.signing_surge()
     first = petition_tick()
-    assert first["surge"] == 1 and first["confirmations"] == 3
-    assert Signature.objects.filter(confirmation_queued=True).count() == 3
+    assert first["surge"] == 1 and first["confirmations"] == 2
+    # The oldest first, so that nobody is passed over for as long as the surge lasts.
+    assert list(
+        Signature.objects.filter(confirmation_queued=True)
+        .order_by("pk")
+        .values_list("email_index", flat=True)
+    ) == [pii.email_index(f"dan{i}@example.org") for i in (0, 1)]
 
     Signature.objects.update(created_at=timezone.now() - timedelta(seconds=10))
     assert not services.signing_surge()
     second = petition_tick()
-    assert second["surge"] == 0 and second["confirmations"] == 7  # all the rest at once
+    assert second["surge"] == 0 and second["confirmations"] == 8  # all the rest at once
     assert not Signature.objects.filter(confirmation_queued=False).exists()
 
 
