@@ -12,13 +12,12 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -331,23 +330,14 @@ def _owed(*, limit: int = TICK_BATCH, **flag: bool) -> list[Signature]:
     )
 
 
-def _email_batch() -> AbstractContextManager[Any]:
-    """Where a batch of emails is queued: in one transaction where writers do not
-    queue for a single lock (PostgreSQL), which saves a commit, and so a wait for
-    the disk, per email; with SQLite, each in its own (`_email_signer`), so that
-    signers never wait long for the write lock."""
-    if getattr(connection, "queues_writers", False):
-        return nullcontext()
-    return transaction.atomic()
-
-
 def _email_signer(
     signature: Signature, *, template: str, owed: dict[str, bool], done: dict[str, bool]
 ) -> int:
     """A fresh link token (only its hash is kept) and the email carrying it.
 
-    In its own short transaction, or its batch's (`_email_batch`); claimed with a
-    conditional UPDATE, so two ticks running at once never both send it."""
+    Each in its own short transaction, so that signers never wait long for the
+    write lock behind a batch of emails; claimed with a conditional UPDATE, so two
+    ticks running at once never both send it."""
     token = secrets.token_urlsafe(24)
     context = {**_email_context(signature, token), "status": signature.status}
     with transaction.atomic():
@@ -430,15 +420,14 @@ def _send_confirmations(batch: int = TICK_BATCH) -> int:
         Signature.objects.filter(pk__in=no_email).exclude(status=Signature.Status.PENDING).update(
             confirmation_queued=True
         )
-    with _email_batch():
-        for signature in owed:
-            if signature.pk not in over_limit and signature.pk not in no_email:
-                _email_signer(
-                    signature,
-                    template="petition_confirm",
-                    owed={"confirmation_queued": False},
-                    done={"confirmation_queued": True},
-                )
+    for signature in owed:
+        if signature.pk not in over_limit and signature.pk not in no_email:
+            _email_signer(
+                signature,
+                template="petition_confirm",
+                owed={"confirmation_queued": False},
+                done={"confirmation_queued": True},
+            )
     return len(owed)
 
 
@@ -447,14 +436,13 @@ def _send_duplicate_notices() -> int:
     # carries its confirmation link.
     judged = {"duplicate_notice_owed": True, "confirmation_queued": True}
     owed = _owed(**judged)
-    with _email_batch():
-        for signature in owed:
-            _email_signer(
-                signature,
-                template="petition_already_signed",
-                owed=judged,
-                done={"duplicate_notice_owed": False},
-            )
+    for signature in owed:
+        _email_signer(
+            signature,
+            template="petition_already_signed",
+            owed=judged,
+            done={"duplicate_notice_owed": False},
+        )
     return len(owed)
 
 
