@@ -8,10 +8,8 @@ new address and a random client address. Afterwards it checks in the database
 that every successful answer (a 302 to the thank-you page) stored exactly one
 signature. Target: ≥ 1,000 signatures/s, p99 < 100 ms, 0 errors, 0 lost.
 
---database postgres uses the machine's PostgreSQL (database solidaria_bench,
-created if missing) through its Unix socket, as a server on the same machine
-should be used (docs/operations.md), or with --pg-tcp over 127.0.0.1:5432.
-Loopback only; every run is bounded.
+--database postgres uses the machine's PostgreSQL (127.0.0.1:5432, database
+solidaria_bench, created if missing). Loopback only; every run is bounded.
 """
 
 from __future__ import annotations
@@ -33,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import ROOT, environment, free_port, manage, wait_until_up
 
 PETITION = "drop-the-charges"
-PG_SOCKET_DIR = "/var/run/postgresql"  # Debian's
 
 
 def form_token(env: dict[str, str]) -> str:
@@ -125,9 +122,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
-        "--pg-tcp", action="store_true", help="reach PostgreSQL over TCP, not its socket"
-    )
-    parser.add_argument(
         "--no-worker", action="store_true", help="web only (no worker, no scheduler)"
     )
     parser.add_argument(
@@ -149,11 +143,7 @@ def main() -> None:
             ):
                 psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql]
                 subprocess.run(psql, check=True, capture_output=True)
-            env["DATABASE_URL"] = (
-                "postgres://postgres@127.0.0.1:5432/solidaria_bench"
-                if args.pg_tcp or not Path(PG_SOCKET_DIR, ".s.PGSQL.5432").exists()
-                else f"postgres://postgres@/solidaria_bench?host={PG_SOCKET_DIR}"
-            )
+            env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/solidaria_bench"
         manage(env, "migrate", "--no-input", "--verbosity", "0")
         manage(env, "collectstatic", "--no-input", "--verbosity", "0")
         manage(env, "bootstrap", "--no-login")
@@ -213,7 +203,6 @@ def main() -> None:
     stored = sum(after.values()) - sum(before.values())
     result = {
         "database": args.database,
-        "database_url": env["DATABASE_URL"] if args.database == "postgres" else "sqlite",
         "seconds": args.seconds,
         "connections": args.connections,
         "workers": args.workers,

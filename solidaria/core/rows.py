@@ -85,7 +85,10 @@ class RowInserter:
         )
         if returning and _binds_server_side(connection):
             with guard:
+                # What Django's cursor() and execute() would check first.
+                connection.close_if_health_check_failed()
                 connection.ensure_connection()
+                connection.validate_no_broken_transaction()
                 with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as raw:
                     raw.execute(sql, params)
                     return int(raw.fetchone()[0])  # type: ignore[index]  # RETURNING: a row

@@ -324,9 +324,11 @@ def _email_context(signature: Signature, token: str) -> dict[str, Any]:
     }
 
 
-def _owed(*, limit: int = TICK_BATCH, **flag: bool) -> list[Signature]:
+def _owed(*, limit: int | None = None, **flag: bool) -> list[Signature]:
     return list(
-        Signature.objects.select_related("petition__campaign").filter(**flag).order_by("pk")[:limit]
+        Signature.objects.select_related("petition__campaign")
+        .filter(**flag)
+        .order_by("pk")[: limit or TICK_BATCH]
     )
 
 
@@ -407,7 +409,7 @@ def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
     }
 
 
-def _send_confirmations(batch: int = TICK_BATCH) -> int:
+def _send_confirmations(batch: int | None = None) -> int:
     owed = _owed(limit=batch, confirmation_queued=False)
     over_limit = _over_rate_limit_ids(owed)
     # Suspect signatures get no email: we must not be a spam cannon.
