@@ -370,8 +370,9 @@ def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
     since = min(s.created_at for s in new) - timedelta(seconds=max(w for w, _n in limits))
     # A signature is over a limit once `limit` earlier ones fall in its window, so
     # each needs only that many before it, and the rows between it and the batch's
-    # last are at most the batch: a flood from one address costs this a bounded
-    # read, not the whole flood.
+    # last are at most the batch: a flood from one address brings back a bounded
+    # number of rows, not the whole flood (the database still scans the flood's
+    # rows in the window to number them).
     most = len(signatures) + max(limit for _w, limit in limits)
     groups: dict[tuple[int, str], list[Signature]] = {}
     for signature in new:
