@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from solidaria.core import views as core_views
+from solidaria.core import worldmap
 from solidaria.fundraising import webhooks as fundraising_webhooks
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Not under a language prefix: Stripe posts here.
     path("stripe/webhook/", fundraising_webhooks.stripe_webhook, name="stripe-webhook"),
+    # The world's outline under every map: named by its content, cached for a year.
+    path("map/world-<slug:version>.svg", worldmap.outline_view, name="world-map-outline"),
 ]
 
 if getattr(settings, "DEV_OUTBOX", False):

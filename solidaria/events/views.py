@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -19,13 +21,15 @@ from solidaria.campaigns.models import Campaign
 from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
 from solidaria.core.i18n import localize
 from solidaria.core.middleware import public_page
-from solidaria.core.worldmap import world_map_svg
+from solidaria.core.worldmap import MapPoint, world_map_svg
 from solidaria.organisations.models import Organisation
 from solidaria.supporters.services import consent_text_current
 
 from .calendars import ics
 from .exceptions import EventError
 from .forms import CosponsorForm, HostMessageForm, ProposalForm, RsvpForm, zone_choices
+from .gazetteer import city_coordinates
+from .gazetteer import index_path as gazetteer_index_path
 from .models import DayOfAction, Event, Rsvp
 from .services import (
     cosponsor_request,
@@ -301,6 +305,15 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if event.country.code:
             counts[event.country.code] += 1
     groups = [(country, sorted(cities.items())) for country, cities in sorted(by_country.items())]
+    # What the map shows, as a table: screen readers and small screens read this.
+    map_table = [
+        (
+            country,
+            sum(len(city_events) for _city, city_events in cities),
+            [(city, len(city_events)) for city, city_events in cities if city],
+        )
+        for country, cities in groups
+    ]
     return render(
         request,
         "events/day_detail.html",
@@ -311,9 +324,47 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query,
             "count": len(events),
             "country_count": len(counts),
-            "world_map": world_map_svg(dict(counts), label=_("Actions by country")),
+            "map_table": map_table,
+            "world_map": world_map_svg(
+                dict(counts), label=_("Actions by country"), points=_map_points(events)
+            ),
         },
     )
+
+
+def _map_points(events: list[Event]) -> list[MapPoint]:
+    """A dot per city. Actions entered without coordinates (by organisers, or the demo) are
+    placed at their city from the gazetteer, if its index is written: a page never waits
+    for it to be built. The rest are counted in the table, not placed."""
+    places: dict[tuple[str, str], list[tuple[Event, float, float]]] = defaultdict(list)
+    gazetteer = gazetteer_index_path().exists()
+    looked_up: dict[tuple[str, str], tuple[Decimal, Decimal] | None] = {}
+    for event in events:
+        key = (str(event.country), event.city.casefold() or f"#{event.pk}")  # no city: its own
+        if event.latitude is not None and event.longitude is not None:
+            places[key].append((event, float(event.longitude), float(event.latitude)))
+        elif gazetteer and event.city and event.country:
+            if key not in looked_up:
+                looked_up[key] = city_coordinates(event.city, str(event.country))
+            found = looked_up[key]
+            if found is not None:
+                places[key].append((event, float(found[1]), float(found[0])))
+    points = []
+    for place in places.values():
+        first, count = place[0][0], len(place)
+        name = str(first.city or first.venue or first.text.title)
+        points.append(
+            MapPoint(
+                longitude=sum(longitude for _e, longitude, _lat in place) / count,
+                latitude=sum(latitude for _e, _lon, latitude in place) / count,
+                label=name,
+                # The page's own counter, so that every language already has it.
+                title=f"{name}: "
+                + ngettext("%(counter)s action", "%(counter)s actions", count) % {"counter": count},
+                count=count,
+            )
+        )
+    return points
 
 
 @never_cache

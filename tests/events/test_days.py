@@ -141,6 +141,75 @@ def test_search_by_city_or_country(client: Client) -> None:
     assert "No action matches your search." in empty
 
 
+# Actions in 48 more countries, among them the longest coasts, for the page's weight.
+MANY = (
+    "CA RU US CN BR AU IN ID NO CL MX ZA EG NG KE ET SA IR TR UA PL FR ES IT "
+    "GB IE PT SE FI DK NL BE AT CH CZ GR JP KR PH VN TH MY NZ PE CO VE BO UY"
+)
+
+
+def test_the_day_map_shades_countries_places_cities_and_stays_light(client: Client) -> None:
+    from solidaria.core.worldmap import project
+    from solidaria.events.gazetteer import ensure_index
+
+    ensure_index()  # an action entered without coordinates is placed at its city
+    day = factories.DayOfActionFactory()
+
+    def action(city: str, country: str, **coordinates: float) -> None:
+        factories.EventFactory(
+            campaign=day.campaign,
+            day_of_action=day,
+            kind="in_person",
+            city=city,
+            country=country,
+            timezone="UTC",
+            title={"en": f"Rally at the Argentine embassy in {city}, {country}"},
+            venue="Embassy of the Argentine Republic",
+            **coordinates,
+        )
+
+    action("Buenos Aires", "AR", latitude=-34.6, longitude=-58.38)
+    action("Buenos Aires", "AR", latitude=-34.62, longitude=-58.44)
+    action("Rosario", "AR")
+    action("Berlin", "DE", latitude=52.52, longitude=13.405)
+    response = client.get(f"/en/days/{day.slug}/")
+    page = response.content.decode()
+    # Shaded by how many, each titled with its number; nothing else is inlined.
+    assert re.search(r'#AR" class="map-5"><title>Argentina: 3</title>', page)
+    assert re.search(r'#DE" class="map-2"><title>Germany: 1</title>', page)
+    assert page.count("<use ") == 3  # the world's outline, Argentina, Germany
+    # A dot per city, where its coordinates are (two actions in Buenos Aires: one dot).
+    dots = {
+        title: (float(x), float(y))
+        for x, y, title in re.findall(
+            r'<circle cx="([\d.]+)" cy="([\d.]+)" r="[\d.]+"><title>([^<]+)<', page
+        )
+    }
+    assert set(dots) == {"Buenos Aires: 2 actions", "Rosario: 1 action", "Berlin: 1 action"}
+    assert dots["Berlin: 1 action"] == pytest.approx(project(13.405, 52.52), abs=0.1)
+    assert dots["Buenos Aires: 2 actions"] == pytest.approx(project(-58.41, -34.61), abs=0.1)
+    assert dots["Rosario: 1 action"] == pytest.approx(project(-60.64, -32.95), abs=0.5)
+    assert ">Berlin</text>" in page and ">Buenos Aires</text>" in page
+    # What the map shows, in a table that screen readers (and small screens) can read.
+    table = re.search(r'<table class="table map-table">.*?</table>', page, re.S).group(0)
+    assert re.search(
+        r'<th scope="row">Argentina</th><td class="num">3</td><td>Buenos Aires \(2\), Rosario</td>',
+        table,
+    )
+    assert '<th scope="row">Germany</th><td class="num">1</td><td>Berlin</td>' in table
+    # A search narrows the map too.
+    germany = client.get(f"/en/days/{day.slug}/?q=germany").content.decode()
+    assert "#DE" in germany and "#AR" not in germany and "Rosario" not in germany
+
+    for n, code in enumerate(MANY.split()):
+        action(f"City {n}", code)
+    caches["pages"].clear()
+    response = client.get(f"/en/days/{day.slug}/")
+    page = response.content.decode()
+    assert page.count("<use ") == 1 + 2 + 48 and "<title>Canada: 1</title>" in page
+    assert len(response.content) < 60_000, len(response.content)
+
+
 def test_hosts_write_to_attendees_without_seeing_addresses(client: Client, run_tasks) -> None:
     event = factories.EventFactory(host_name="Grupo", host_email="host@example.org")
     event.host_email_index = "x"
