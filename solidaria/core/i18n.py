@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from i18nfield.strings import LazyI18nString
@@ -101,6 +103,33 @@ def campaign_languages(obj: Any) -> Sequence[str]:
     title = getattr(obj, "title", None)
     data = getattr(title, "data", None)
     return [code for code, value in data.items() if value] if isinstance(data, dict) else []
+
+
+def site_url_in_language(url: str, language: str) -> str:
+    """The same page of this site in another language; any other address unchanged.
+
+    Organisers paste addresses as their browser shows them: `/en/campaigns/…`,
+    the same on SITE_URL, or without the prefix. Another host, `mailto:` and a
+    path no view answers come back as they are (`translate_url` keeps what it
+    cannot resolve)."""
+    parts = urlsplit(url)
+    if parts.netloc:
+        if parts.netloc.lower() != urlsplit(settings.SITE_URL).netloc.lower():
+            return url
+    elif parts.scheme or not parts.path.startswith("/"):
+        return url
+    path_language = translation.get_language_from_path(parts.path)
+    # The path resolves only under the language of its own prefix.
+    with translation.override(path_language or settings.LANGUAGE_CODE):
+        if path_language is None:
+            prefixed = f"/{settings.LANGUAGE_CODE}{parts.path}"
+            try:
+                resolve(prefixed)
+            except Resolver404:
+                pass  # not a page under a language prefix (/media/…)
+            else:
+                url = urlunsplit(parts._replace(path=prefixed))
+        return translate_url(url, language)
 
 
 def show_languages(fields: Any, languages: Sequence[str]) -> None:

@@ -109,5 +109,8 @@ PETITIONS: list[dict[str, Any]] = [
         "next_action_label": {},
         # Every signatory of the letter, approved, from the demo organisations.
         "organisations": "campaign-partners-and-owner",
+        # Two of them with a logo, so that the list shows one: initials on a tile, drawn
+        # by the loader (not these organisations' real logos).
+        "monogram_logos": {"frente-amplio": "#1d4e89", "colombia-humana": "#b3261e"},
     },
 ]

@@ -11,7 +11,7 @@ from i18nfield.fields import I18nCharField, I18nTextField
 
 from solidaria.core.fields import EncryptedTextField
 from solidaria.core.i18n import MultilingualText, campaign_languages, localize
-from solidaria.core.images import CleanImageField
+from solidaria.core.images import LOGO_MAX_SIDE, CleanImageField
 from solidaria.core.validators import IMAGE_VALIDATORS
 
 
@@ -284,7 +284,13 @@ class OrganisationSignature(models.Model):
     country = CountryField(_("country"), blank=True)
     region = models.CharField(_("region"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
-    logo = CleanImageField(_("logo"), upload_to="letters/", blank=True, validators=IMAGE_VALIDATORS)
+    logo = CleanImageField(
+        _("logo"),
+        upload_to="letters/",
+        blank=True,
+        validators=IMAGE_VALIDATORS,
+        max_side=LOGO_MAX_SIDE,
+    )
     contact_name = EncryptedTextField(_("contact person"))
     contact_email = EncryptedTextField(_("contact email"))
     language = models.CharField(_("language"), max_length=8)

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import translation
+
+from solidaria.core.i18n import site_url_in_language
 
 from .models import OrganisationSignature, Petition, PetitionCount, Signature
 
@@ -99,6 +102,13 @@ class CountryGroup:
 def letter_organisations_by_country(petition: Petition) -> list[CountryGroup]:
     approved = OrganisationSignature.objects.filter(
         petition=petition, status=OrganisationSignature.Status.APPROVED
+    ).only(
+        # What the public sees; the contact person stays encrypted, not even decrypted.
+        "name",
+        "country",
+        "region",
+        "website",
+        "logo",
     )
     groups: dict[str, list[OrganisationSignature]] = defaultdict(list)
     for signature in approved:
@@ -107,6 +117,17 @@ def letter_organisations_by_country(petition: Petition) -> list[CountryGroup]:
         CountryGroup(place=place, organisations=sorted(orgs, key=lambda o: o.name.casefold()))
         for place, orgs in sorted(groups.items(), key=lambda item: item[0].casefold())
     ]
+
+
+def petition_next_action_url(petition: Petition, *, language: str) -> str:
+    """Where the thank-you page sends a signer next, in the signer's language.
+
+    The organiser's address when there is one (a page of this site in that
+    language, any other address as it is), else the campaign page."""
+    if not petition.next_action_url:
+        with translation.override(language):
+            return petition.campaign.get_absolute_url()
+    return site_url_in_language(petition.next_action_url, language)
 
 
 def signatures_for_export(petition: Petition) -> QuerySet[Signature]:

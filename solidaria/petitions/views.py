@@ -32,6 +32,7 @@ from .selectors import (
     letter_organisations_by_country,
     petition_for_signing,
     petition_get_public,
+    petition_next_action_url,
     petition_public_count,
     petition_recent_signers,
 )
@@ -215,7 +216,9 @@ def petition_thanks(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 "referral_url": referral_url,
                 "share_links": share_links(url=referral_url, title=str(petition.text_in.title)),
                 "next_action_label": next_action,
-                "next_action_url": petition.next_action_url or petition.campaign.get_absolute_url(),
+                "next_action_url": petition_next_action_url(
+                    petition, language=request.LANGUAGE_CODE
+                ),
             },
         )
     )
