@@ -129,9 +129,9 @@ def first_load_bytes(base: str) -> dict[str, int]:
 
 def serve(env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        web_command(host="127.0.0.1", port=port, workers=workers, threads=threads),
+        web_command(host="127.0.0.1", port=port, workers=workers),
         cwd=ROOT,
-        env=env,
+        env={**env, "WEB_THREADS": str(threads)},
         start_new_session=True,
     )
 

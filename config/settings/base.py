@@ -54,14 +54,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that a cached anonymous page is answered before anything else runs,
+    # Outermost: headers every response carries, cached or not (solidaria.core.hygiene).
+    "solidaria.core.hygiene.SecurityHeadersMiddleware",
+    # Then, so that a cached anonymous page is answered before anything else runs,
     # and so that what it stores carries every header the rest of the stack adds.
     "solidaria.core.middleware.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Refuses overlong addresses, forms not in UTF-8 and methods a view does not serve.
+    "solidaria.core.hygiene.RequestHygieneMiddleware",
+    # Above the fast lane, so that its redirect carries them too.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Signature POSTs that are valid are answered here; everything else goes on.
     "solidaria.petitions.fastlane.SigningFastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,7 +75,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -212,6 +217,14 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
 # Images are checked, stripped of metadata and re-encoded on upload (core.images).
 MAX_IMAGE_UPLOAD_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+# The web front (solidaria.core.front) reads each request body before Django sees
+# it: at most this many bytes, within REQUEST_BODY_SECONDS plus one second per
+# REQUEST_BODY_MIN_RATE bytes announced. A client slower than that gets a 408.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+REQUEST_BODY_SECONDS = env.float("REQUEST_BODY_SECONDS", default=5.0)
+REQUEST_BODY_MIN_RATE = 32 * 1024
+# Longest path and query string accepted (414 beyond).
+MAX_URL_LENGTH = 2048
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -19,19 +19,21 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+# Milliseconds a client has to send its request headers before granian drops it.
+HEADER_READ_TIMEOUT_MS = 5000
 
-def web_command(*, host: str, port: int, workers: int, threads: int) -> list[str]:
+
+def web_command(*, host: str, port: int, workers: int) -> list[str]:
     """The web server's command line, for this command and the benchmarks.
 
-    granian parses HTTP in Rust and calls the WSGI app in each worker process's
-    Python threads. One thread per worker by default: with SQLite, more threads
-    writing at once only queue for its single write lock, and on PostgreSQL two
-    threads signed slower than one (measured, docs/scaling.md). A worker that
-    dies is replaced."""
+    granian parses HTTP in Rust; its ASGI interface hands each request to
+    config.asgi, which reads the body on the event loop with a deadline and runs
+    Django in WEB_THREADS threads (see solidaria.core.front), so a slow client
+    never holds one. A worker that dies is replaced."""
     return [
-        sys.executable, "-m", "granian", "--interface", "wsgi", "config.wsgi:application",
-        "--host", host, "--port", str(port),
-        "--workers", str(workers), "--blocking-threads", str(threads),
+        sys.executable, "-m", "granian", "--interface", "asgi", "config.asgi:application",
+        "--host", host, "--port", str(port), "--workers", str(workers),
+        "--http1-header-read-timeout", str(HEADER_READ_TIMEOUT_MS),
         "--respawn-failed-workers", "--workers-kill-timeout", "10",
         "--no-access-log",  # it would be a list of visitors' addresses
         "--log-level", "warning",
@@ -58,7 +60,6 @@ class Command(BaseCommand):
             # One process per core: the HTTP work is in Rust threads, not in more workers.
             default=int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1))),
         )
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "1")))
         parser.add_argument("--no-worker", action="store_true", help="Serve the web only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -71,7 +72,6 @@ class Command(BaseCommand):
                 host=options["host"],
                 port=options["port"],
                 workers=options["workers"],
-                threads=options["threads"],
             ),
         }
         if not options["no_worker"]:

@@ -1,0 +1,254 @@
+"""The web front: every request is read in full, against a deadline, before Django sees it.
+
+granian's WSGI interface hands the app a request body that blocks the worker's
+Python thread until the client has sent it, with no time limit: a client that
+declares a body and never sends it holds the thread, and with one thread per
+worker a handful of such connections stopped the site. Here granian runs its
+ASGI interface and this front reads the body on the event loop, where a waiting
+connection costs a few kilobytes and no thread. A client that is too slow gets a
+408 and is dropped; one whose body is too large gets a 413 before it is read.
+
+Only complete requests reach Django's WSGI handler, which runs on the loop's own
+thread, one request at a time as it did in granian's single WSGI thread. Handing
+each request to a pool thread instead cost a third of signing's throughput
+(docs/scaling.md); running it here needs DJANGO_ALLOW_ASYNC_UNSAFE, which
+config.asgi sets, since nothing else in the process is asynchronous. Sending the
+response is awaited, so a client that reads slowly holds nothing either.
+
+Headers are granian's job: `--http1-header-read-timeout` drops a client that
+sends them too slowly (`manage.py serve` sets it), before any Python runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import io
+import sys
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+TOO_LARGE = gettext_lazy("What you sent is too large: at most %(size)s.")
+
+
+class RequestTooSlow(Exception):
+    pass
+
+
+class RequestTooLarge(Exception):
+    pass
+
+
+class BufferedWSGIFront:
+    """An ASGI application that runs a WSGI application on complete requests only."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+        # Django keeps its database connections in context variables while an event
+        # loop runs: one context for every request keeps them open between requests.
+        self.context = contextvars.Context()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+        else:  # websockets: none served
+            await send({"type": "websocket.close", "code": 1000})
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers: list[tuple[bytes, bytes]] = scope["headers"]
+        try:
+            body = await read_body(receive, declared=_content_length(headers))
+        except RequestTooSlow:
+            await _refuse(send, scope, 408, gettext_lazy("The request took too long to arrive."))
+            return
+        except RequestTooLarge:
+            await _refuse(send, scope, 413, TOO_LARGE)
+            return
+        status, response_headers, result = self.context.run(self.run_app, wsgi_environ(scope, body))
+        await send({"type": "http.response.start", "status": status, "headers": response_headers})
+        if not getattr(result, "streaming", False):
+            try:
+                await send({"type": "http.response.body", "body": b"".join(result)})
+            finally:
+                self.context.run(_close, result)
+            return
+        # A streaming response (a CSV export, a static file): other requests are
+        # answered between its chunks.
+        chunks = iter(result)
+        try:
+            while (chunk := self.context.run(next, chunks, None)) is not None:
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            self.context.run(_close, result)
+
+    def run_app(self, environ: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], Any]:
+        """Django's answer: the status, the headers and the body's iterable.
+
+        Django runs here on the event loop's thread, synchronously, as it would in
+        a WSGI server's thread: by now the request is complete, so nothing it does
+        waits for the client."""
+        started: list[Any] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            started[:] = [status, headers]
+            return _no_write
+
+        result = self.app(environ, start_response)
+        status, headers = started
+        encoded = [
+            (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers
+        ]
+        return int(status.split(" ", 1)[0]), encoded, result
+
+
+def _no_write(_data: bytes) -> None:
+    raise NotImplementedError("write() is not supported: return the body instead")
+
+
+def _close(result: Iterable[bytes]) -> None:
+    close = getattr(result, "close", None)
+    if close is not None:
+        close()
+
+
+def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
+    for name, value in headers:
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def read_body(receive: Receive, *, declared: int | None) -> bytes:
+    """The whole body, or RequestTooSlow / RequestTooLarge.
+
+    The deadline grows with the size announced: a few seconds for a form, more
+    for a photo on a slow line (REQUEST_BODY_MIN_RATE bytes a second). A body
+    sent in chunks without a length is held to the deadline of the largest."""
+    limit = settings.MAX_REQUEST_BYTES
+    if declared is not None and declared > limit:
+        raise RequestTooLarge
+    expected = limit if declared is None else declared
+    deadline = settings.REQUEST_BODY_SECONDS + expected / settings.REQUEST_BODY_MIN_RATE
+    chunks: list[bytes] = []
+    received = 0
+    try:
+        async with asyncio.timeout(deadline):
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise RequestTooSlow
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > limit:
+                    raise RequestTooLarge
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+    except TimeoutError:
+        raise RequestTooSlow from None
+    return b"".join(chunks)
+
+
+def wsgi_environ(scope: Scope, body: bytes) -> dict[str, Any]:
+    """PEP 3333's environ for an ASGI HTTP scope (strings are bytes as latin-1)."""
+    server = scope.get("server") or ("localhost", 80)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": scope.get("root_path", "").encode().decode("latin-1"),
+        "PATH_INFO": scope["path"].encode().decode("latin-1"),
+        "QUERY_STRING": scope["query_string"].decode("latin-1"),
+        "SERVER_NAME": server[0],
+        "SERVER_PORT": str(server[1] or 0),
+        "SERVER_PROTOCOL": f"HTTP/{scope['http_version']}",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    client = scope.get("client")
+    if client:
+        environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = client[0], str(client[1])
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        if name not in ("CONTENT_LENGTH", "CONTENT_TYPE"):
+            name = f"HTTP_{name}"
+        value = raw_value.decode("latin-1")
+        environ[name] = f"{environ[name]},{value}" if name in environ else value
+    if "CONTENT_LENGTH" not in environ and body:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
+
+
+async def _refuse(send: Send, scope: Scope, status: int, message: Promise) -> None:
+    """A short page in the visitor's language, and the connection closed."""
+    with translation.override(_language(scope)):
+        text = str(message)
+        if status == 413:
+            text %= {"size": filesizeformat(settings.MAX_REQUEST_BYTES)}
+        page = f'<!doctype html><meta charset="utf-8"><title>{status}</title><p>{escape(text)}</p>'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"connection", b"close"),
+                (b"content-security-policy", b"default-src 'none'"),
+                (b"x-content-type-options", b"nosniff"),
+                (b"x-frame-options", b"DENY"),
+                (b"cache-control", b"no-store"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": page.encode()})
+
+
+def _language(scope: Scope) -> str:
+    """The language in the address (/es/…), else the first the browser accepts that we have."""
+    available = {code for code, _name in settings.LANGUAGES}
+    prefix = scope["path"].split("/")[1] if scope["path"].count("/") > 1 else ""
+    if prefix in available:
+        return prefix
+    for raw_name, raw_value in scope["headers"]:
+        if raw_name == b"accept-language":
+            for code, _quality in translation.trans_real.parse_accept_lang_header(
+                raw_value.decode("latin-1")
+            ):
+                if code.split("-")[0] in available:
+                    return code.split("-")[0]
+    return settings.LANGUAGE_CODE
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
