@@ -47,14 +47,33 @@ def share_links(*, url: str, title: str) -> list[ShareLink]:
 
 
 _HOST_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
-MASTODON_HOST_RE = re.compile(rf"^{_HOST_LABEL}(\.{_HOST_LABEL})+$")
+# Names only, ending in a top-level domain: no IP literals, ports or user info.
+MASTODON_HOST_RE = re.compile(rf"^(?:{_HOST_LABEL}\.)+(?:[a-z]{{2,63}}|xn--[a-z0-9-]{{1,59}})$")
+# What people paste: a server, its address, or a handle or profile on it.
+_HANDLE_RE = re.compile(r"^@[a-z0-9_]{1,64}@(?P<host>[^@/]+)$")
+_ADDRESS_RE = re.compile(r"^https://(?P<host>[^@/:?#]+)(?:/|/@[a-z0-9_]{1,64}/?)?$")
+
+
+def mastodon_host(instance: str) -> str | None:
+    """The server's host name from what a visitor typed, or None if it does not look like one.
+
+    Accepted: `mastodon.social`, `https://mastodon.social/`, `@ana@mastodon.social`,
+    `https://mastodon.social/@ana`. Anything with another path, a port, user info,
+    an IP address or an unknown scheme is refused, so this page can never be made
+    to send a visitor somewhere else."""
+    value = instance.strip().lower()
+    for pattern in (_HANDLE_RE, _ADDRESS_RE):
+        if match := pattern.match(value):
+            value = match["host"]
+            break
+    if len(value) > 253 or not MASTODON_HOST_RE.match(value):
+        return None
+    return value
 
 
 def mastodon_share_url(*, instance: str, text: str) -> str | None:
     """The share page on the visitor's own Mastodon server, or None for a bad host name."""
-    host = instance.strip().lower().removeprefix("https://").removeprefix("@").split("/")[0]
-    if "@" in host:
-        host = host.rsplit("@", 1)[1]
-    if not MASTODON_HOST_RE.match(host):
+    host = mastodon_host(instance)
+    if host is None:
         return None
     return f"https://{host}/share?{urlencode({'text': text})}"

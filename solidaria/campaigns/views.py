@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from solidaria.core.formguard import cross_site_refusal
 from solidaria.core.middleware import public_page
 from solidaria.organisations.selectors import contact_email_for
 
@@ -39,10 +40,17 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def share_mastodon(request: HttpRequest) -> HttpResponse:
-    """Asks for the visitor's Mastodon server, then sends them to its share page."""
-    form = MastodonShareForm(
-        request.GET if "instance" in request.GET else None, initial=request.GET
-    )
+    """Asks for the visitor's Mastodon server, then sends them to its share page.
+
+    Only a form sent from this page leads away from the site: an address with
+    `?instance=` in it shows the form filled in, never a redirect, so nobody can
+    use this page to send people elsewhere."""
+    if request.method != "POST":
+        form = MastodonShareForm(initial=request.GET.dict())
+        return render(request, "campaigns/share_mastodon.html", {"form": form})
+    if (refused := cross_site_refusal(request)) is not None:
+        return refused
+    form = MastodonShareForm(request.POST)
     if form.is_valid():
         target = mastodon_share_url(
             instance=form.cleaned_data["instance"], text=form.cleaned_data["text"]
@@ -50,5 +58,4 @@ def share_mastodon(request: HttpRequest) -> HttpResponse:
         if target is not None:
             return redirect(target)
         form.add_error("instance", MastodonShareForm.INVALID_HOST)
-    status = 400 if form.errors else 200
-    return render(request, "campaigns/share_mastodon.html", {"form": form}, status=status)
+    return render(request, "campaigns/share_mastodon.html", {"form": form}, status=400)

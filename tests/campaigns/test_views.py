@@ -136,26 +136,70 @@ def test_text_is_always_escaped(client: Client) -> None:
 def test_mastodon_share_asks_for_the_server_then_redirects(client: Client) -> None:
     page = client.get("/en/share/mastodon/?text=Sign+now")
     assert page.status_code == 200 and "Your Mastodon server" in page.content.decode()
-    response = client.get("/en/share/mastodon/?text=Sign+now&instance=https://Mastodon.Social/")
+    response = client.post(
+        "/en/share/mastodon/",
+        {"text": "Sign now", "instance": "https://Mastodon.Social/"},
+        HTTP_ORIGIN="http://testserver",
+    )
     assert response.status_code == 302
     assert response["Location"] == "https://mastodon.social/share?text=Sign+now"
-    bad = client.get("/en/share/mastodon/?text=x&instance=javascript:alert(1)")
+    bad = client.post(
+        "/en/share/mastodon/",
+        {"text": "x", "instance": "javascript:alert(1)"},
+        HTTP_ORIGIN="http://testserver",
+    )
     assert bad.status_code == 400
     assert "address of your Mastodon server" in bad.content.decode()
-    spanish = client.get("/es/share/mastodon/?text=x&instance=no_valid")
+    spanish = client.post(
+        "/es/share/mastodon/",
+        {"text": "x", "instance": "no_valid"},
+        HTTP_ORIGIN="http://testserver",
+    )
     assert spanish.status_code == 400
     assert re.search(r"servidor de Mastodon", spanish.content.decode())
+
+
+def test_a_link_to_the_mastodon_page_never_redirects_anywhere(client: Client) -> None:
+    """The audit's open redirect: a crafted link sent visitors straight to any host."""
+    response = client.get("/en/share/mastodon/?instance=evil.example&text=x")
+    assert response.status_code == 200
+    assert "Location" not in response
+    assert 'value="evil.example"' in response.content.decode()  # shown, to be checked
+
+
+def test_the_mastodon_form_posted_from_another_site_is_refused(client: Client) -> None:
+    response = client.post(
+        "/en/share/mastodon/",
+        {"text": "x", "instance": "evil.example"},
+        HTTP_ORIGIN="https://evil.example",
+    )
+    assert response.status_code == 403
+    assert "Location" not in response
 
 
 @pytest.mark.parametrize(
     ("instance", "expected"),
     [
         ("mastodon.social", "mastodon.social"),
+        ("  Mastodon.Social ", "mastodon.social"),
+        ("https://mastodon.social/", "mastodon.social"),
         ("@ana@chaos.social", "chaos.social"),
         ("https://social.coop/@ana", "social.coop"),
+        ("xn--mastdon-m2a.example.xn--p1ai", "xn--mastdon-m2a.example.xn--p1ai"),
         ("localhost", None),
-        ("evil.example/../x", "evil.example"),
+        ("evil.example/../x", None),
+        ("https://evil.example/redirect?to=x", None),
+        ("https://user@evil.example/", None),
+        ("ana@evil.example", None),
+        ("evil.example:8443", None),
+        ("https://evil.example:443/", None),
+        ("http://evil.example", None),
+        ("//evil.example", None),
+        ("192.168.1.10", None),
+        ("[::1]", None),
+        ("10.0.0.1.nip.io", "10.0.0.1.nip.io"),
         ("bad host.org", None),
+        ("-bad.org", None),
         ("", None),
     ],
 )
