@@ -34,6 +34,7 @@ class ResourceCollector(HTMLParser):
         ("embed", "src"),
         ("object", "data"),
         ("input", "src"),
+        ("use", "href"),  # SVG: the world map's outline
     }
 
     def __init__(self) -> None:
