@@ -63,7 +63,7 @@ def test_a_form_not_in_utf8_is_a_400_in_the_visitors_language(
     response = client.generic(
         "POST",
         f"/es/petitions/{petition.slug}/sign/",
-        "name=Ana&email=ana%40example.org".encode(),
+        b"name=Ana&email=ana%40example.org",
         content_type=f"application/x-www-form-urlencoded; charset={charset}",
         HTTP_ORIGIN=ORIGIN,
     )
