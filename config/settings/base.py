@@ -156,6 +156,9 @@ PERIODIC_TASKS = [
 HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}
 # Signing: at most N signatures from one address on one petition per window (seconds).
 SIGNING_RATE_LIMITS = [(60, 1), (300, 5)]
+# And for signatures without a solved proof of work (sent without JavaScript, or
+# by a bot that skips it), counting only the address's earlier ones without one.
+SIGNING_RATE_LIMITS_WITHOUT_PROOF = [(600, 1)]
 # Above this many new signatures a second, a petition is going viral: the tick
 # queues only a few confirmations per round (5 a second) and leaves the cores to
 # the signers; the rest go out as soon as the surge is over.

@@ -243,6 +243,7 @@ class SignatureAdmin(OrganisationScopedAdmin):
         "partner",
         "created_at",
         "comment_status",
+        "proof_solved",
     ]
     # Related filters list only what the staff member can see, never other
     # organisations' petitions or partners.
@@ -253,12 +254,14 @@ class SignatureAdmin(OrganisationScopedAdmin):
         "source",
         ("partner", admin.RelatedOnlyFieldListFilter),
         "suspect_reason",
+        "proof_solved",
     ]
     list_select_related = ["petition__campaign", "partner"]
     fields = [
         "petition",
         "status",
         "suspect_reason",
+        "proof_solved",
         "country",
         "show_publicly",
         "comment",

@@ -155,6 +155,10 @@ class Signature(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
     )
     suspect_reason = models.CharField(_("why suspect"), max_length=32, blank=True)
+    # The form works without JavaScript, so a signature may come without a solved
+    # proof of work: it is taken, under stricter rate limits. False unless the
+    # proof was verified, so that nothing unproven passes for proven.
+    proof_solved = models.BooleanField(_("proof of work solved"), default=False)
     email_index = models.CharField(max_length=64, editable=False)
     # Not indexed on its own: every index is paid for on each signature; the bursts
     # view narrows by petition and time first.

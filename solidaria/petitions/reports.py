@@ -105,6 +105,8 @@ class Burst:
     suspect: int
     pending: int
     confirmed: int
+    # Without a solved proof of work: a browser without JavaScript, or a bot.
+    without_proof: int = 0
 
 
 def bursts(
@@ -122,6 +124,7 @@ def bursts(
             suspect=Count("pk", filter=Q(status=Signature.Status.SUSPECT)),
             pending=Count("pk", filter=Q(status=Signature.Status.PENDING)),
             confirmed_n=Count("pk", filter=Q(status=Signature.Status.CONFIRMED)),
+            without_proof=Count("pk", filter=Q(proof_solved=False)),
         )
         .filter(total__gte=minimum)
         .order_by("-total")[:50]
@@ -133,6 +136,7 @@ def bursts(
             suspect=row["suspect"],
             pending=row["pending"],
             confirmed=row["confirmed_n"],
+            without_proof=row["without_proof"],
         )
         for row in rows
     ]

@@ -49,6 +49,9 @@ from .models import (
 
 # (window in seconds, most signatures from one address on one petition in it)
 DEFAULT_RATE_LIMITS = ((60, 1), (300, 5))
+# The same, in addition, for signatures without a solved proof of work, counting
+# only the address's earlier ones without one: sending those costs a bot nothing.
+DEFAULT_RATE_LIMITS_WITHOUT_PROOF = ((600, 1),)
 # Small batches: each is one write transaction, and signers wait for the lock meanwhile.
 TICK_BATCH = 50
 # Confirmations queued per round during a surge: a trickle, so that none waits
@@ -76,36 +79,87 @@ def _rate_limits() -> tuple[tuple[int, int], ...]:
     return tuple(getattr(settings, "SIGNING_RATE_LIMITS", DEFAULT_RATE_LIMITS))
 
 
+def _rate_limits_without_proof() -> tuple[tuple[int, int], ...]:
+    return tuple(
+        getattr(settings, "SIGNING_RATE_LIMITS_WITHOUT_PROOF", DEFAULT_RATE_LIMITS_WITHOUT_PROOF)
+    )
+
+
+def _longest_window() -> timedelta:
+    return timedelta(
+        seconds=max(window for window, _n in (*_rate_limits(), *_rate_limits_without_proof()))
+    )
+
+
+def _most_in_a_window() -> int:
+    return max(limit for _w, limit in (*_rate_limits(), *_rate_limits_without_proof()))
+
+
 # Signing is the hottest path there is: its INSERT is compiled once, not per call.
 _signature_rows = RowInserter(Signature)
 
 
-def _over_limits(earlier: list[Any], at: Any) -> bool:
-    """The rate limits themselves: whether `limit` of the address's earlier
-    signatures (their times) already fall in a window ending at `at`."""
+def _reached(times: list[Any], at: Any, limits: tuple[tuple[int, int], ...]) -> bool:
     return any(
-        sum(1 for created_at in earlier if created_at >= at - timedelta(seconds=window)) >= limit
-        for window, limit in _rate_limits()
+        sum(1 for created_at in times if created_at >= at - timedelta(seconds=window)) >= limit
+        for window, limit in limits
     )
 
 
-def _over_rate_limit(petition_id: int, ip_hash: str, now: Any) -> bool:
+def _over_limits(earlier: list[tuple[Any, bool]], at: Any, *, proof_solved: bool) -> str:
+    """The rate limits themselves: which one a signature made at `at` passes, given
+    the address's earlier signatures (their times, and whether each came with a
+    solved proof of work), as its `suspect_reason`; "" for none.
+
+    Every signature is held to the limits, whatever its earlier ones came with;
+    one without a solved proof also to the stricter limits, counting only the
+    earlier ones without one, so that a household or an office signing with and
+    without JavaScript is not held back by the other kind."""
+    if _reached([created_at for created_at, _solved in earlier], at, _rate_limits()):
+        return "rate_limit"
+    if not proof_solved and _reached(
+        [created_at for created_at, solved in earlier if not solved],
+        at,
+        _rate_limits_without_proof(),
+    ):
+        return "rate_limit_no_proof"
+    return ""
+
+
+def _recent_signatures(addresses: Q, *, since: Any, most: int) -> QuerySet[Signature, Any]:
+    """(petition_id, ip_hash, pk, created_at, proof_solved) of the newest `most`
+    signatures since `since` of each address (petition and hash) in `addresses`,
+    those with and without a solved proof apart: the limits without proof count
+    only the latter, which the newest of all the address's signatures may not
+    reach back to."""
+    return (
+        Signature.objects.filter(addresses, created_at__gte=since)
+        .annotate(
+            newest=Window(
+                RowNumber(),
+                partition_by=[F("petition_id"), F("ip_hash"), F("proof_solved")],
+                order_by=F("pk").desc(),
+            )
+        )
+        .filter(newest__lte=most)
+        .order_by()
+        .values_list("petition_id", "ip_hash", "pk", "created_at", "proof_solved")
+    )
+
+
+def _over_rate_limit(petition_id: int, ip_hash: str, now: Any, *, proof_solved: bool) -> bool:
     """Whether one more signature from this address now would pass a limit.
 
     Only for signing again with an address that has signed (rare); new signatures
     are judged in batches by the tick (`_over_rate_limit_ids`). The newest few
     are all a limit needs."""
-    limits = _rate_limits()
-    recent = (
-        Signature.objects.filter(
-            petition_id=petition_id,
-            ip_hash=ip_hash,
-            created_at__gte=now - timedelta(seconds=max(w for w, _n in limits)),
-        )
-        .order_by("-pk")
-        .values_list("created_at", flat=True)[: max(n for _w, n in limits)]
+    recent = _recent_signatures(
+        Q(petition_id=petition_id, ip_hash=ip_hash),
+        since=now - _longest_window(),
+        most=_most_in_a_window(),
     )
-    return _over_limits(list(recent), now)
+    earlier = [(created_at, solved) for _p, _h, _pk, created_at, solved in recent]
+    return bool(_over_limits(earlier, now, proof_solved=proof_solved))
 
 
 def signature_create(
@@ -125,8 +179,12 @@ def signature_create(
     referrer_code: str = "",
     partner: Organisation | None = None,
     honeypot_filled: bool = False,
+    proof_solved: bool = False,
 ) -> SignResult:
     """Stores one signature, or notes that this address has already signed.
+
+    `proof_solved` says that a proof of work came with it and was verified; one
+    without is taken, marked, and held to stricter rate limits.
 
     Caught by the honeypot, the signature is stored as suspect; over the rate
     limit, the tick marks it suspect before any email goes out. Either way it is
@@ -146,6 +204,7 @@ def signature_create(
                 "petition_id": petition.pk,
                 "status": Signature.Status.SUSPECT if suspect_reason else Signature.Status.PENDING,
                 "suspect_reason": suspect_reason,
+                "proof_solved": proof_solved,
                 "email_index": pii.email_index(email),
                 "email_domain_index": pii.email_domain_index(email),
                 "email": email.strip(),
@@ -173,7 +232,9 @@ def signature_create(
         existing_id = existing.first()
         if existing_id is None:
             raise
-        if not suspect_reason and not _over_rate_limit(petition.pk, ip_hash, now):
+        if not suspect_reason and not _over_rate_limit(
+            petition.pk, ip_hash, now, proof_solved=proof_solved
+        ):
             Signature.objects.filter(pk=existing_id).update(duplicate_notice_owed=True)
         return SignResult(
             signature_id=existing_id, referral_code=referral_code_for(existing_id), duplicate=True
@@ -356,8 +417,9 @@ def _email_signer(
     return claimed
 
 
-def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
-    """The new signatures that came from an address over a rate limit.
+def _over_rate_limit_ids(signatures: list[Signature]) -> dict[int, str]:
+    """The new signatures that came from an address over a rate limit, with the
+    limit's `suspect_reason`.
 
     Judged here, in batches, rather than in the signing request, where it cost
     every signature a query. As at the door, every earlier signature from the
@@ -365,15 +427,14 @@ def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
     hash has been let through by an organiser (`signatures_accept_suspect`)."""
     new = [s for s in signatures if s.status == Signature.Status.PENDING and s.ip_hash]
     if not new:
-        return set()
-    limits = _rate_limits()
-    since = min(s.created_at for s in new) - timedelta(seconds=max(w for w, _n in limits))
+        return {}
+    since = min(s.created_at for s in new) - _longest_window()
     # A signature is over a limit once `limit` earlier ones fall in its window, so
     # each needs only that many before it, and the rows between it and the batch's
     # last are at most the batch: a flood from one address brings back a bounded
     # number of rows, not the whole flood (the database still scans the flood's
     # rows in the window to number them).
-    most = len(signatures) + max(limit for _w, limit in limits)
+    most = len(signatures) + _most_in_a_window()
     groups: dict[tuple[int, str], list[Signature]] = {}
     for signature in new:
         groups.setdefault((signature.petition_id, signature.ip_hash), []).append(signature)
@@ -382,32 +443,24 @@ def _over_rate_limit_ids(signatures: list[Signature]) -> set[int]:
     any_group = Q()
     for (petition_id, ip_hash), group in groups.items():
         any_group |= Q(petition_id=petition_id, ip_hash=ip_hash, pk__lte=max(s.pk for s in group))
-    rows = (
-        Signature.objects.filter(any_group, created_at__gte=since)
-        .annotate(
-            newest=Window(
-                RowNumber(), partition_by=[F("petition_id"), F("ip_hash")], order_by=F("pk").desc()
-            )
-        )
-        .filter(newest__lte=most)
-        .order_by()
-        .values_list("petition_id", "ip_hash", "pk", "created_at")
-    )
-    earlier: dict[tuple[int, str], list[tuple[int, Any]]] = {key: [] for key in groups}
-    for petition_id, ip_hash, pk, created_at in rows:
-        earlier[(petition_id, ip_hash)].append((pk, created_at))
-    return {
-        signature.pk
-        for signature in new
-        if _over_limits(
+    earlier: dict[tuple[int, str], list[tuple[int, Any, bool]]] = {key: [] for key in groups}
+    for petition_id, ip_hash, pk, created_at, solved in _recent_signatures(
+        any_group, since=since, most=most
+    ):
+        earlier[(petition_id, ip_hash)].append((pk, created_at, solved))
+    reasons = {
+        signature.pk: _over_limits(
             [
-                created_at
-                for pk, created_at in earlier[(signature.petition_id, signature.ip_hash)]
+                (created_at, solved)
+                for pk, created_at, solved in earlier[(signature.petition_id, signature.ip_hash)]
                 if pk < signature.pk
             ],
             signature.created_at,
+            proof_solved=signature.proof_solved,
         )
+        for signature in new
     }
+    return {pk: reason for pk, reason in reasons.items() if reason}
 
 
 def _send_confirmations(batch: int | None = None) -> int:
@@ -416,9 +469,13 @@ def _send_confirmations(batch: int | None = None) -> int:
     # Suspect signatures get no email: we must not be a spam cannon.
     no_email = {s.pk for s in owed if s.status != Signature.Status.PENDING}
     with transaction.atomic():
-        Signature.objects.filter(pk__in=over_limit, status=Signature.Status.PENDING).update(
-            status=Signature.Status.SUSPECT, suspect_reason="rate_limit", confirmation_queued=True
-        )
+        for reason in set(over_limit.values()):
+            Signature.objects.filter(
+                pk__in=[pk for pk, r in over_limit.items() if r == reason],
+                status=Signature.Status.PENDING,
+            ).update(
+                status=Signature.Status.SUSPECT, suspect_reason=reason, confirmation_queued=True
+            )
         # Unless an organiser has just accepted it: then it is owed its email.
         Signature.objects.filter(pk__in=no_email).exclude(status=Signature.Status.PENDING).update(
             confirmation_queued=True
@@ -503,7 +560,7 @@ def _record_supporters() -> int:
 def _purge_ip_hashes() -> int:
     """Address hashes are kept only as long as a rate limit's window needs them, and
     while signatures in that window still wait to be judged (a worker that was down)."""
-    longest = timedelta(seconds=max(window for window, _limit in _rate_limits()))
+    longest = _longest_window()
     cutoff = timezone.now() - longest
     oldest_unjudged = (
         Signature.objects.filter(confirmation_queued=False)

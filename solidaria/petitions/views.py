@@ -129,7 +129,8 @@ def _validated(request: HttpRequest, petition: Petition) -> SignatureForm:
 
 
 def _store(request: HttpRequest, petition: Petition, cleaned: dict[str, Any]) -> str:
-    """Stores the signature; returns the thank-you page's address."""
+    """Stores the signature, which `_refusal` has let through; returns the
+    thank-you page's address."""
     result = signature_create(
         petition=petition,
         name=cleaned["name"],
@@ -146,6 +147,8 @@ def _store(request: HttpRequest, petition: Petition, cleaned: dict[str, Any]) ->
         referrer_code=cleaned["ref"],
         partner=_partner(petition, cleaned["partner"]),
         honeypot_filled=bool(cleaned["website"]),
+        # `_refusal` refuses a proof that fails, so one that is here was solved.
+        proof_solved=bool(cleaned["altcha"]),
     )
     # The thank-you page shows nothing but the signer's own referral link, so
     # the (unguessable) referral code is all its address needs.
