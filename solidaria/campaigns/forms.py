@@ -3,8 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from solidaria.core.forms import PublicForm
 
-class MastodonShareForm(forms.Form):
+
+class MastodonShareForm(PublicForm):
     INVALID_HOST = _("Enter the address of your Mastodon server, for example mastodon.social.")
 
     instance = forms.CharField(

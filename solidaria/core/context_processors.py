@@ -6,11 +6,18 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.encoding import escape_uri_path
+
+from .query import carried_query
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     current = translation.get_language() or settings.LANGUAGE_CODE
-    path = request.get_full_path()
+    # Never the query string as it came: see core.query.
+    path = escape_uri_path(request.path)
+    query = carried_query(request.GET)
+    if query:
+        query = f"?{query}"
     links = []
     for code, name in settings.LANGUAGES:
         with translation.override(code):
@@ -19,7 +26,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
             {
                 "code": code,
                 "name": local_name,
-                "url": translate_url(path, code),
+                "url": translate_url(path, code) + query,
                 "current": code == current,
             }
         )

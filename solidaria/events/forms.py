@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from solidaria.core.forms import PublicForm
 from solidaria.core.validators_text import validate_no_control_characters
 from solidaria.petitions.forms import CountryChoiceField
 
@@ -23,7 +24,7 @@ def zone_choices() -> list[tuple[str, str]]:
     return [("", "—"), *((name, name.replace("_", " ")) for name in zone_names())]
 
 
-class RsvpForm(forms.Form):
+class RsvpForm(PublicForm):
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
@@ -52,21 +53,24 @@ class RsvpForm(forms.Form):
     consent_owner = forms.BooleanField(required=False)
     website = forms.CharField(
         required=False,
+        max_length=200,
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
-class CosponsorForm(forms.Form):
+class CosponsorForm(PublicForm):
     name = forms.CharField(label=_("Organisation"), max_length=200, validators=TEXT)
     country = CountryChoiceField(label=_("Country"), required=False)
-    website = forms.URLField(label=_("Website (optional)"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website (optional)"), max_length=200, required=False, assume_scheme="https"
+    )
     contact_name = forms.CharField(label=_("Contact person"), max_length=120, validators=TEXT)
     contact_email = forms.EmailField(label=_("Contact email"), max_length=254)
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(PublicForm):
     """A supporter's local action. Times are typed as on the local clock, in a zone."""
 
     title = forms.CharField(
@@ -120,6 +124,7 @@ class ProposalForm(forms.Form):
     )
     website = forms.CharField(
         required=False,
+        max_length=200,
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -167,7 +172,7 @@ class ProposalForm(forms.Form):
         return cleaned
 
 
-class HostMessageForm(forms.Form):
+class HostMessageForm(PublicForm):
     subject = forms.CharField(label=_("Subject"), max_length=150, validators=TEXT)
     body = forms.CharField(
         label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from solidaria.campaigns.models import Campaign
+from solidaria.core.decorators import post_only_or_redirect
 from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
 from solidaria.core.i18n import localize
 from solidaria.core.middleware import public_page
+from solidaria.core.query import SEARCH_MAX_LENGTH
 from solidaria.core.worldmap import MapPoint, world_map_svg
 from solidaria.organisations.models import Organisation
 from solidaria.supporters.services import consent_text_current
@@ -101,7 +102,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.formguard)
-@require_POST
+@post_only_or_redirect("events:detail", anchor="rsvp-heading")
 def event_rsvp(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     refusal = cross_site_refusal(request)
@@ -288,7 +289,7 @@ def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(day_of_action=day, status=Event.Status.PUBLISHED)
         .order_by("country", "city", "starts_at")
     )
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
     if query:
         needle = query.casefold()
         events = [

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from solidaria.core.forms import PublicForm
 from solidaria.core.money import format_money, parse_amount
 from solidaria.core.validators_text import validate_no_control_characters
 
@@ -15,7 +16,7 @@ from .models import Donation, Fund
 TEXT_VALIDATORS = [validate_no_control_characters]
 
 
-class GiftForm(forms.Form):
+class GiftForm(PublicForm):
     """A gift in one currency (chosen on the page, by links that work without
     JavaScript): a suggested amount or one typed in the visitor's notation."""
 
@@ -52,6 +53,7 @@ class GiftForm(forms.Form):
     consent_owner = forms.BooleanField(required=False)
     website = forms.CharField(
         required=False,
+        max_length=200,
         label=_("Leave this field empty"),
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )

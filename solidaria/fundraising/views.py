@@ -13,9 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
+from solidaria.core.decorators import post_only_or_redirect
 from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
+from solidaria.core.forms import PublicForm
 from solidaria.core.i18n import localize
 from solidaria.core.middleware import public_page
 from solidaria.core.money import parse_amount
@@ -103,7 +104,7 @@ def fund_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.formguard)
-@require_POST
+@post_only_or_redirect("fundraising:detail", anchor="give-heading")
 def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
     fund = fund_get_public(slug=slug)
     refusal = cross_site_refusal(request)
@@ -216,7 +217,7 @@ def fund_ledger(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-class ManageForm(forms.Form):
+class ManageForm(PublicForm):
     action = forms.ChoiceField(choices=[("change", "change"), ("cancel", "cancel")])
     amount = forms.CharField(max_length=30, required=False)
 

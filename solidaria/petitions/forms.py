@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from solidaria.core.forms import PublicForm
 from solidaria.core.validators import IMAGE_VALIDATORS
 from solidaria.core.validators_text import validate_no_control_characters
 
@@ -70,7 +71,7 @@ COUNTRY_CODES = frozenset(code for code, _name in countries)
 COUNTRY_BY_LANGUAGE = {"de": "DE", "fr": "FR"}
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(PublicForm):
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
@@ -102,6 +103,7 @@ class SignatureForm(forms.Form):
     # Hidden from people by the stylesheet; bots fill it in.
     website = forms.CharField(
         required=False,
+        max_length=200,
         label=_("Leave this field empty"),
         # Out of the tab order and never autofilled, so no person lands in it.
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
@@ -151,7 +153,7 @@ class SignatureForm(forms.Form):
         return cleaned
 
 
-class OrganisationSignatureForm(forms.Form):
+class OrganisationSignatureForm(PublicForm):
     name = forms.CharField(label=_("Organisation"), max_length=200, validators=TEXT_VALIDATORS)
     country = CountryChoiceField(label=_("Country"), required=False)
     region = forms.CharField(
@@ -160,7 +162,9 @@ class OrganisationSignatureForm(forms.Form):
         required=False,
         validators=TEXT_VALIDATORS,
     )
-    website = forms.URLField(label=_("Website (optional)"), required=False, assume_scheme="https")
+    website = forms.URLField(
+        label=_("Website (optional)"), max_length=200, required=False, assume_scheme="https"
+    )
     logo = forms.ImageField(
         label=_("Logo (optional)"),
         required=False,

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from solidaria.campaigns.share import share_links
 from solidaria.core.altcha_check import altcha_challenge, altcha_verify
+from solidaria.core.decorators import post_only_or_redirect
 from solidaria.core.formguard import (
     client_ip,
     cross_site_refusal,
@@ -168,7 +168,7 @@ def sign_if_valid(request: HttpRequest, slug: str) -> str | None:
 
 
 @csrf_exempt  # see core.formguard: the page is shared from a cache, so no per-visitor token
-@require_POST
+@post_only_or_redirect("petitions:detail", anchor="sign-heading")
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for_signing(slug=slug)
     refusal = cross_site_refusal(request)

@@ -1,0 +1,37 @@
+"""View decorators several apps share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.urls import reverse
+
+View = Callable[..., HttpResponseBase]
+
+
+def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View], View]:
+    """For the address a form posts to: GET and HEAD go to the page with the form.
+
+    That address shows in the browser after a rejected form, so it gets reloaded,
+    bookmarked, shared, and opened in another language by the language switcher;
+    an empty 405 helped no one. `to` names the form's page, reversed with the
+    view's own arguments in the language of the request. Other methods stay a 405.
+    """
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method in ("GET", "HEAD"):
+                url = reverse(to, args=args, kwargs=kwargs)
+                return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

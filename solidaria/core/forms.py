@@ -1,0 +1,90 @@
+"""Forms anyone can post: what a rejected form shows back stays small.
+
+A form re-rendered after errors shows the visitor what they sent, so that they
+can correct it. Sent back as it came, a 5 MB name made a 5 MB error page, and a
+choice field's "X is not one of the available choices" repeated it once more.
+A public form shows a value back only within its field's limit (`max_length`,
+or `ECHO_LIMIT` for fields that have none: choices, dates, numbers); a longer
+value is not shown at all, and the field's only error says it is too long.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import MaxLengthValidator
+
+# What is shown back of a field without a max_length. Their valid values are short.
+ECHO_LIMIT = 256
+
+
+def echo_limit(field: forms.Field) -> int:
+    return getattr(field, "max_length", None) or ECHO_LIMIT
+
+
+def _length_over(value: Any, limit: int) -> int | None:
+    """The length of a posted value longer than the limit, or None if it is within."""
+    if isinstance(value, str):
+        return len(value) if len(value) > limit else None
+    if isinstance(value, list | tuple):
+        if len(value) > limit:
+            return len(value)
+        for item in value:
+            if (length := _length_over(item, limit)) is not None:
+                return length
+    return None  # files, and nothing sent
+
+
+class EchoLimitedBoundField(forms.BoundField):
+    """Shows a value back only if it is within the field's limit: a posted one, and an
+    initial one, which views may take from the address (`?text=`)."""
+
+    def value(self) -> Any:
+        limit = echo_limit(self.field)
+        initial = None if _length_over(self.initial, limit) is not None else self.initial
+        if not self.form.is_bound or _length_over(self.data, limit) is not None:
+            return self.field.prepare_value(initial)
+        return self.field.prepare_value(self.field.bound_data(self.data, initial))
+
+
+class PublicForm(forms.Form):
+    """The base of every form the public posts (signing, giving, registering…)."""
+
+    bound_field_class = EchoLimitedBoundField
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # `declared_fields` holds, at this point, the fields this class declares.
+        unbounded = [
+            name
+            for name, field in getattr(cls, "declared_fields", {}).items()
+            if isinstance(field, forms.CharField) and field.max_length is None
+        ]
+        if unbounded:
+            raise ImproperlyConfigured(
+                f"{cls.__qualname__}: a public form's text fields need a max_length "
+                f"({', '.join(unbounded)})."
+            )
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        if not self.is_bound:
+            return
+        for bound_field in self:
+            limit = echo_limit(bound_field.field)
+            length = _length_over(bound_field.data, limit)
+            if length is None:
+                continue
+            # Other errors may quote the value ("X is not one of the choices"): one
+            # error, which does not, replaces them.
+            self.errors.pop(bound_field.name, None)
+            self.add_error(
+                bound_field.name,
+                ValidationError(
+                    MaxLengthValidator.message,
+                    code="max_length",
+                    params={"limit_value": limit, "show_value": length},
+                ),
+            )
