@@ -62,12 +62,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Refuses overlong addresses, forms not in UTF-8 and methods a view does not serve.
     "solidaria.core.hygiene.RequestHygieneMiddleware",
-    # Above the fast lane, so that its redirect carries them too.
-    "csp.middleware.CSPMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Signature POSTs that are valid are answered here; everything else goes on.
+    # Signature POSTs that are valid are answered here (with the CSP and frame
+    # headers the two middlewares below give every other response).
     "solidaria.petitions.fastlane.SigningFastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -75,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
+from csp.utils import build_policy
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
@@ -71,4 +73,14 @@ class SigningFastLaneMiddleware:
             # The full view answers: Django checks the connection for it as usual.
             connection.health_check_done = False  # type: ignore[attr-defined]
             return None
-        return HttpResponseRedirect(location)
+        response = HttpResponseRedirect(location)
+        # What CSPMiddleware and XFrameOptionsMiddleware, below this one, give
+        # every other response; the policy is the same for all, so built once.
+        response["Content-Security-Policy"] = _content_security_policy()
+        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+        return response
+
+
+@lru_cache(maxsize=1)
+def _content_security_policy() -> str:
+    return str(build_policy())
