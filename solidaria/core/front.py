@@ -15,6 +15,11 @@ each request to a pool thread instead cost a third of signing's throughput
 config.asgi sets, since nothing else in the process is asynchronous. Sending the
 response is awaited, so a client that reads slowly holds nothing either.
 
+A streaming response (a CSV export, a static file) is the exception: its
+chunks are produced in a small pool of threads, each with a database connection
+of its own, while the loop goes on answering others; a reader that leaves stops
+it.
+
 Headers are granian's job: `--http1-header-read-timeout` drops a client that
 sends them too slowly (`manage.py serve` sets it), before any Python runs.
 """
@@ -22,11 +27,15 @@ sends them too slowly (`manage.py serve` sets it), before any Python runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import io
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -42,6 +51,9 @@ Send = Callable[[Message], Awaitable[None]]
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 TOO_LARGE = gettext_lazy("What you sent is too large: at most %(size)s.")
+# Threads for streaming responses, and how many chunks may wait for a slow reader.
+STREAM_THREADS = 4
+STREAM_QUEUE_CHUNKS = 16
 
 
 class RequestTooSlow(Exception):
@@ -60,6 +72,7 @@ class BufferedWSGIFront:
         # Django keeps its database connections in context variables while an event
         # loop runs: one context for every request keeps them open between requests.
         self.context = contextvars.Context()
+        self.streams = ThreadPoolExecutor(STREAM_THREADS, thread_name_prefix="stream")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -81,22 +94,44 @@ class BufferedWSGIFront:
             return
         status, response_headers, result = self.context.run(self.run_app, wsgi_environ(scope, body))
         await send({"type": "http.response.start", "status": status, "headers": response_headers})
-        if not getattr(result, "streaming", False):
+        if scope["method"] == "HEAD":
+            self.context.run(_close, result)
+            await send({"type": "http.response.body", "body": b""})
+        elif not getattr(result, "streaming", False):
             try:
                 await send({"type": "http.response.body", "body": b"".join(result)})
             finally:
                 self.context.run(_close, result)
-            return
-        # A streaming response (a CSV export, a static file): other requests are
-        # answered between its chunks.
-        chunks = iter(result)
+        else:
+            language = self.context.run(translation.get_language)
+            await self.stream(result, language, receive, send)
+
+    async def stream(self, result: Any, language: str, receive: Receive, send: Send) -> None:
+        """A streaming response (a CSV export, a static file), produced in a pool thread.
+
+        There it has a database connection of its own, and the loop answers
+        other requests while it is sent. It stops if the client leaves."""
+        loop = asyncio.get_running_loop()
+        chunks: asyncio.Queue[bytes | None] = asyncio.Queue(STREAM_QUEUE_CHUNKS)
+        left = threading.Event()
+        producer = loop.run_in_executor(
+            self.streams, _produce, result, language, chunks, loop, left
+        )
+        disconnect = asyncio.ensure_future(receive())
         try:
-            while (chunk := self.context.run(next, chunks, None)) is not None:
-                if chunk:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b""})
+            while (chunk := await chunks.get()) is not None:
+                if _has_left(disconnect):
+                    break
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            else:
+                await send({"type": "http.response.body", "body": b""})
         finally:
-            self.context.run(_close, result)
+            left.set()
+            disconnect.cancel()
+            while not producer.done():  # unblock a producer waiting for room
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    chunks.get_nowait()
+                await asyncio.sleep(0.01)
 
     def run_app(self, environ: dict[str, Any]) -> tuple[int, list[tuple[bytes, bytes]], Any]:
         """Django's answer: the status, the headers and the body's iterable.
@@ -124,6 +159,37 @@ def _no_write(_data: bytes) -> None:
     raise NotImplementedError("write() is not supported: return the body instead")
 
 
+def _has_left(disconnect: asyncio.Future[Message]) -> bool:
+    if not disconnect.done() or disconnect.cancelled() or disconnect.exception():
+        return False
+    return bool(disconnect.result()["type"] == "http.disconnect")
+
+
+def _produce(
+    result: Any,
+    language: str,
+    chunks: asyncio.Queue[bytes | None],
+    loop: asyncio.AbstractEventLoop,
+    left: threading.Event,
+) -> None:
+    """In a pool thread: every chunk of a streaming response onto the queue, then None."""
+
+    def put(item: bytes | None) -> None:
+        asyncio.run_coroutine_threadsafe(chunks.put(item), loop).result()
+
+    try:
+        with translation.override(language):
+            for chunk in result:
+                if left.is_set():
+                    break
+                if chunk:
+                    put(chunk)
+    finally:
+        _close(result)  # Django's request_finished: this thread's connection is tidied
+        if not left.is_set():
+            put(None)
+
+
 def _close(result: Iterable[bytes]) -> None:
     close = getattr(result, "close", None)
     if close is not None:
@@ -143,18 +209,18 @@ def _content_length(headers: list[tuple[bytes, bytes]]) -> int | None:
 async def read_body(receive: Receive, *, declared: int | None) -> bytes:
     """The whole body, or RequestTooSlow / RequestTooLarge.
 
-    The deadline grows with the size announced: a few seconds for a form, more
-    for a photo on a slow line (REQUEST_BODY_MIN_RATE bytes a second). A body
-    sent in chunks without a length is held to the deadline of the largest."""
+    A client has REQUEST_BODY_SECONDS for its first bytes, and one second more
+    for every REQUEST_BODY_MIN_RATE bytes it has sent: one that announces a large
+    body and then sends little is dropped as soon as one that sends nothing."""
     limit = settings.MAX_REQUEST_BYTES
     if declared is not None and declared > limit:
         raise RequestTooLarge
-    expected = limit if declared is None else declared
-    deadline = settings.REQUEST_BODY_SECONDS + expected / settings.REQUEST_BODY_MIN_RATE
+    grace, rate = settings.REQUEST_BODY_SECONDS, settings.REQUEST_BODY_MIN_RATE
+    start = asyncio.get_running_loop().time()
     chunks: list[bytes] = []
     received = 0
     try:
-        async with asyncio.timeout(deadline):
+        async with asyncio.timeout(grace) as deadline:
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
@@ -166,6 +232,7 @@ async def read_body(receive: Receive, *, declared: int | None) -> bytes:
                 chunks.append(chunk)
                 if not message.get("more_body", False):
                     break
+                deadline.reschedule(start + grace + received / rate)
     except TimeoutError:
         raise RequestTooSlow from None
     return b"".join(chunks)
@@ -174,10 +241,15 @@ async def read_body(receive: Receive, *, declared: int | None) -> bytes:
 def wsgi_environ(scope: Scope, body: bytes) -> dict[str, Any]:
     """PEP 3333's environ for an ASGI HTTP scope (strings are bytes as latin-1)."""
     server = scope.get("server") or ("localhost", 80)
+    root_path = scope.get("root_path", "")
+    # The path as sent, percent-decoded to bytes: ASGI's `path` is already text.
+    raw_path = scope.get("raw_path")
+    path = unquote_to_bytes(raw_path) if raw_path else scope["path"].encode()
+    path = path.removeprefix(root_path.encode())
     environ: dict[str, Any] = {
         "REQUEST_METHOD": scope["method"],
-        "SCRIPT_NAME": scope.get("root_path", "").encode().decode("latin-1"),
-        "PATH_INFO": scope["path"].encode().decode("latin-1"),
+        "SCRIPT_NAME": root_path.encode().decode("latin-1"),
+        "PATH_INFO": path.decode("latin-1"),
         "QUERY_STRING": scope["query_string"].decode("latin-1"),
         "SERVER_NAME": server[0],
         "SERVER_PORT": str(server[1] or 0),
@@ -194,11 +266,19 @@ def wsgi_environ(scope: Scope, body: bytes) -> dict[str, Any]:
     if client:
         environ["REMOTE_ADDR"], environ["REMOTE_PORT"] = client[0], str(client[1])
     for raw_name, raw_value in scope["headers"]:
-        name = raw_name.decode("latin-1").upper().replace("-", "_")
+        header = raw_name.decode("latin-1")
+        if "_" in header:
+            # X_Forwarded_For would land in HTTP_X_FORWARDED_FOR beside the
+            # proxy's own: dropped, as gunicorn and Django's runserver do.
+            continue
+        name = header.upper().replace("-", "_")
         if name not in ("CONTENT_LENGTH", "CONTENT_TYPE"):
             name = f"HTTP_{name}"
         value = raw_value.decode("latin-1")
-        environ[name] = f"{environ[name]},{value}" if name in environ else value
+        if name in environ:
+            # HTTP/2 sends each cookie as a header of its own.
+            value = environ[name] + ("; " if name == "HTTP_COOKIE" else ",") + value
+        environ[name] = value
     if "CONTENT_LENGTH" not in environ and body:
         environ["CONTENT_LENGTH"] = str(len(body))
     return environ

@@ -7,6 +7,8 @@ test beside this one (test_slow_clients.py) drives the real server.
 from __future__ import annotations
 
 import asyncio
+import time
+import urllib.parse
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -60,13 +62,14 @@ def call(
     headers: list[tuple[bytes, bytes]] | None = None,
     chunks: list[bytes] | None = None,
     stall: bool = False,
+    root_path: str = "",
 ) -> list[dict[str, Any]]:
     """Runs one request through the front; returns the messages it sent."""
     sent: list[dict[str, Any]] = []
     pending = list(chunks or [b""])
 
     async def receive() -> dict[str, Any]:
-        if stall and not pending:
+        if not pending:  # the body was read (or never comes): the client waits
             await asyncio.sleep(3600)
         body = pending.pop(0)
         return {"type": "http.request", "body": body, "more_body": bool(pending) or stall}
@@ -74,21 +77,33 @@ def call(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {
+    scope = scope_for(method, path, query=query, headers=headers, root_path=root_path)
+    run(BufferedWSGIFront(app)(scope, receive, send))
+    return sent
+
+
+def scope_for(
+    method: str,
+    path: str,
+    *,
+    query: bytes = b"",
+    headers: list[tuple[bytes, bytes]] | None = None,
+    root_path: str = "",
+) -> dict[str, Any]:
+    """An ASGI HTTP scope as granian gives it: `path` decoded, `raw_path` as sent."""
+    return {
         "type": "http",
         "http_version": "1.1",
         "method": method,
         "scheme": "http",
-        "path": path,
+        "path": urllib.parse.unquote(path),
         "raw_path": path.encode(),
-        "root_path": "",
+        "root_path": root_path,
         "query_string": query,
         "headers": headers or [(b"host", b"127.0.0.1:8000")],
         "client": ("10.1.2.3", 5555),
         "server": ("127.0.0.1", 8000),
     }
-    run(BufferedWSGIFront(app)(scope, receive, send))
-    return sent
 
 
 def status_and_body(sent: list[dict[str, Any]]) -> tuple[int, bytes]:
@@ -177,24 +192,113 @@ def test_a_streaming_response_is_sent_chunk_by_chunk_and_closed() -> None:
     assert app.closed
 
 
-def test_a_client_that_leaves_mid_stream_closes_the_response() -> None:
-    app = Recorder(body=iter([b"a", b"b", b"c"]), streaming=True)
+def test_a_client_that_leaves_mid_stream_stops_the_response() -> None:
+    app = Recorder(body=(b"%d," % n for n in range(1000)), streaming=True)
+    sent: list[bytes] = []
 
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+    async def scenario() -> None:
+        gone = asyncio.Event()
+        body_read = False
 
-    async def send(message: dict[str, Any]) -> None:
-        if message.get("body") == b"b":
-            raise OSError("client gone")
+        async def receive() -> dict[str, Any]:
+            nonlocal body_read
+            if not body_read:
+                body_read = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await gone.wait()
+            return {"type": "http.disconnect"}
 
-    scope = {
-        "type": "http",
-        "http_version": "1.1",
-        "method": "GET",
-        "path": "/export.csv",
-        "query_string": b"",
-        "headers": [],
-    }
-    with pytest.raises(OSError):
-        run(BufferedWSGIFront(app)(scope, receive, send))
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message.get("body", b""))
+            if len(sent) == 3:
+                gone.set()
+            await asyncio.sleep(0.001)
+
+        await BufferedWSGIFront(app)(scope_for("GET", "/export.csv"), receive, send)
+
+    run(scenario())
     assert app.closed
+    assert 3 <= len(sent) < 100  # stopped soon after, not all 1,000 chunks
+
+
+def test_other_requests_are_answered_while_a_stream_is_sent() -> None:
+    """The stream's chunks come from a pool thread; the loop answers the others."""
+
+    def slow_chunks() -> Iterator[bytes]:
+        for n in range(5):
+            time.sleep(0.1)
+            yield b"%d" % n
+
+    finished: list[str] = []
+
+    async def request(front: BufferedWSGIFront, path: str) -> None:
+        async def receive() -> dict[str, Any]:
+            if path in finished:
+                await asyncio.sleep(3600)
+            finished.append(path)
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                finished.append(f"{path} done")
+
+        await front(scope_for("GET", path), receive, send)
+
+    streaming = Recorder(body=slow_chunks(), streaming=True)
+    quick = Recorder()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        target = streaming if environ["PATH_INFO"] == "/export.csv" else quick
+        return target(environ, start_response)
+
+    async def scenario() -> None:
+        front = BufferedWSGIFront(app)
+        stream = asyncio.ensure_future(request(front, "/export.csv"))
+        await asyncio.sleep(0.05)
+        await request(front, "/page/")
+        await stream
+
+    run(scenario())
+    assert finished.index("/page/ done") < finished.index("/export.csv done")
+
+
+def test_head_sends_no_body_and_closes_a_stream_without_reading_it() -> None:
+    app = Recorder(body=iter([b"never read"]), streaming=True)
+    sent = call(app, method="HEAD")
+    assert [m.get("body") for m in sent[1:]] == [b""]
+    assert app.closed
+
+
+def test_a_body_announced_large_but_sent_slowly_is_dropped_as_soon_as_none_at_all(
+    settings: Any,
+) -> None:
+    settings.REQUEST_BODY_SECONDS = 0.3
+    app = Recorder()
+    start = time.monotonic()
+    sent = call(app, headers=[(b"content-length", b"9000000")], chunks=[b"ab"], stall=True)
+    assert status_and_body(sent)[0] == 408
+    assert time.monotonic() - start < 1.5  # not the 280 s the announced size would allow
+
+
+def test_headers_as_pep_3333_and_django_expect_them() -> None:
+    app = Recorder()
+    call(
+        app,
+        path="/sub/es/caf%C3%A9/%FF",
+        headers=[
+            (b"cookie", b"a=1"),
+            (b"cookie", b"sessionid=2"),  # HTTP/2 sends each cookie on its own
+            (b"x-forwarded-for", b"198.51.100.1"),
+            (b"x_forwarded_for", b"6.6.6.6"),  # would merge with the proxy's own
+            (b"content_type", b"text/evil"),
+        ],
+        root_path="/sub",
+    )
+    environ = app.environ
+    assert environ is not None
+    assert environ["HTTP_COOKIE"] == "a=1; sessionid=2"
+    assert environ["HTTP_X_FORWARDED_FOR"] == "198.51.100.1"
+    assert "CONTENT_TYPE" not in environ
+    assert environ["SCRIPT_NAME"] == "/sub"
+    # The bytes as sent, percent-decoded, as latin-1 characters (Django re-decodes).
+    assert environ["PATH_INFO"] == b"/es/caf\xc3\xa9/\xff".decode("latin-1")

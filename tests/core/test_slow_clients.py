@@ -174,6 +174,9 @@ def test_the_site_answers_while_hundreds_of_clients_stall(platform: Platform) ->
             assert status == 200
             answers.append((health_seconds, page_seconds))
             assert sign(platform, page, f"slow-{round_}@example.org") == 302
+            # A static file is a streaming response, sent from a pool thread.
+            status, _seconds, css = timed_get(f"{platform.base}/static/solidaria/site.css")
+            assert status == 200 and css.rstrip().endswith("}")
         print(f"seconds for /healthz and the petition page while stalled: {answers}")
         assert max(max(pair) for pair in answers) < 1.0, answers
         assert signature_count(platform.database) == before + 3

@@ -34,6 +34,9 @@ def web_command(*, host: str, port: int, workers: int) -> list[str]:
         sys.executable, "-m", "granian", "--interface", "asgi", "config.asgi:application",
         "--host", host, "--port", str(port), "--workers", str(workers),
         "--http1-header-read-timeout", str(HEADER_READ_TIMEOUT_MS),
+        # Requests a worker takes at once: one waiting for its body costs a
+        # coroutine, so many may wait while Django answers the complete ones.
+        "--backlog", "2048", "--backpressure", "1024",
         "--respawn-failed-workers", "--workers-kill-timeout", "10",
         "--no-access-log",  # it would be a list of visitors' addresses
         "--log-level", "warning",
