@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -28,7 +27,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Smaller pages are not worth the header.
 COMPRESS_MIN_BYTES = 512
 
@@ -68,7 +66,7 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         cacheable_request = request.method in ("GET", "HEAD") and _is_anonymous(request)
         key = self._key(request) if cacheable_request else None
-        gzip_ok = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+        gzip_ok = accepts_gzip(request)
         if key is not None:
             stored = caches["pages"].get(key)
             if stored is not None:
@@ -101,6 +99,22 @@ class AnonymousPageCacheMiddleware:
             and "private" not in cache_control
             and "no-store" not in cache_control
         )
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    """Whether the browser takes gzip: named with a weight above 0, or `*` if not named."""
+    weights: dict[str, float] = {}
+    for item in request.headers.get("Accept-Encoding", "").split(","):
+        coding, _semicolon, parameters = item.partition(";")
+        weight = 1.0
+        name, _equals, value = parameters.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                weight = 0.0
+        weights[coding.strip().lower()] = weight
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 def _gzipped(content: bytes) -> bytes | None:

@@ -49,6 +49,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django_countries import countries
 
+from solidaria.core.hygiene import allowed_methods
+from solidaria.core.middleware import accepts_gzip
+
 BUCKETS = 5
 WIDTH = 1000
 NORTH = 85.0
@@ -276,13 +279,14 @@ def outline_url() -> str:
     return reverse("world-map-outline", args=[outline_version()])
 
 
+@allowed_methods("GET", "HEAD")
 def outline_view(request: HttpRequest, version: str) -> HttpResponse:
     """The outline of the world; its address changes with its content, so it can be kept.
 
     Compressed here, once: no middleware compresses responses, and this is the largest."""
     if version != outline_version():
         return HttpResponseRedirect(outline_url())
-    if "gzip" in request.headers.get("Accept-Encoding", ""):
+    if accepts_gzip(request):
         response = HttpResponse(_outline_gzip(), content_type="image/svg+xml")
         response["Content-Encoding"] = "gzip"
     else:

@@ -123,6 +123,27 @@ def test_a_public_page_is_sent_gzipped_to_browsers_that_accept_it(
         assert len(packed.content) < len(plain.content) / 2
 
 
+@pytest.mark.parametrize(
+    ("accept_encoding", "gzipped"),
+    [
+        ("gzip;q=0", False),
+        ("identity, gzip;q=0", False),
+        ("br, gzip; q=0", False),
+        ("br", False),
+        ("", False),
+        ("*", True),
+        ("br, gzip; q=0.5", True),
+        ("GZIP", True),
+    ],
+)
+def test_gzip_only_for_browsers_that_take_it(
+    client: Client, petition: Petition, accept_encoding: str, gzipped: bool
+) -> None:
+    for attempt in ("stored now", "from the cache"):
+        response = client.get(petition.get_absolute_url(), HTTP_ACCEPT_ENCODING=accept_encoding)
+        assert (response.get("Content-Encoding") == "gzip") is gzipped, attempt
+
+
 def test_a_signed_in_visitors_page_is_not_compressed(client: Client, petition: Petition) -> None:
     client.force_login(factories.UserFactory(is_staff=True))
     response = client.get(petition.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
