@@ -63,10 +63,10 @@ def mastodon_host(instance: str) -> str | None:
     to send a visitor somewhere else."""
     value = instance.strip().lower()
     for pattern in (_HANDLE_RE, _ADDRESS_RE):
-        if match := pattern.match(value):
+        if match := pattern.fullmatch(value):
             value = match["host"]
             break
-    if len(value) > 253 or not MASTODON_HOST_RE.match(value):
+    if len(value) > 253 or not MASTODON_HOST_RE.fullmatch(value):
         return None
     return value
 

@@ -133,7 +133,8 @@ def test_text_is_always_escaped(client: Client) -> None:
     assert "&lt;script&gt;" in html
 
 
-def test_mastodon_share_asks_for_the_server_then_redirects(client: Client) -> None:
+def test_mastodon_share_asks_for_the_server_then_redirects() -> None:
+    client = Client(enforce_csrf_checks=True)  # as a browser: no CSRF cookie on this page
     page = client.get("/en/share/mastodon/?text=Sign+now")
     assert page.status_code == 200 and "Your Mastodon server" in page.content.decode()
     response = client.post(
@@ -200,6 +201,8 @@ def test_the_mastodon_form_posted_from_another_site_is_refused(client: Client) -
         ("10.0.0.1.nip.io", "10.0.0.1.nip.io"),
         ("bad host.org", None),
         ("-bad.org", None),
+        ("https://evil.example\n/", None),
+        ("evil.example\n", "evil.example"),  # typed with a newline: trimmed
         ("", None),
     ],
 )
