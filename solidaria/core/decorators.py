@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirec
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
+from solidaria.core.query import carried_query
+
 View = Callable[..., HttpResponseBase]
 
 
@@ -27,6 +29,8 @@ def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View], View
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method in ("GET", "HEAD"):
                 url = reverse(to, args=args, kwargs=kwargs)
+                if query := carried_query(request.GET):  # ?source=, ?ref= stay
+                    url = f"{url}?{query}"
                 return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)
             if request.method != "POST":
                 return HttpResponseNotAllowed(["GET", "HEAD", "POST"])

@@ -40,6 +40,14 @@ def test_get_and_head_lead_to_the_form(client: Client, method: str) -> None:
         assert page.status_code == 200 and page["Content-Language"] == address[1:3]
 
 
+def test_the_way_a_visitor_came_is_kept_on_the_way_to_the_form(client: Client) -> None:
+    petition = factories.PetitionFactory()
+    response = client.get(
+        f"/en/petitions/{petition.slug}/sign/", {"source": "newsletter", "junk": "x" * 200}
+    )
+    assert response["Location"] == f"/en/petitions/{petition.slug}/?source=newsletter#sign-heading"
+
+
 def test_the_language_switcher_after_an_error_leads_to_the_form(client: Client) -> None:
     fund = factories.FundFactory()
     rejected = client.post(
