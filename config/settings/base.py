@@ -222,7 +222,7 @@ MAX_IMAGE_UPLOAD_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 # The web front (solidaria.core.front) reads each request body before Django sees
 # it: at most this many bytes, within REQUEST_BODY_SECONDS plus one second per
-# REQUEST_BODY_MIN_RATE bytes announced. A client slower than that gets a 408.
+# REQUEST_BODY_MIN_RATE bytes received. A client slower than that gets a 408.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
 REQUEST_BODY_SECONDS = env.float("REQUEST_BODY_SECONDS", default=5.0)
 REQUEST_BODY_MIN_RATE = 32 * 1024
