@@ -24,7 +24,7 @@ from solidaria.petitions.services import petition_tick, signature_create
 from tests import factories
 
 from .test_admin import organiser
-from .test_signing import ORIGIN, sign
+from .test_signing import ORIGIN, sign, stored
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "203.0.113.40"
@@ -139,15 +139,7 @@ def test_the_limit_without_proof_reaches_behind_signatures_with_proof() -> None:
     start = timezone.now() - timedelta(seconds=500)
 
     def store(email: str, offset: int, *, proof_solved: bool) -> None:
-        signature_create(
-            petition=petition,
-            name="Ana Gómez",
-            email=email,
-            country="AR",
-            language="en",
-            ip=ADDRESS,
-            proof_solved=proof_solved,
-        )
+        stored(petition, email, ip=ADDRESS, proof_solved=proof_solved)
         Signature.objects.filter(email_index=pii.email_index(email)).update(
             created_at=start + timedelta(seconds=offset)
         )
