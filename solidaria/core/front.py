@@ -124,6 +124,9 @@ class BufferedWSGIFront:
                     break
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             else:
+                # An export that failed half-way raises here: the response is cut
+                # off, not ended as if it were whole.
+                await producer
                 await send({"type": "http.response.body", "body": b""})
         finally:
             left.set()

@@ -262,6 +262,29 @@ def test_other_requests_are_answered_while_a_stream_is_sent() -> None:
     assert finished.index("/page/ done") < finished.index("/export.csv done")
 
 
+def test_a_stream_that_fails_half_way_is_cut_off_not_ended() -> None:
+    def failing() -> Iterator[bytes]:
+        yield b"a,b\n"
+        raise RuntimeError("the database went away")
+
+    app = Recorder(body=failing(), streaming=True)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        if not sent:
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await asyncio.sleep(3600)
+        return {}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    with pytest.raises(RuntimeError):
+        run(BufferedWSGIFront(app)(scope_for("GET", "/export.csv"), receive, send))
+    assert sent[-1].get("more_body") is True  # never told the client it was complete
+    assert app.closed
+
+
 def test_head_sends_no_body_and_closes_a_stream_without_reading_it() -> None:
     app = Recorder(body=iter([b"never read"]), streaming=True)
     sent = call(app, method="HEAD")
