@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import secrets
 from datetime import time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
-from PIL import Image, ImageDraw, ImageFont
 
 from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.campaigns.services import campaign_set_status
@@ -226,33 +223,17 @@ def _create_petition(data: dict[str, Any]) -> Petition:
     )
     if data["organisations"] == "campaign-partners-and-owner":
         now = timezone.now()
-        logos = data.get("monogram_logos", {})
         for organisation in [campaign.owner, *campaign.partners.all()]:
-            colour = logos.get(organisation.slug)
             OrganisationSignature.objects.create(
                 petition=petition,
                 name=organisation.name,
                 country=organisation.country,
                 region=organisation.region,
-                logo=_monogram_logo(organisation, colour) if colour else "",
                 language=organisation.languages[0],
                 status=OrganisationSignature.Status.APPROVED,
                 decided_at=now,
             )
     return petition
-
-
-def _monogram_logo(organisation: Organisation, colour: str) -> ContentFile[bytes]:
-    """A stand-in logo: the organisation's initials on a rounded tile."""
-    initials = "".join(word[0] for word in organisation.name.split() if word[0].isupper())[:3]
-    image = Image.new("RGBA", (192, 192), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.rounded_rectangle((0, 0, 191, 191), radius=32, fill=colour)
-    font = ImageFont.load_default(size=96)
-    draw.text((96, 96), initials, fill="white", font=font, anchor="mm", stroke_width=3)
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG")
-    return ContentFile(buffer.getvalue(), name=f"{organisation.slug}.png")
 
 
 def _create_campaign(data: dict[str, Any], organisations: dict[str, Organisation]) -> Campaign:

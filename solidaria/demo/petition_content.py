@@ -111,6 +111,5 @@ PETITIONS: list[dict[str, Any]] = [
         "organisations": "campaign-partners-and-owner",
         # Two of them with a logo, so that the list shows one: initials on a tile, drawn
         # by the loader (not these organisations' real logos).
-        "monogram_logos": {"frente-amplio": "#1d4e89", "colombia-humana": "#b3261e"},
     },
 ]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from solidaria.core.i18n import validate_language_list
-from solidaria.core.images import CleanImageField
+from solidaria.core.images import LOGO_MAX_SIDE, CleanImageField
 from solidaria.core.validators import IMAGE_VALIDATORS
 
 
@@ -28,7 +28,11 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     logo = CleanImageField(
-        _("logo"), upload_to="organisations/", blank=True, validators=IMAGE_VALIDATORS
+        _("logo"),
+        upload_to="organisations/",
+        blank=True,
+        validators=IMAGE_VALIDATORS,
+        max_side=LOGO_MAX_SIDE,
     )
     languages = models.JSONField(
         _("languages"),
