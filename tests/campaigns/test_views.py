@@ -160,6 +160,15 @@ def test_mastodon_share_asks_for_the_server_then_redirects() -> None:
     assert re.search(r"servidor de Mastodon", spanish.content.decode())
 
 
+def test_the_mastodon_page_lets_its_form_lead_to_another_server(client: Client) -> None:
+    """Browsers apply form-action to the redirect after a form: 'self' blocked it."""
+    policy = client.get("/en/share/mastodon/?text=x")["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert "https:" in form_action.split()
+    other = client.get("/en/")["Content-Security-Policy"]
+    assert "https:" not in next(d for d in other.split(";") if "form-action" in d).split()
+
+
 def test_a_link_to_the_mastodon_page_never_redirects_anywhere(client: Client) -> None:
     """The audit's open redirect: a crafted link sent visitors straight to any host."""
     response = client.get("/en/share/mastodon/?instance=evil.example&text=x")
