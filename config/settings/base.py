@@ -276,5 +276,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # Handled here only: Django's own console handler (DEBUG) printed each twice.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

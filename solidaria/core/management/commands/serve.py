@@ -67,7 +67,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         base_dir = Path(settings.BASE_DIR)
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"]}
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
+            # Development builds SITE_URL (the links in emails) from it.
+            "PORT": str(options["port"]),
+        }
         bind = f"{options['host']}:{options['port']}"
         manage = [sys.executable, str(base_dir / "manage.py")]
         commands: dict[str, list[str]] = {
