@@ -42,6 +42,7 @@ test: install-dev messages
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy solidaria config
 
 # Benchmarks (not tests): see bench/README.md. Each needs wrk (apt-get install wrk).

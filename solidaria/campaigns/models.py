@@ -14,10 +14,16 @@ def default_languages() -> list[str]:
     return ["es", "en"]
 
 
+def public_campaign_q(*, via: str) -> models.Q:
+    """`Campaign.objects.public()` for rows that belong to a campaign: `via` is the path
+    to it ("campaign"). A filter through the join the query already makes, not a subquery."""
+    return models.Q(**{f"{via}__status__in": Campaign.PUBLIC_STATUSES})
+
+
 class CampaignQuerySet(models.QuerySet["Campaign"]):
     def public(self) -> CampaignQuerySet:
         """What visitors may open: live campaigns and closed ones kept for the record."""
-        return self.filter(status__in=[Campaign.Status.LIVE, Campaign.Status.CLOSED])
+        return self.filter(status__in=Campaign.PUBLIC_STATUSES)
 
 
 class Campaign(models.Model):
@@ -26,6 +32,9 @@ class Campaign(models.Model):
         LIVE = "live", _("live")
         CLOSED = "closed", _("closed")
         ARCHIVED = "archived", _("archived")
+
+    # The one place that says which campaigns are public (see CampaignQuerySet.public).
+    PUBLIC_STATUSES = (Status.LIVE, Status.CLOSED)
 
     slug = models.SlugField(_("address"), max_length=80, unique=True)
     title = I18nCharField(_("title"), max_length=200)
@@ -88,7 +97,12 @@ class Campaign(models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.status in (self.Status.LIVE, self.Status.CLOSED)
+        return self.status in self.PUBLIC_STATUSES
+
+    @property
+    def is_live(self) -> bool:
+        """Live campaigns take signatures, gifts and sign-ups; closed ones do not."""
+        return self.status == self.Status.LIVE
 
 
 class CampaignUpdate(models.Model):

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from i18nfield.admin import I18nModelAdmin
 
 from .audit import audit_log
-from .models import AuditEntry, OutgoingEmail
+from .models import OutgoingEmail
 
 
 class AuditedModelAdmin(I18nModelAdmin):
@@ -62,31 +62,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor_label", "action", "object_repr", "organisation"]
-    list_filter = ["action", "organisation"]
-    search_fields = ["action", "actor_label", "object_repr"]
-    date_hierarchy = "created_at"
-    list_select_related = ["organisation"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
-        from solidaria.organisations.selectors import organisations_for_user
-
-        queryset = super().get_queryset(request)
-        user: Any = request.user
-        if user.is_superuser:
-            return queryset
-        return queryset.filter(organisation__in=organisations_for_user(user))
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        user: Any = request.user
-        return bool(user.is_active and user.is_staff)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return self.has_view_permission(request)
 
 
 @admin.register(OutgoingEmail)

@@ -9,9 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.forms import PublicForm
+from solidaria.core.forms import CountryChoiceField, PublicForm
 from solidaria.core.validators_text import validate_no_control_characters
-from solidaria.petitions.forms import CountryChoiceField
 
 from .gazetteer import GazetteerUnavailable, city_coordinates
 from .models import MAX_GUESTS

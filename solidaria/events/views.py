@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from solidaria.campaigns.models import Campaign
+from solidaria.campaigns.models import Campaign, public_campaign_q
 from solidaria.core.decorators import post_only_or_redirect
 from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
 from solidaria.core.i18n import localize
@@ -59,8 +59,8 @@ def _token_scope(event: Event) -> str:
 
 def _public_events() -> Any:
     return Event.objects.select_related("campaign__owner", "host", "day_of_action").filter(
+        public_campaign_q(via="campaign"),
         status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
-        campaign__status__in=["live", "closed"],
     )
 
 
@@ -274,7 +274,7 @@ def cosponsor_view(request: HttpRequest, slug: str) -> HttpResponse:
 def _day_or_404(slug: str) -> DayOfAction:
     return get_object_or_404(
         DayOfAction.objects.select_related("campaign__owner").filter(
-            campaign__status__in=["live", "closed"]
+            public_campaign_q(via="campaign")
         ),
         slug=slug,
     )

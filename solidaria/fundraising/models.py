@@ -95,7 +95,7 @@ class Fund(models.Model):
 
     @property
     def accepts_gifts(self) -> bool:
-        return self.is_open and self.campaign.status == "live"
+        return self.is_open and self.campaign.is_live
 
 
 class ExchangeRate(models.Model):

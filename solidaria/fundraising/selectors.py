@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
+from solidaria.campaigns.models import public_campaign_q
 from solidaria.core.money import Money, convert
 
 from .models import Fund, LedgerEntry
@@ -25,7 +26,7 @@ DEFAULT_PRESETS = {
 
 def fund_get_public(*, slug: str) -> Fund:
     queryset = Fund.objects.select_related("campaign__owner").filter(
-        campaign__status__in=["live", "closed"]
+        public_campaign_q(via="campaign")
     )
     return get_object_or_404(queryset, slug=slug)
 

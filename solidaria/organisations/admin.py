@@ -5,12 +5,16 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from solidaria.core.admin import ReadOnlyAdmin
+from solidaria.core.models import AuditEntry
+
 from .admin_scoping import OrganisationScopedAdmin
 from .models import Membership, Organisation, OrganisationContact
-from .selectors import user_role
+from .selectors import organisations_for_user, user_role
 
 
 class OrganisationForm(forms.ModelForm):
@@ -63,3 +67,31 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         # Any organiser may record a new partner organisation (e.g. a co-signer).
         return super().has_add_permission(request)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit log, each member of staff seeing their own organisations' entries.
+
+    The log is core's; who may read which entry is decided by organisation
+    membership, so its admin lives here (core imports no domain app)."""
+
+    list_display = ["created_at", "actor_label", "action", "object_repr", "organisation"]
+    list_filter = ["action", "organisation"]
+    search_fields = ["action", "actor_label", "object_repr"]
+    date_hierarchy = "created_at"
+    list_select_related = ["organisation"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
+        queryset = super().get_queryset(request)
+        user: Any = request.user
+        if user.is_superuser:
+            return queryset
+        return queryset.filter(organisation__in=organisations_for_user(user))
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user: Any = request.user
+        return bool(user.is_active and user.is_staff)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)

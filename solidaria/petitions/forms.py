@@ -1,72 +1,17 @@
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
 from django.http import QueryDict
-from django.utils import translation
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from solidaria.core.forms import PublicForm
+from solidaria.core.forms import CountryChoiceField, PublicForm
 from solidaria.core.validators import IMAGE_VALIDATORS
 from solidaria.core.validators_text import validate_no_control_characters
 
 TEXT_VALIDATORS = [validate_no_control_characters]
 
-
-def _country_choices() -> list[tuple[str, str]]:
-    return _country_choices_in(translation.get_language() or "en")
-
-
-@lru_cache(maxsize=16)
-def _country_choices_in(language: str) -> list[tuple[str, str]]:
-    # Translating and sorting 250 names is the costly part: once per language.
-    with translation.override(language):
-        return [("", "—"), *((code, str(name)) for code, name in countries)]
-
-
-class CountrySelect(forms.Select):
-    """The country select, its 250 options written once per language and reused.
-
-    Django renders every <option> through the template engine; for the country
-    list that was most of the petition page's rendering time."""
-
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        options = _country_options_html(translation.get_language() or "en")
-        selected = escape(str(value or ""))
-        if selected:
-            options = options.replace(f'value="{selected}">', f'value="{selected}" selected>', 1)
-        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")
-
-
-@lru_cache(maxsize=16)
-def _country_options_html(language: str) -> str:
-    return "".join(
-        f'<option value="{escape(code)}">{escape(label)}</option>'
-        for code, label in _country_choices_in(language)
-    )
-
-
-class CountryChoiceField(forms.ChoiceField):
-    """ISO country codes. Choices are built (translated and sorted) only to render the
-    select; validation is a set lookup, because signing must stay cheap."""
-
-    widget = CountrySelect
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=_country_choices, **kwargs)
-
-    def valid_value(self, value: Any) -> bool:
-        return value in COUNTRY_CODES
-
-
-COUNTRY_CODES = frozenset(code for code, _name in countries)
 # Preselected country by page language, where one country is the sensible guess.
 COUNTRY_BY_LANGUAGE = {"de": "DE", "fr": "FR"}
 

@@ -65,7 +65,7 @@ class Petition(models.Model):
 
     @property
     def accepts_signatures(self) -> bool:
-        if not self.is_open or not self.campaign.is_public or self.campaign.status != "live":
+        if not self.is_open or not self.campaign.is_live:
             return False
         return self.deadline is None or self.deadline > timezone.now()
 

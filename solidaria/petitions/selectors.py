@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 
+from solidaria.campaigns.models import public_campaign_q
 from solidaria.core.i18n import site_url_in_language
 
 from .models import OrganisationSignature, Petition, PetitionCount, Signature
@@ -17,7 +18,7 @@ RECENT_SIGNERS = 10
 
 def petition_get_public(*, slug: str) -> Petition:
     queryset = Petition.objects.select_related("campaign__owner", "count").filter(
-        campaign__status__in=["live", "closed"]
+        public_campaign_q(via="campaign")
     )
     return get_object_or_404(queryset, slug=slug)
 
