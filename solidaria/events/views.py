@@ -32,6 +32,7 @@ from .forms import CosponsorForm, HostMessageForm, ProposalForm, RsvpForm, zone_
 from .gazetteer import city_coordinates
 from .gazetteer import index_path as gazetteer_index_path
 from .models import DayOfAction, Event, Rsvp
+from .selectors import host_is_trusted
 from .services import (
     cosponsor_request,
     event_for_host_token,
@@ -166,6 +167,8 @@ def attendee_page(request: HttpRequest, token: str) -> HttpResponse:
     if rsvp is None:
         return _invalid_link(request)
     if request.method == "POST" and request.POST.get("action") == "cancel":
+        if (refusal := cross_site_refusal(request)) is not None:
+            return refusal
         if rsvp.event.is_past:
             messages.error(request, _("This event is over."))
             return redirect(request.path)
@@ -422,10 +425,16 @@ def host_page(request: HttpRequest, token: str) -> HttpResponse:
     event = event_for_host_token(token)
     if event is None:
         return _invalid_link(request)
-    host_link_opened(event=event)
     form = HostMessageForm()
     status = 200
     if request.method == "POST":
+        # Mail scanners and link previews open the emailed link: only this POST changes anything.
+        if (refusal := cross_site_refusal(request)) is not None:
+            return refusal
+        if request.POST.get("action") == "publish":
+            if host_link_opened(event=event):
+                messages.success(request, _("Your action is published."))
+            return redirect(request.path)
         form = HostMessageForm(request.POST)
         if event.status != Event.Status.PUBLISHED:
             form.add_error(None, _("You can write to attendees once your action is published."))
@@ -455,6 +464,8 @@ def host_page(request: HttpRequest, token: str) -> HttpResponse:
                 "attendees": attendees,
                 "form": form,
                 "now": datetime.now(UTC),
+                "can_publish": event.status == Event.Status.PROPOSED
+                and host_is_trusted(event=event),
             },
             status=status,
         )

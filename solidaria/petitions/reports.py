@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from solidaria.core.csvstream import csv_lines, spreadsheet_safe
+from solidaria.core.csvstream import csv_lines
 
 from .models import Petition, Signature
 
@@ -85,11 +85,11 @@ def csv_rows(queryset: QuerySet[Signature]) -> Iterator[str]:
         CSV_HEADER,
         (
             [
-                spreadsheet_safe(signature.name),
+                signature.name,
                 signature.email,
-                spreadsheet_safe(signature.city),
+                signature.city,
                 str(signature.country),
-                spreadsheet_safe(signature.comment),
+                signature.comment,
                 signature.confirmed_at.isoformat() if signature.confirmed_at else "",
                 signature.source,
             ]

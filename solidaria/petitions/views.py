@@ -236,6 +236,8 @@ def _token_page(request: HttpRequest, token: str, *, action: str) -> HttpRespons
         )
     petition = signature.petition
     if request.method == "POST":
+        if (refusal := cross_site_refusal(request)) is not None:
+            return refusal
         form = ConfirmForm(request.POST)
         if form.is_valid():
             if action == "confirm":

@@ -19,6 +19,8 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
+ORIGIN = "http://testserver"
+
 
 def proposal(**overrides: Any) -> dict[str, str]:
     day = (timezone.now() + timedelta(days=20)).date()
@@ -70,8 +72,9 @@ def test_a_proposed_action_waits_for_moderation_then_appears(client: Client, run
     assert "Concentración frente a la embajada" in page and "<svg" in page
     assert "Alemania" in page  # grouped by country, in the visitor's language
     assert "host@example.org" not in page
-    # A trusted host's next action goes public when they open the link we email them,
-    # so typing a trusted host's address publishes nothing.
+    # A trusted host's next action goes public from the page the emailed link opens,
+    # with a button: typing a trusted host's address, or a mail scanner following the
+    # link, publishes nothing.
     mail.outbox.clear()
     client.post(f"/es/days/{day.slug}/host/", proposal(city="Hamburg", title="Hamburgo"))
     hamburg = Event.objects.get(city="Hamburg")
@@ -79,9 +82,18 @@ def test_a_proposed_action_waits_for_moderation_then_appears(client: Client, run
     run_tasks()
     body = next(m.body for m in mail.outbox if "Hamburgo" in m.subject)
     link = re.search(r"/es/events/host/[\w-]+/", body).group(0)
-    client.get(link)
+    page = client.get(link)  # what a mail scanner or a link preview does
+    assert "Publicar mi acción" in page.content.decode()
+    hamburg.refresh_from_db()
+    assert hamburg.status == Event.Status.PROPOSED
+    refused = client.post(link, {"action": "publish"}, HTTP_ORIGIN="https://evil.example")
+    assert refused.status_code == 403
+    hamburg.refresh_from_db()
+    assert hamburg.status == Event.Status.PROPOSED
+    assert client.post(link, {"action": "publish"}, HTTP_ORIGIN=ORIGIN).status_code == 302
     hamburg.refresh_from_db()
     assert hamburg.status == Event.Status.PUBLISHED
+    assert "Publicar mi acción" not in client.get(link).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -219,14 +231,17 @@ def test_hosts_write_to_attendees_without_seeing_addresses(client: Client, run_t
     page = client.get(url).content.decode()
     assert "Bea" in page and "bea@example.org" not in page
     assert (
-        client.post(url, {"subject": "Bring banners", "body": "See you there"}).status_code == 302
+        client.post(
+            url, {"subject": "Bring banners", "body": "See you there"}, HTTP_ORIGIN=ORIGIN
+        ).status_code
+        == 302
     )
     run_tasks()
     message = next(m for m in mail.outbox if "Bring banners" in m.subject)
     assert message.to == ["bea@example.org"] and "host@example.org" not in message.body
     for _ in range(3):
-        client.post(url, {"subject": "Again", "body": "Again"})
-    response = client.post(url, {"subject": "Once more", "body": "x"})
+        client.post(url, {"subject": "Again", "body": "Again"}, HTTP_ORIGIN=ORIGIN)
+    response = client.post(url, {"subject": "Once more", "body": "x"}, HTTP_ORIGIN=ORIGIN)
     assert response.status_code == 400  # a few messages a day, no more
     assert client.get("/en/events/host/1-forged/").status_code == 404
 

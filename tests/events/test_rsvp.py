@@ -240,3 +240,20 @@ def test_registering_a_few_hours_before_skips_the_day_before_reminder() -> None:
     rsvp = add(event, "late@example.org")
     assert rsvp.reminded_day and not rsvp.reminded_hour
     assert reminders_send(now=now) == 0
+
+
+def test_the_emailed_attendee_link_cancels_only_on_a_post_from_this_site(client: Client) -> None:
+    event = factories.EventFactory(capacity=5)
+    rsvp = add(event, "ana@example.org", guests=1)
+    url = f"/en/events/me/{attendee_token(rsvp)}/"
+    page = client.get(url)  # what a mail scanner or a link preview does
+    assert page.status_code == 200 and "cancel my registration" in page.content.decode()
+    foreign = client.post(url, {"action": "cancel"}, HTTP_ORIGIN="https://evil.example")
+    assert foreign.status_code == 403
+    rsvp.refresh_from_db()
+    event.refresh_from_db()
+    assert rsvp.status == Rsvp.Status.CONFIRMED and event.seats_taken == 2
+    assert client.post(url, {"action": "cancel"}, HTTP_ORIGIN=ORIGIN).status_code == 302
+    rsvp.refresh_from_db()
+    event.refresh_from_db()
+    assert rsvp.status == Rsvp.Status.CANCELLED and event.seats_taken == 0

@@ -91,10 +91,15 @@ def test_sign_confirm_and_count(client: Client, smtp_server, run_tasks) -> None:
     signature.refresh_from_db()
     assert signature.status == Signature.Status.PENDING
 
-    assert client.post(link).status_code == 302
+    foreign = client.post(link, HTTP_ORIGIN="https://evil.example")
+    assert foreign.status_code == 403
+    assert client.post(link).status_code == 403  # neither Origin nor Referer
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.PENDING
+    assert client.post(link, HTTP_ORIGIN=ORIGIN).status_code == 302
     signature.refresh_from_db()
     assert signature.status == Signature.Status.CONFIRMED
-    assert client.post(link).status_code == 302  # twice counts once
+    assert client.post(link, HTTP_ORIGIN=ORIGIN).status_code == 302  # twice counts once
 
     petition_tick()
     html = Client().get(f"/es/petitions/{petition.slug}/").content.decode()
@@ -189,11 +194,13 @@ def test_withdrawal_uncounts(client: Client, smtp_server, run_tasks) -> None:
     petition_tick()
     run_tasks()
     link = confirm_link(smtp_server.messages[0])
-    client.post(link)
+    client.post(link, HTTP_ORIGIN=ORIGIN)
     petition_tick()
     withdraw = link.replace("/confirm/", "/withdraw/")
     assert "Withdraw" in client.get(withdraw).content.decode()
-    client.post(withdraw)
+    assert client.post(withdraw, HTTP_ORIGIN="https://evil.example").status_code == 403
+    assert Signature.objects.get().status == Signature.Status.CONFIRMED  # GET, foreign POST
+    client.post(withdraw, HTTP_ORIGIN=ORIGIN)
     petition_tick()
     petition.refresh_from_db()
     assert petition.count.confirmed == 0
