@@ -35,8 +35,7 @@ from .models import Cosponsor, DayOfAction, Event, Rsvp
 from .services import (
     cosponsor_decide,
     event_cancel,
-    event_capacity_changed,
-    event_moved,
+    event_update,
     proposal_decide,
     rsvp_mark_attendance,
 )
@@ -178,44 +177,31 @@ class EventAdmin(OrganisationScopedAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    # Kept by the registration services under the row lock: never written from a form.
-    COUNTERS = ("seats_taken", "waiting", "status")
-
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
         if not change:
             super().save_model(request, obj, form, change)
             return
-        before = Event.objects.only("starts_at", "ends_at", "capacity").get(pk=obj.pk)
-        fields = [
-            f.name
-            for f in Event._meta.concrete_fields
-            if not f.primary_key and f.name not in self.COUNTERS and f.editable
-        ]
-        obj.save(update_fields=[*fields, "updated_at"])
-        if (obj.starts_at, obj.ends_at) != (before.starts_at, before.ends_at):
-            told = event_moved(event=obj, actor=request.user)
-            if told:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d person registered was told the new time.",
-                        "%(count)d people registered were told the new time.",
-                        told,
-                    )
-                    % {"count": told},
+        update = event_update(event=obj, actor=request.user)
+        if update.told:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person registered was told the new time.",
+                    "%(count)d people registered were told the new time.",
+                    update.told,
                 )
-        if obj.capacity != before.capacity:
-            promoted = event_capacity_changed(event=obj)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d person moved from the waiting list to a place.",
-                        "%(count)d people moved from the waiting list to a place.",
-                        len(promoted),
-                    )
-                    % {"count": len(promoted)},
+                % {"count": update.told},
+            )
+        if update.promoted:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d person moved from the waiting list to a place.",
+                    "%(count)d people moved from the waiting list to a place.",
+                    len(update.promoted),
                 )
+                % {"count": len(update.promoted)},
+            )
 
     @admin.display(description=_("when"), ordering="starts_at")
     def when(self, event: Event) -> str:

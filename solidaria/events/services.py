@@ -9,7 +9,7 @@ attendee's language, with a calendar file where there is a place to go to.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -331,6 +331,48 @@ def event_moved(*, event: Event, actor: Any) -> int:
             data={"told": told},
         )
     return told
+
+
+@dataclass
+class EventUpdate:
+    told: int = 0  # people registered who were told the new time
+    promoted: list[Rsvp] = field(default_factory=list)  # moved from the waiting list
+
+
+# Kept by the registration services under the row lock: never written from a form.
+EVENT_COUNTERS = ("seats_taken", "waiting", "status")
+
+
+def event_update(*, event: Event, actor: Any) -> EventUpdate:
+    """Saves the organisers' changes to an event held in memory, and what follows from
+    them: a new time is told to everyone registered, added places move the waiting list
+    up. One transaction: if a step fails, nothing is saved and no email leaves."""
+    editable = [
+        f
+        for f in Event._meta.concrete_fields
+        if not f.primary_key and f.name not in EVENT_COUNTERS and f.editable
+    ]
+    result = EventUpdate()
+    with transaction.atomic():
+        before = _locked(event)
+        changed = [
+            f.name for f in editable if getattr(before, f.attname) != getattr(event, f.attname)
+        ]
+        event.save(update_fields=[*(f.name for f in editable), "updated_at"])
+        audit_log(
+            action="event.changed",
+            actor=actor,
+            obj=event,
+            organisation=before.campaign.owner,
+            data={"fields": changed},
+        )
+        if (event.starts_at, event.ends_at) != (before.starts_at, before.ends_at):
+            result.told = event_moved(event=event, actor=actor)
+        if event.capacity != before.capacity:
+            result.promoted = event_capacity_changed(event=event)
+    # The counters may have moved under the lock: the caller's copy shows them.
+    event.refresh_from_db(fields=list(EVENT_COUNTERS))
+    return result
 
 
 def event_cancel(*, event: Event, actor: Any) -> int:

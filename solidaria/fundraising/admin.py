@@ -24,13 +24,15 @@ from solidaria.core.i18n import language_codes, show_languages
 from solidaria.core.money import Money, format_money, parse_amount, to_major
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
-from .exceptions import LedgerError
+from .exceptions import LedgerError, StatementUnreadable
 from .forms import StatementUploadForm
 from .models import Donation, ExchangeRate, Fund, LedgerEntry
 from .selectors import fund_progress
 from .services import (
     bank_statement_import,
     ledger_entry_approve,
+    ledger_entry_check,
+    ledger_entry_create,
     ledger_entry_reverse,
     pledge_cancel,
     pledge_mark_received,
@@ -188,8 +190,8 @@ class FundAdmin(OrganisationScopedAdmin):
                     result = bank_statement_import(
                         fund=fund, data=form.cleaned_data["statement"].read(), actor=request.user
                     )
-                except ValidationError as exc:
-                    form.add_error("statement", exc)
+                except StatementUnreadable as exc:
+                    form.add_error("statement", str(exc))
                     status = 400
             else:
                 status = 400
@@ -503,18 +505,9 @@ class LedgerEntryForm(I18nModelForm):
             raise ValidationError(_("The file is larger than 10 MB."))
         return receipt
 
-    def clean_date(self) -> Any:
-        value = self.cleaned_data["date"]
-        if value > timezone.localdate():
-            raise ValidationError(_("An entry cannot be dated in the future."))
-        return value
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         currency = cleaned.get("currency")
-        fund = cleaned.get("fund")
-        if currency and fund and currency not in fund.currencies:
-            self.add_error("currency", _("This fund does not use that currency."))
         if currency and cleaned.get("amount"):
             try:
                 self.instance.amount_minor = parse_amount(
@@ -522,12 +515,20 @@ class LedgerEntryForm(I18nModelForm):
                 )
             except ValidationError as exc:
                 self.add_error("amount", exc)
-        if cleaned.get("category") == LedgerEntry.Category.GIFTS:
-            # Gifts enter the ledger by themselves when the money arrives.
-            self.add_error(
-                "category",
-                _("Gifts are recorded automatically when they arrive; choose another category."),
-            )
+        needed = ("fund", "date", "currency", "category")
+        if all(cleaned.get(name) for name in needed) and not self.has_error("amount"):
+            # The ledger's own rules, in the service; shown here beside the field at fault.
+            try:
+                ledger_entry_check(
+                    fund=cleaned["fund"],
+                    entry_date=cleaned["date"],
+                    amount_minor=self.instance.amount_minor,
+                    currency=cleaned["currency"],
+                    category=cleaned["category"],
+                )
+            except LedgerError as exc:
+                field = exc.field if exc.field in self.fields else None
+                self.add_error(field, str(exc))
         return cleaned
 
 
@@ -601,17 +602,27 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: LedgerEntry, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
-        if not change:
-            self.message_user(
-                request,
-                _(
-                    "Saved. The entry appears in the public ledger once another organiser "
-                    "approves it."
-                ),
-            )
+        if change:
+            raise PermissionDenied  # append-only; has_change_permission says so first
+        entry = ledger_entry_create(
+            fund=obj.fund,
+            kind=obj.kind,
+            entry_date=obj.date,
+            amount_minor=obj.amount_minor,
+            currency=obj.currency,
+            category=obj.category,
+            description=obj.description,
+            private_details=obj.private_details,
+            show_details_publicly=obj.show_details_publicly,
+            receipt=form.cleaned_data.get("receipt"),
+            actor=request.user,
+        )
+        # The admin goes on with `obj` (its history entry, the redirect): make it the saved entry.
+        obj.__dict__.update(entry.__dict__)
+        self.message_user(
+            request,
+            _("Saved. The entry appears in the public ledger once another organiser approves it."),
+        )
 
     @admin.display(description=_("amount"), ordering="amount_minor")
     def amount_display(self, entry: LedgerEntry) -> str:

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from i18nfield.strings import LazyI18nString
 
 from solidaria.core import pii
 from solidaria.core.audit import audit_log
@@ -39,8 +40,20 @@ from solidaria.supporters.services import (
     supporter_get_or_create,
 )
 
-from .exceptions import FundClosed, LedgerError
+from .exceptions import (
+    FundClosed,
+    GiftRefused,
+    LedgerError,
+    PaymentUnavailable,
+    StatementUnreadable,
+)
 from .models import Donation, Fund, FundTotal, LedgerEntry
+from .payments import (
+    card_payments_enabled,
+    checkout_session_create,
+    subscription_amount_change,
+    subscription_cancel,
+)
 
 # Bank references: no 0/O, 1/I/L or U, so they survive being read out or retyped.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -80,7 +93,7 @@ def pledge_create(
     if not fund.accepts_gifts or not localize(fund.bank_details, languages=["en"]):
         raise FundClosed(_("This fund does not take bank transfers at the moment."))
     if currency not in fund.currencies:
-        raise ValidationError(_("This fund does not take gifts in that currency."))
+        raise GiftRefused(_("This fund does not take gifts in that currency."))
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -128,6 +141,54 @@ def pledge_create(
         except IntegrityError:  # the same reference drawn twice: draw again
             continue
     raise RuntimeError("could not draw a free bank reference")
+
+
+def card_gift_start(
+    *,
+    fund: Fund,
+    amount_minor: int,
+    currency: str,
+    name: str,
+    email: str,
+    anonymous: bool,
+    consent_owner: bool,
+    language: str,
+    source: str,
+    monthly: bool,
+) -> str:
+    """Records a card gift as waiting and returns the Stripe Checkout address to send
+    the donor to. It counts only when Stripe's webhook says the money arrived."""
+    if not card_payments_enabled():
+        raise PaymentUnavailable(_("Card payments are not available for this fund."))
+    if not fund.accepts_gifts:
+        raise FundClosed(_("This fund is closed: it no longer takes gifts."))
+    if monthly and not fund.allow_monthly:
+        raise PaymentUnavailable(_("This fund does not take monthly gifts."))
+    with transaction.atomic():
+        donation = Donation.objects.create(
+            fund=fund,
+            method=Donation.Method.CARD,
+            frequency=Donation.Frequency.MONTHLY if monthly else Donation.Frequency.ONCE,
+            amount_minor=amount_minor,
+            currency=currency,
+            name=name.strip(),
+            email=email.strip(),
+            email_index=pii.email_index(email),
+            anonymous=anonymous,
+            consent_owner=consent_owner,
+            language=language,
+            source=source[:64],
+        )
+    # Stripe is asked outside any transaction: no network call holds a lock.
+    try:
+        session = checkout_session_create(donation=donation)
+    except PaymentUnavailable:
+        with transaction.atomic():
+            Donation.objects.filter(pk=donation.pk).update(status=Donation.Status.FAILED)
+        raise
+    with transaction.atomic():
+        Donation.objects.filter(pk=donation.pk).update(stripe_session_id=session.id)
+    return session.url
 
 
 def _reply_to(fund: Fund, language: str) -> str:
@@ -381,7 +442,7 @@ def bank_statement_import(*, fund: Fund, data: bytes, actor: Any) -> StatementRe
                 else:
                     result.already.append(donation)
     except csv.Error as exc:
-        raise ValidationError(_("This file could not be read as CSV.")) from exc
+        raise StatementUnreadable(_("This file could not be read as CSV.")) from exc
     audit_log(
         action="fund.statement_imported",
         actor=actor,
@@ -397,18 +458,93 @@ def bank_statement_import(*, fund: Fund, data: bytes, actor: Any) -> StatementRe
     return result
 
 
-def donation_arrived(donation: Donation) -> bool:
-    """A card payment Stripe reports as paid. False if it was counted already."""
-    if donation.status != Donation.Status.PENDING:
-        return False
-    _record_arrival(donation, actor=None)
-    audit_log(
-        action="donation.received",
-        obj=donation,
-        organisation=donation.fund.campaign.owner,
-        data={"amount_minor": donation.amount_minor, "currency": donation.currency},
+def _donation_locked(donation: Donation) -> Donation:
+    """The gift re-read under a row lock, so that two deliveries about one payment
+    are applied one after the other (cheap when the caller holds the lock already)."""
+    return (
+        Donation.objects.select_for_update()
+        .select_related("fund__campaign__owner")
+        .get(pk=donation.pk)
     )
+
+
+def donation_arrived(*, donation: Donation) -> bool:
+    """A card payment Stripe reports as paid. False if it was counted already."""
+    with transaction.atomic():
+        donation = _donation_locked(donation)
+        if donation.status != Donation.Status.PENDING:
+            return False
+        _record_arrival(donation, actor=None)
+        audit_log(
+            action="donation.received",
+            obj=donation,
+            organisation=donation.fund.campaign.owner,
+            data={"amount_minor": donation.amount_minor, "currency": donation.currency},
+        )
     return True
+
+
+def donation_stripe_ids_record(
+    *,
+    donation: Donation,
+    customer_id: str,
+    subscription_id: str,
+    payment_intent_id: str,
+    invoice_id: str,
+) -> None:
+    """What Stripe named a finished Checkout by: later events find the gift by these."""
+    with transaction.atomic():
+        donation.stripe_customer_id = customer_id
+        donation.stripe_subscription_id = subscription_id
+        donation.stripe_payment_intent_id = payment_intent_id
+        # A monthly gift's first month is paid by an invoice: refunds find it by that.
+        donation.stripe_invoice_id = invoice_id or None
+        donation.save(
+            update_fields=[
+                "stripe_customer_id",
+                "stripe_subscription_id",
+                "stripe_payment_intent_id",
+                "stripe_invoice_id",
+            ]
+        )
+
+
+def donation_payment_failed(*, donation: Donation) -> bool:
+    """A delayed card payment that did not go through. False if it was not waiting."""
+    with transaction.atomic():
+        updated = Donation.objects.filter(pk=donation.pk, status=Donation.Status.PENDING).update(
+            status=Donation.Status.FAILED
+        )
+        if updated:
+            audit_log(
+                action="donation.failed", obj=donation, organisation=donation.fund.campaign.owner
+            )
+    return bool(updated)
+
+
+def donation_checkout_expired(*, donation: Donation) -> bool:
+    """The donor left Checkout without paying. False if the gift was not waiting."""
+    with transaction.atomic():
+        updated = Donation.objects.filter(pk=donation.pk, status=Donation.Status.PENDING).update(
+            status=Donation.Status.CANCELLED, cancelled_at=timezone.now()
+        )
+    return bool(updated)
+
+
+def monthly_ended(*, donation: Donation) -> bool:
+    """Stripe stopped a monthly gift (its retries ran out, or it was cancelled there).
+    False if it had already ended here, e.g. by the donor's own cancellation."""
+    with transaction.atomic():
+        updated = Donation.objects.filter(pk=donation.pk, cancelled_at__isnull=True).update(
+            cancelled_at=timezone.now()
+        )
+        if updated:
+            audit_log(
+                action="donation.monthly_ended",
+                obj=donation,
+                organisation=donation.fund.campaign.owner,
+            )
+    return bool(updated)
 
 
 def _child_of(parent: Donation, **fields: Any) -> Donation:
@@ -500,72 +636,116 @@ def _money_moved(donation: Donation, minor: int, *, gifts: int, description: str
     )
 
 
-def donation_refunded(donation: Donation, *, total_refunded_minor: int) -> int:
+def donation_refunded(*, donation: Donation, total_refunded_minor: int) -> int:
     """Stripe says this much of the payment has been refunded in all; returns what is new."""
     counted = (Donation.Status.SUCCEEDED, Donation.Status.REFUNDED, Donation.Status.DISPUTED)
-    new = min(total_refunded_minor, donation.amount_minor) - donation.refunded_minor
-    if new <= 0 or donation.status not in counted:
-        return 0
-    donation.refunded_minor += new
-    now_refunded = donation.refunded_minor >= donation.amount_minor
-    if now_refunded and donation.status == Donation.Status.SUCCEEDED:
-        donation.status = Donation.Status.REFUNDED
-    donation.save(update_fields=["refunded_minor", "status"])
-    _money_moved(
-        donation,
-        -new,
-        gifts=-1 if now_refunded else 0,
-        description=gettext_noop("Refund of a card gift"),
-    )
-    audit_log(
-        action="donation.refunded",
-        obj=donation,
-        organisation=donation.fund.campaign.owner,
-        data={"refunded_minor": new, "currency": donation.currency},
-    )
+    with transaction.atomic():
+        donation = _donation_locked(donation)
+        new = min(total_refunded_minor, donation.amount_minor) - donation.refunded_minor
+        if new <= 0 or donation.status not in counted:
+            return 0
+        donation.refunded_minor += new
+        now_refunded = donation.refunded_minor >= donation.amount_minor
+        if now_refunded and donation.status == Donation.Status.SUCCEEDED:
+            donation.status = Donation.Status.REFUNDED
+        donation.save(update_fields=["refunded_minor", "status"])
+        _money_moved(
+            donation,
+            -new,
+            gifts=-1 if now_refunded else 0,
+            description=gettext_noop("Refund of a card gift"),
+        )
+        audit_log(
+            action="donation.refunded",
+            obj=donation,
+            organisation=donation.fund.campaign.owner,
+            data={"refunded_minor": new, "currency": donation.currency},
+        )
     return new
 
 
-def donation_disputed(donation: Donation, *, amount_minor: int) -> None:
+def donation_disputed(*, donation: Donation, amount_minor: int) -> None:
     """The card holder's bank took the money back while the dispute runs."""
-    if donation.status != Donation.Status.SUCCEEDED:
-        return
-    taken = min(amount_minor, donation.amount_minor - donation.refunded_minor)
-    donation.status = Donation.Status.DISPUTED
-    donation.disputed_minor = max(taken, 0)
-    donation.save(update_fields=["status", "disputed_minor"])
-    if taken > 0:
-        _money_moved(
-            donation,
-            -taken,
-            gifts=0,
-            description=gettext_noop("Card gift disputed by the card holder"),
-        )
-    audit_log(action="donation.disputed", obj=donation, organisation=donation.fund.campaign.owner)
-
-
-def donation_dispute_closed(donation: Donation, *, won: bool) -> None:
-    if donation.status != Donation.Status.DISPUTED:
-        return
-    if not won:
+    with transaction.atomic():
+        donation = _donation_locked(donation)
+        if donation.status != Donation.Status.SUCCEEDED:
+            return
+        taken = min(amount_minor, donation.amount_minor - donation.refunded_minor)
+        donation.status = Donation.Status.DISPUTED
+        donation.disputed_minor = max(taken, 0)
+        donation.save(update_fields=["status", "disputed_minor"])
+        if taken > 0:
+            _money_moved(
+                donation,
+                -taken,
+                gifts=0,
+                description=gettext_noop("Card gift disputed by the card holder"),
+            )
         audit_log(
-            action="donation.dispute_lost", obj=donation, organisation=donation.fund.campaign.owner
+            action="donation.disputed", obj=donation, organisation=donation.fund.campaign.owner
         )
-        return
-    returned = donation.disputed_minor
-    donation.status = Donation.Status.SUCCEEDED
-    donation.disputed_minor = 0
-    donation.save(update_fields=["status", "disputed_minor"])
-    if returned > 0:
-        _money_moved(
-            donation,
-            returned,
-            gifts=0,
-            description=gettext_noop("Disputed card gift returned to the fund"),
+
+
+def donation_dispute_closed(*, donation: Donation, won: bool) -> None:
+    with transaction.atomic():
+        donation = _donation_locked(donation)
+        if donation.status != Donation.Status.DISPUTED:
+            return
+        if not won:
+            audit_log(
+                action="donation.dispute_lost",
+                obj=donation,
+                organisation=donation.fund.campaign.owner,
+            )
+            return
+        returned = donation.disputed_minor
+        donation.status = Donation.Status.SUCCEEDED
+        donation.disputed_minor = 0
+        donation.save(update_fields=["status", "disputed_minor"])
+        if returned > 0:
+            _money_moved(
+                donation,
+                returned,
+                gifts=0,
+                description=gettext_noop("Disputed card gift returned to the fund"),
+            )
+        audit_log(
+            action="donation.dispute_won", obj=donation, organisation=donation.fund.campaign.owner
         )
-    audit_log(
-        action="donation.dispute_won", obj=donation, organisation=donation.fund.campaign.owner
-    )
+
+
+def ledger_entry_check(
+    *,
+    fund: Fund,
+    entry_date: date,
+    amount_minor: int,
+    currency: str,
+    category: str,
+    corrects: LedgerEntry | None = None,
+) -> None:
+    """The rules an entry typed by an organiser must keep. Raises `LedgerError`
+    naming the field at fault, so that a form can show the refusal beside it."""
+    if amount_minor == 0:
+        raise LedgerError(_("An entry needs an amount."), field="amount")
+    if corrects is None and amount_minor < 0:
+        raise LedgerError(
+            _("Amounts are positive; to correct an entry, use “Correct”."), field="amount"
+        )
+    if corrects is not None and corrects.fund_id != fund.pk:
+        raise LedgerError(
+            _("A correction belongs to the same fund as the entry it corrects."), field="corrects"
+        )
+    # A correction keeps its entry's currency even if the fund no longer takes it.
+    if corrects is None and currency not in fund.currencies:
+        raise LedgerError(_("This fund does not use that currency."), field="currency")
+    if entry_date > timezone.localdate():
+        raise LedgerError(_("An entry cannot be dated in the future."), field="date")
+    if category == LedgerEntry.Category.GIFTS:
+        # Gifts enter the ledger by themselves when the money arrives, with the totals.
+        raise LedgerError(
+            _("Gifts are recorded automatically when they arrive; choose another category."),
+            field="category",
+        )
 
 
 def ledger_entry_create(
@@ -576,7 +756,7 @@ def ledger_entry_create(
     amount_minor: int,
     currency: str,
     category: str,
-    description: dict[str, str],
+    description: dict[str, str] | LazyI18nString,
     private_details: str = "",
     show_details_publicly: bool = False,
     receipt: Any = None,
@@ -584,12 +764,14 @@ def ledger_entry_create(
     corrects: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """An entry typed by an organiser. It stays private until another organiser approves it."""
-    if amount_minor == 0:
-        raise LedgerError(_("An entry needs an amount."))
-    if corrects is None and amount_minor < 0:
-        raise LedgerError(_("Amounts are positive; to correct an entry, use “Correct”."))
-    if corrects is not None and corrects.fund_id != fund.pk:
-        raise LedgerError(_("A correction belongs to the same fund as the entry it corrects."))
+    ledger_entry_check(
+        fund=fund,
+        entry_date=entry_date,
+        amount_minor=amount_minor,
+        currency=currency,
+        category=category,
+        corrects=corrects,
+    )
     with transaction.atomic():
         entry = LedgerEntry(
             fund=fund,
@@ -660,6 +842,65 @@ def ledger_entry_reverse(*, entry: LedgerEntry, actor: Any, reason: str) -> Ledg
         actor=actor,
         corrects=entry,
     )
+
+
+def _actor_role(actor: Any) -> str:
+    return "staff" if getattr(actor, "is_authenticated", False) else "donor"
+
+
+def monthly_cancel(*, donation: Donation, actor: Any = None) -> bool:
+    """Stops a monthly gift at Stripe and records it; the webhook that follows finds
+    it recorded. `actor` is the staff member, or None for the donor through their
+    link. False if the gift had already ended here."""
+    subscription_cancel(subscription_id=donation.stripe_subscription_id)
+    with transaction.atomic():
+        updated = Donation.objects.filter(pk=donation.pk, cancelled_at__isnull=True).update(
+            cancelled_at=timezone.now()
+        )
+        if updated:
+            audit_log(
+                action="donation.monthly_cancelled",
+                actor=actor,
+                obj=donation,
+                organisation=donation.fund.campaign.owner,
+                data={"by": _actor_role(actor)},
+            )
+    donation.refresh_from_db(fields=["cancelled_at"])
+    return bool(updated)
+
+
+def monthly_change(*, donation: Donation, amount_minor: int, actor: Any = None) -> None:
+    """A new monthly amount from the next payment on, in the same currency. What
+    arrived stays as it was. `actor` as for `monthly_cancel`."""
+    if amount_minor <= 0:
+        raise GiftRefused(_("The amount must be more than zero."))
+    if donation.cancelled_at is not None:
+        raise GiftRefused(_("This monthly gift has already ended."))
+    subscription_amount_change(
+        subscription_id=donation.stripe_subscription_id,
+        currency=donation.currency,
+        amount_minor=amount_minor,
+    )
+    with transaction.atomic():
+        previous = (
+            Donation.objects.select_for_update()
+            .values_list("next_amount_minor", flat=True)
+            .get(pk=donation.pk)
+        )
+        Donation.objects.filter(pk=donation.pk).update(next_amount_minor=amount_minor)
+        audit_log(
+            action="donation.monthly_changed",
+            actor=actor,
+            obj=donation,
+            organisation=donation.fund.campaign.owner,
+            data={
+                "by": _actor_role(actor),
+                "from_minor": previous or donation.amount_minor,
+                "to_minor": amount_minor,
+                "currency": donation.currency,
+            },
+        )
+    donation.next_amount_minor = amount_minor
 
 
 def new_manage_token() -> tuple[str, str]:

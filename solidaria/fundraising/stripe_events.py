@@ -12,16 +12,17 @@ from typing import Any
 
 import stripe
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-
-from solidaria.core.audit import audit_log
 
 from .models import Donation, StripeEvent
 from .services import (
     donation_arrived,
+    donation_checkout_expired,
     donation_dispute_closed,
     donation_disputed,
+    donation_payment_failed,
     donation_refunded,
+    donation_stripe_ids_record,
+    monthly_ended,
     monthly_payment_failed,
     monthly_payment_received,
 )
@@ -116,21 +117,15 @@ def _checkout_completed(session: dict[str, Any]) -> str:
     donation = _donation_for(session)
     if donation is None:
         return "ignored"
-    donation.stripe_customer_id = _id(session.get("customer"))
-    donation.stripe_subscription_id = _id(session.get("subscription"))
-    donation.stripe_payment_intent_id = _id(session.get("payment_intent"))
-    # A monthly gift's first month is paid by an invoice: refunds find it by that.
-    donation.stripe_invoice_id = _id(session.get("invoice")) or None
-    donation.save(
-        update_fields=[
-            "stripe_customer_id",
-            "stripe_subscription_id",
-            "stripe_payment_intent_id",
-            "stripe_invoice_id",
-        ]
+    donation_stripe_ids_record(
+        donation=donation,
+        customer_id=_id(session.get("customer")),
+        subscription_id=_id(session.get("subscription")),
+        payment_intent_id=_id(session.get("payment_intent")),
+        invoice_id=_id(session.get("invoice")),
     )
     if session.get("payment_status") in ("paid", "no_payment_required"):
-        return "received" if donation_arrived(donation) else "already"
+        return "received" if donation_arrived(donation=donation) else "already"
     return "waiting"  # a delayed method: async_payment_succeeded will follow
 
 
@@ -139,20 +134,15 @@ def _checkout_async(session: dict[str, Any], *, succeeded: bool) -> str:
     if donation is None:
         return "ignored"
     if succeeded:
-        return "received" if donation_arrived(donation) else "already"
-    if donation.status == Donation.Status.PENDING:
-        donation.status = Donation.Status.FAILED
-        donation.save(update_fields=["status"])
+        return "received" if donation_arrived(donation=donation) else "already"
+    donation_payment_failed(donation=donation)
     return "failed"
 
 
 def _checkout_expired(session: dict[str, Any]) -> str:
     donation = _donation_for(session)
-    if donation is None or donation.status != Donation.Status.PENDING:
+    if donation is None or not donation_checkout_expired(donation=donation):
         return "ignored"
-    donation.status = Donation.Status.CANCELLED
-    donation.cancelled_at = timezone.now()
-    donation.save(update_fields=["status", "cancelled_at"])
     return "cancelled"
 
 
@@ -188,15 +178,8 @@ def _invoice_failed(invoice: dict[str, Any]) -> str:
 
 def _subscription_deleted(subscription: dict[str, Any]) -> str:
     parent = _by_subscription(subscription.get("id"))
-    if parent is None or parent.cancelled_at is not None:
+    if parent is None or not monthly_ended(donation=parent):
         return "ignored"
-    parent.cancelled_at = timezone.now()
-    parent.save(update_fields=["cancelled_at"])
-    audit_log(
-        action="donation.monthly_ended",
-        obj=parent,
-        organisation=parent.fund.campaign.owner,
-    )
     return "cancelled"
 
 
@@ -204,7 +187,9 @@ def _charge_refunded(charge: dict[str, Any]) -> str:
     donation = _by_payment(charge)
     if donation is None:
         return "ignored"
-    donation_refunded(donation, total_refunded_minor=int(charge.get("amount_refunded") or 0))
+    donation_refunded(
+        donation=donation, total_refunded_minor=int(charge.get("amount_refunded") or 0)
+    )
     return "refunded"
 
 
@@ -215,9 +200,11 @@ def _dispute(dispute: dict[str, Any], *, closed: bool) -> str:
     if donation is None:
         return "ignored"
     if closed:
-        donation_dispute_closed(donation, won=dispute.get("status") == "won")
+        donation_dispute_closed(donation=donation, won=dispute.get("status") == "won")
         return "dispute closed"
-    donation_disputed(donation, amount_minor=int(dispute.get("amount") or donation.amount_minor))
+    donation_disputed(
+        donation=donation, amount_minor=int(dispute.get("amount") or donation.amount_minor)
+    )
     return "disputed"
 
 

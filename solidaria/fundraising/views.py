@@ -23,11 +23,17 @@ from solidaria.core.money import parse_amount
 from solidaria.supporters.services import consent_text_current
 
 from . import payments
-from .exceptions import FundClosed
+from .exceptions import FundClosed, GiftRefused, PaymentUnavailable
 from .forms import GiftForm
 from .models import Donation, Fund
 from .selectors import fund_get_public, fund_presets, fund_progress, ledger_public
-from .services import donation_for_manage_token, pledge_create
+from .services import (
+    card_gift_start,
+    donation_for_manage_token,
+    monthly_cancel,
+    monthly_change,
+    pledge_create,
+)
 
 PLEDGE_SALT = "solidaria.fundraising.pledge"
 PLEDGE_MAX_AGE = 90 * 24 * 3600
@@ -140,16 +146,14 @@ def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if cleaned["method"] == Donation.Method.CARD:
                 return redirect(
-                    payments.checkout_start(
-                        **gift,
-                        monthly=cleaned["frequency"] == Donation.Frequency.MONTHLY,
-                        request=request,
+                    card_gift_start(
+                        **gift, monthly=cleaned["frequency"] == Donation.Frequency.MONTHLY
                     )
                 )
             donation = pledge_create(**gift)
-        except FundClosed as exc:
+        except (FundClosed, GiftRefused) as exc:
             form.add_error(None, str(exc))
-        except payments.PaymentUnavailable as exc:
+        except PaymentUnavailable as exc:
             form.add_error(None, str(exc))
         else:
             token = signing.dumps(donation.pk, salt=PLEDGE_SALT)
@@ -237,6 +241,8 @@ def monthly_manage(request: HttpRequest, token: str) -> HttpResponse:
         )
     error = ""
     if request.method == "POST":
+        if (refusal := cross_site_refusal(request)) is not None:
+            return refusal
         form = ManageForm(request.POST)
         if not form.is_valid():
             error = _("Choose what to do.")
@@ -245,18 +251,18 @@ def monthly_manage(request: HttpRequest, token: str) -> HttpResponse:
         else:
             try:
                 if form.cleaned_data["action"] == "cancel":
-                    payments.monthly_cancel(donation)
+                    monthly_cancel(donation=donation)
                     messages.success(request, _("Your monthly gift has been stopped. Thank you."))
                 else:
                     amount = parse_amount(form.cleaned_data["amount"] or "", donation.currency)
-                    payments.monthly_change(donation, amount_minor=amount)
+                    monthly_change(donation=donation, amount_minor=amount)
                     messages.success(
                         request, _("From your next payment, your monthly gift is the new amount.")
                     )
                 return redirect(request.path)
-            except ValidationError as exc:
+            except ValidationError as exc:  # the amount, as typed
                 error = " ".join(exc.messages)
-            except payments.PaymentUnavailable as exc:
+            except (GiftRefused, PaymentUnavailable) as exc:
                 error = str(exc)
         donation.refresh_from_db()
     response = render(

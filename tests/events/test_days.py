@@ -401,3 +401,43 @@ def test_moving_an_event_tells_attendees_and_restarts_reminders(client: Client, 
     assert not rsvp.reminded_day and not rsvp.reminded_hour
     run_tasks()
     assert any(m.subject.startswith("New time:") for m in mail.outbox)
+
+
+def test_an_event_change_that_fails_half_way_saves_nothing_and_tells_no_one(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from solidaria.core.models import AuditEntry, OutgoingEmail
+    from solidaria.events import services
+
+    event = factories.EventFactory(capacity=1)
+    rsvp_create(event=event, name="Ana", email="ana@example.org", language="en")
+    rsvp_create(event=event, name="Bea", email="bea@example.org", language="en")
+    event.refresh_from_db()
+    starts_at, emails = event.starts_at, OutgoingEmail.objects.count()
+    Rsvp.objects.filter(event=event).update(reminded_day=True)
+    staff = factories.MembershipFactory(organisation=event.campaign.owner).user
+
+    def broken(**kwargs: Any) -> list[Rsvp]:
+        raise RuntimeError("the waiting list could not move")
+
+    monkeypatch.setattr(services, "event_capacity_changed", broken)
+    event.starts_at += timedelta(days=1)
+    event.ends_at += timedelta(days=1)
+    event.capacity = 2
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError):
+        services.event_update(event=event, actor=staff)
+    assert callbacks == []  # no email leaves
+    event.refresh_from_db()
+    assert (event.starts_at, event.capacity) == (starts_at, 1)
+    assert OutgoingEmail.objects.count() == emails
+    assert all(r.reminded_day for r in Rsvp.objects.filter(event=event))  # not restarted
+    assert not AuditEntry.objects.filter(action__in=["event.changed", "event.moved"]).exists()
+
+    monkeypatch.undo()
+    event.starts_at += timedelta(days=1)
+    event.ends_at += timedelta(days=1)
+    event.capacity = 2
+    update = services.event_update(event=event, actor=staff)
+    assert update.told == 2 and [r.email for r in update.promoted] == ["bea@example.org"]
+    changed = AuditEntry.objects.get(action="event.changed").data["fields"]
+    assert sorted(changed) == ["capacity", "ends_at", "starts_at"]

@@ -216,3 +216,35 @@ def test_admin_lists_cost_the_same_for_many_rows(
         pledge_mark_received(donation=pledge(more, 2000 + n), actor=None)
     for url, count in few.items():
         assert queries(url) == count, url
+
+
+def test_entries_added_in_the_admin_go_through_the_ledger_service(client: Client) -> None:
+    fund = factories.FundFactory()
+    alice = organiser(Client(), fund)
+    data = {
+        "fund": fund.pk,
+        "kind": "expense",
+        "date": "2026-11-02",
+        "amount": "12.50",
+        "currency": "USD",
+        "category": "travel",
+        "description_0": "Bus",
+    }
+    assert alice.post("/admin/fundraising/ledgerentry/add/", data).status_code == 302
+    entry = LedgerEntry.objects.get()
+    entered = AuditEntry.objects.get(action="ledger.entered")
+    assert entered.object_id == str(entry.pk) and entered.actor == entry.created_by
+    assert entered.data == {"kind": "expense", "amount_minor": 1250, "currency": "USD"}
+
+    # The service's refusal comes back as a form error, in the organiser's language.
+    future = {**data, "date": "2999-01-01", "amount": "12,50"}
+    response = alice.post("/admin/fundraising/ledgerentry/add/", future, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    assert "Un asiento no puede tener una fecha futura." in response.content.decode()
+    gifts = {**data, "category": "gifts"}
+    response = alice.post("/admin/fundraising/ledgerentry/add/", gifts)
+    assert "Gifts are recorded automatically" in response.content.decode()
+    assert (
+        LedgerEntry.objects.count() == 1
+        and AuditEntry.objects.filter(action="ledger.entered").count() == 1
+    )

@@ -96,8 +96,8 @@ def test_ledger_groups_income_by_month_with_a_running_balance(client: Client) ->
             entry_date=day,
             amount_minor=amount,
             currency="USD",
-            category=LedgerEntry.Category.GIFTS,
-            description={"en": "Gifts at the solidarity festival"},
+            category=LedgerEntry.Category.OTHER,
+            description={"en": "Collection at the solidarity festival"},
             actor=alice,
         )
         ledger_entry_approve(entry=income, actor=bob)
@@ -147,14 +147,14 @@ def test_statement_import_matches_references_once(run_tasks) -> None:
 
 
 def test_a_broken_statement_marks_nothing() -> None:
-    from django.core.exceptions import ValidationError
+    from solidaria.fundraising.exceptions import StatementUnreadable
 
     fund = factories.FundFactory()
     pledge = _pledge(fund)
     # The first row matches; the second cannot be read (a field far too long): nothing is marked.
     huge = "x" * 200_000
     broken = f"Concepto,Importe\n{pledge.reference},25.00\n{huge},1\n".encode()
-    with pytest.raises(ValidationError):
+    with pytest.raises(StatementUnreadable):
         bank_statement_import(fund=fund, data=broken, actor=factories.UserFactory())
     pledge.refresh_from_db()
     assert pledge.status == Donation.Status.PENDING
@@ -168,3 +168,37 @@ def test_unreadable_statement_amounts_leave_the_pledge_for_a_person(cell: str) -
     statement = f"Description;Amount\n{pledge.reference};{cell}\n".encode()
     result = bank_statement_import(fund=fund, data=statement, actor=factories.UserFactory())
     assert result.amount_differs == [(pledge, None)] and not result.received
+
+
+def test_the_ledger_service_keeps_the_rules_the_admin_form_used_to() -> None:
+    fund = factories.FundFactory()
+    alice = factories.UserFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(LedgerError) as refused:
+        _expense(fund, alice, entry_date=tomorrow)
+    assert refused.value.field == "date"
+    with pytest.raises(LedgerError) as refused:
+        ledger_entry_create(
+            fund=fund,
+            kind=LedgerEntry.Kind.EXPENSE,
+            entry_date=timezone.localdate(),
+            amount_minor=100,
+            currency="JPY",
+            category=LedgerEntry.Category.TRAVEL,
+            description={"en": "Train"},
+            actor=alice,
+        )
+    assert refused.value.field == "currency"
+    with pytest.raises(LedgerError) as refused:
+        ledger_entry_create(
+            fund=fund,
+            kind=LedgerEntry.Kind.INCOME,
+            entry_date=timezone.localdate(),
+            amount_minor=100,
+            currency="USD",
+            category=LedgerEntry.Category.GIFTS,
+            description={"en": "Gifts"},
+            actor=alice,
+        )
+    assert refused.value.field == "category"
+    assert not LedgerEntry.objects.exists()

@@ -242,19 +242,35 @@ def test_monthly_payments_failures_and_cancellation(
     stripe_api.answer("POST", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
     # Only the gift started at Checkout has a link: receipts of later months do not.
     assert sum("/funds/manage/" in m.body for m in mail.outbox) == 1
-    assert client.post(manage_url, {"action": "change", "amount": "40"}).status_code == 302
+    assert (
+        client.post(
+            manage_url, {"action": "change", "amount": "40"}, HTTP_ORIGIN=ORIGIN
+        ).status_code
+        == 302
+    )
     update = stripe_api.requests[-1]["form"]
     assert update["items[0][price_data][unit_amount]"] == "4000"
     assert update["items[0][price_data][product]"] == "prod_RkLmNoPqRsTuVw"
     parent.refresh_from_db()
     assert (parent.amount_minor, parent.next_amount_minor) == (2500, 4000)  # what arrived stays
     assert "$40.00" in client.get(manage_url).content.decode()
-    assert client.post(manage_url, {"action": "change", "amount": "-3"}).status_code == 400
+    assert (
+        client.post(
+            manage_url, {"action": "change", "amount": "-3"}, HTTP_ORIGIN=ORIGIN
+        ).status_code
+        == 400
+    )
 
     stripe_api.answer(
         "DELETE", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription_cancelled.json"
     )
-    assert client.post(manage_url, {"action": "cancel"}).status_code == 302
+    # Opening the link stops nothing; nor does a form posted from another site.
+    assert client.get(manage_url).status_code == 200
+    foreign = client.post(manage_url, {"action": "cancel"}, HTTP_ORIGIN="https://evil.example")
+    assert foreign.status_code == 403
+    parent.refresh_from_db()
+    assert parent.cancelled_at is None
+    assert client.post(manage_url, {"action": "cancel"}, HTTP_ORIGIN=ORIGIN).status_code == 302
     parent.refresh_from_db()
     assert parent.cancelled_at is not None
     deleted = {"object": "subscription", "id": "sub_1QxYzAbCdEfGhIjK"}
@@ -318,3 +334,53 @@ def test_inquiries_move_no_money_and_disputes_take_only_what_the_bank_took(
     donation.refresh_from_db()
     assert donation.status == Donation.Status.DISPUTED
     assert FundTotal.objects.get(fund=fund).raised_minor == 1500
+
+
+def test_a_monthly_gift_changed_or_stopped_is_audited_with_who_did_it(
+    client: Client, stripe_api: StripeStandIn
+) -> None:
+    from solidaria.core.models import AuditEntry
+    from solidaria.fundraising.services import monthly_cancel, monthly_change
+
+    fund = factories.FundFactory()
+    parent = checkout(client, stripe_api, fund, frequency="monthly")
+    session = completed(parent, subscription="sub_1QxYzAbCdEfGhIjK", payment_intent=None)
+    signed_post(client, event("checkout.session.completed", session))
+    parent.refresh_from_db()
+
+    stripe_api.answer("GET", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
+    stripe_api.answer("POST", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
+    monthly_change(donation=parent, amount_minor=4000)  # the donor, through their link
+    changed = AuditEntry.objects.get(action="donation.monthly_changed")
+    assert changed.object_id == str(parent.pk) and changed.actor is None
+    assert changed.data == {"by": "donor", "from_minor": 2500, "to_minor": 4000, "currency": "USD"}
+
+    staff = factories.MembershipFactory(organisation=fund.campaign.owner).user
+    stripe_api.answer(
+        "DELETE", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription_cancelled.json"
+    )
+    assert monthly_cancel(donation=parent, actor=staff) is True
+    assert monthly_cancel(donation=parent, actor=staff) is False  # once
+    cancelled = AuditEntry.objects.get(action="donation.monthly_cancelled")
+    assert cancelled.actor == staff and cancelled.data == {"by": "staff"}
+    assert parent.cancelled_at is not None
+
+
+def test_a_monthly_change_stripe_refuses_changes_and_audits_nothing(
+    client: Client, stripe_api: StripeStandIn
+) -> None:
+    from solidaria.core.models import AuditEntry
+    from solidaria.fundraising.exceptions import PaymentUnavailable
+    from solidaria.fundraising.services import monthly_change
+
+    fund = factories.FundFactory()
+    parent = checkout(client, stripe_api, fund, frequency="monthly")
+    session = completed(parent, subscription="sub_1QxYzAbCdEfGhIjK", payment_intent=None)
+    signed_post(client, event("checkout.session.completed", session))
+    parent.refresh_from_db()
+    stripe_api.answer("GET", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 500, "error_api_down.json")
+    with pytest.raises(PaymentUnavailable):
+        monthly_change(donation=parent, amount_minor=4000)
+    parent.refresh_from_db()
+    assert parent.next_amount_minor is None
+    assert not AuditEntry.objects.filter(action="donation.monthly_changed").exists()
