@@ -21,6 +21,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .middleware import private_response
+
 TOKEN_PERIOD_SECONDS = 3600
 
 
@@ -52,14 +54,14 @@ def cross_site_refusal(request: HttpRequest) -> HttpResponse | None:
     """The 403 page for a form posted from another site, or None if it came from ours."""
     if same_origin(request):
         return None
-    response = render(
-        request,
-        "403.html",
-        {"reason": _("This form can only be sent from this site.")},
-        status=403,
+    return private_response(
+        render(
+            request,
+            "403.html",
+            {"reason": _("This form can only be sent from this site.")},
+            status=403,
+        )
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -20,7 +20,11 @@ from django.forms.utils import flatatt
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_stubs_ext import StrOrPromise
+
+from .validators_text import validate_no_control_characters
 
 # What is shown back of a field without a max_length. Their valid values are short.
 ECHO_LIMIT = 256
@@ -94,6 +98,46 @@ class PublicForm(forms.Form):
                     params={"limit_value": limit, "show_value": length},
                 ),
             )
+
+
+# The fields public forms share (signing, giving, registering). Each form
+# declares them where it wants them, so that its own field order stays.
+
+
+def full_name_field(*, required: bool = True) -> forms.CharField:
+    return forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        required=required,
+        validators=[validate_no_control_characters],
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+def email_field(*, help_text: StrOrPromise) -> forms.EmailField:
+    """The visitor's email; `help_text` says what it is used for."""
+    return forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        help_text=help_text,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def honeypot_field() -> forms.CharField:
+    """Hidden from people by the stylesheet; bots fill it in. Named `website`."""
+    return forms.CharField(
+        required=False,
+        max_length=200,
+        label=_("Leave this field empty"),
+        # Out of the tab order and never autofilled, so no person lands in it.
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+
+def form_token_field() -> forms.CharField:
+    """The page's form token (core.formguard), sent back with the form."""
+    return forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
 # The country field every app's public forms share (signing, hosting, registering).

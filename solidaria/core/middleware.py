@@ -10,6 +10,10 @@ compressed once when stored. Compression is safe there because such a page is
 the same for everyone and carries no secret (BREACH needs a secret beside text
 an attacker chose). Pages for a signed-in visitor, forms with Django's CSRF
 token and personal pages are sent uncompressed.
+
+A personal page (a thank-you, a confirmation, a donor's or a host's own page)
+is marked with `@private_page`, or, for one response of a view, with
+`private_response`: no cache, shared or the browser's, keeps a copy.
 """
 
 from __future__ import annotations
@@ -18,17 +22,23 @@ import gzip
 import hashlib
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+)
 
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
 # Smaller pages are not worth the header.
 COMPRESS_MIN_BYTES = 512
+
+Response = TypeVar("Response", bound=HttpResponseBase)
 
 
 def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -44,6 +54,24 @@ def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
 
     # A page, not a form: other methods get a 405 (core.hygiene).
     wrapper.allowed_methods = ("GET", "HEAD")  # type: ignore[attr-defined]
+    return wrapper
+
+
+def private_response(response: Response) -> Response:
+    """Marks a response for one visitor only: `Cache-Control: private, no-store`
+    (with Django's never-cache directives), so neither the page cache, a proxy nor
+    the browser keeps it."""
+    add_never_cache_headers(response)
+    return response
+
+
+def private_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Marks a view whose every response is personal (thank-you, confirm, manage…)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        return private_response(view(request, *args, **kwargs))
+
     return wrapper
 
 

@@ -12,11 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_log
+from .middleware import private_page
 
 
 class ConfirmDeviceForm(forms.Form):
@@ -28,7 +28,7 @@ class ConfirmDeviceForm(forms.Form):
     )
 
 
-@never_cache
+@private_page
 @staff_member_required(login_url="admin:login")
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator: scan the code, type one token to confirm."""

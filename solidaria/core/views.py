@@ -16,6 +16,7 @@ from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
+from .middleware import private_page
 from .models import OutgoingEmail
 
 
@@ -72,7 +73,7 @@ def _parse(path: Path) -> EmailMessage:
     return message
 
 
-@never_cache
+@private_page
 def dev_outbox(request: HttpRequest) -> HttpResponse:
     outbox = _outbox_dir()
     files = sorted(outbox.glob("*.eml"), reverse=True)[:200] if outbox.exists() else []
@@ -90,7 +91,7 @@ def dev_outbox(request: HttpRequest) -> HttpResponse:
     return render(request, "core/outbox.html", {"messages_list": messages})
 
 
-@never_cache
+@private_page
 def dev_outbox_message(request: HttpRequest, name: str) -> HttpResponse:
     outbox = _outbox_dir()
     path = outbox / f"{name}.eml"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import time, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django import forms
@@ -27,6 +27,7 @@ from i18nfield.forms import I18nModelForm
 from solidaria.core.audit import audit_log
 from solidaria.core.csvstream import csv_lines, spreadsheet_safe
 from solidaria.core.i18n import language_codes, show_languages
+from solidaria.core.middleware import private_response
 from solidaria.core.worldmap import world_map_svg
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
@@ -142,6 +143,10 @@ class EventAdmin(OrganisationScopedAdmin):
     form = EventAdminForm
     inlines = [CosponsorInline]
     organisation_lookup = "campaign__owner"
+    scoped_foreign_keys: ClassVar[dict[str, str]] = {
+        "campaign": "owner",
+        "day_of_action": "campaign__owner",
+    }
     list_display = [
         "__str__",
         "when",
@@ -163,19 +168,6 @@ class EventAdmin(OrganisationScopedAdmin):
     search_fields = ["slug", "city", "venue", "host_name"]
     date_hierarchy = "starts_at"
     actions = ["approve_proposals", "approve_and_trust", "decline_proposals", "cancel_events"]
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name in ("campaign", "day_of_action"):
-            from solidaria.campaigns.models import Campaign
-            from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
-
-            owners = organisations_for_user(request.user, roles=EDIT_ROLES)
-            kwargs["queryset"] = (
-                Campaign.objects.filter(owner__in=owners)
-                if db_field.name == "campaign"
-                else DayOfAction.objects.filter(campaign__owner__in=owners)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
         if not change:
@@ -286,8 +278,7 @@ class EventAdmin(OrganisationScopedAdmin):
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{event.slug}-attendees.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_response(response)
 
     def _decide(
         self, request: HttpRequest, queryset: QuerySet[Event], *, approve: bool, trust: bool
@@ -439,6 +430,7 @@ class DayOfActionForm(I18nModelForm):
 class DayOfActionAdmin(OrganisationScopedAdmin):
     form = DayOfActionForm
     organisation_lookup = "campaign__owner"
+    scoped_foreign_keys: ClassVar[dict[str, str]] = {"campaign": "owner"}
     list_display = ["__str__", "date", "campaign", "actions_published", "proposals", "report"]
     list_select_related = ["campaign"]
     list_filter = [("campaign", admin.RelatedOnlyFieldListFilter)]
@@ -452,16 +444,6 @@ class DayOfActionAdmin(OrganisationScopedAdmin):
                 waiting=Count("events", filter=Q(events__status=Event.Status.PROPOSED)),
             )
         )
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "campaign":
-            from solidaria.campaigns.models import Campaign
-            from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
-
-            kwargs["queryset"] = Campaign.objects.filter(
-                owner__in=organisations_for_user(request.user, roles=EDIT_ROLES)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("actions"))
     def actions_published(self, day: Any) -> int:

@@ -9,7 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.forms import CountryChoiceField, PublicForm
+from solidaria.core.forms import (
+    CountryChoiceField,
+    PublicForm,
+    email_field,
+    form_token_field,
+    full_name_field,
+    honeypot_field,
+)
 from solidaria.core.validators_text import validate_no_control_characters
 
 from .gazetteer import GazetteerUnavailable, city_coordinates
@@ -24,17 +31,9 @@ def zone_choices() -> list[tuple[str, str]]:
 
 
 class RsvpForm(PublicForm):
-    name = forms.CharField(
-        label=_("Full name"),
-        max_length=120,
-        validators=TEXT,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("Email"),
-        max_length=254,
-        help_text=_("Your confirmation, the calendar file and reminders arrive here."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    name = full_name_field()
+    email = email_field(
+        help_text=_("Your confirmation, the calendar file and reminders arrive here.")
     )
     phone = forms.CharField(
         label=_("Phone (optional)"),
@@ -50,13 +49,8 @@ class RsvpForm(PublicForm):
         initial=0,
     )
     consent_owner = forms.BooleanField(required=False)
-    website = forms.CharField(
-        required=False,
-        max_length=200,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    website = honeypot_field()
+    form_token = form_token_field()
 
 
 class CosponsorForm(PublicForm):
@@ -121,12 +115,7 @@ class ProposalForm(PublicForm):
         max_length=254,
         help_text=_("Never shown. Your private page to follow your action arrives here."),
     )
-    website = forms.CharField(
-        required=False,
-        max_length=200,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
+    website = honeypot_field()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
@@ -21,6 +21,7 @@ from solidaria.core.audit import audit_log
 from solidaria.core.charts import bar_chart
 from solidaria.core.csvstream import csv_lines, spreadsheet_safe
 from solidaria.core.i18n import language_codes, show_languages
+from solidaria.core.middleware import private_response
 from solidaria.core.money import Money, format_money, parse_amount, to_major
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
@@ -123,6 +124,7 @@ class FundAdmin(OrganisationScopedAdmin):
     form = FundAdminForm
     inlines = [ExchangeRateInline]
     organisation_lookup = "campaign__owner"
+    scoped_foreign_keys: ClassVar[dict[str, str]] = {"campaign": "owner"}
     list_display = ["__str__", "campaign", "goal_display", "raised", "is_open", "tools"]
     list_filter = ["is_open", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign"]
@@ -132,16 +134,6 @@ class FundAdmin(OrganisationScopedAdmin):
         return super().get_queryset(request).prefetch_related("totals", "rates")
 
     search_fields = ["slug"]
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "campaign":
-            from solidaria.campaigns.models import Campaign
-            from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
-
-            kwargs["queryset"] = Campaign.objects.filter(
-                owner__in=organisations_for_user(request.user, roles=EDIT_ROLES)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("goal"))
     def goal_display(self, fund: Fund) -> str:
@@ -470,8 +462,7 @@ class DonationAdmin(OrganisationScopedAdmin):
         )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="gifts-{stamp}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_response(response)
 
 
 class LedgerEntryForm(I18nModelForm):
@@ -538,6 +529,7 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
 
     form = LedgerEntryForm
     organisation_lookup = "fund__campaign__owner"
+    scoped_foreign_keys: ClassVar[dict[str, str]] = {"fund": "campaign__owner"}
     list_display = [
         "date",
         "fund",
@@ -591,15 +583,6 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
         if obj is None:
             return list(LedgerEntryForm.Meta.fields)
         return self.get_readonly_fields(request, obj)
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "fund":
-            from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
-
-            kwargs["queryset"] = Fund.objects.filter(
-                campaign__owner__in=organisations_for_user(request.user, roles=EDIT_ROLES)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: LedgerEntry, form: Any, change: bool) -> None:
         if change:
@@ -672,8 +655,7 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
         except FileNotFoundError as exc:
             raise Http404 from exc
         response = FileResponse(handle, as_attachment=True)
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_response(response)
 
     @admin.action(description=_("Approve selected entries (four eyes)"))
     def approve(self, request: HttpRequest, queryset: QuerySet[LedgerEntry]) -> None:

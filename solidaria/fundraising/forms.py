@@ -7,13 +7,16 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.forms import PublicForm
+from solidaria.core.forms import (
+    PublicForm,
+    email_field,
+    form_token_field,
+    full_name_field,
+    honeypot_field,
+)
 from solidaria.core.money import format_money, parse_amount
-from solidaria.core.validators_text import validate_no_control_characters
 
 from .models import Donation, Fund
-
-TEXT_VALIDATORS = [validate_no_control_characters]
 
 
 class GiftForm(PublicForm):
@@ -34,30 +37,14 @@ class GiftForm(PublicForm):
     )
 
     method = forms.ChoiceField(label=_("How you give"), widget=forms.RadioSelect)
-    name = forms.CharField(
-        label=_("Full name"),
-        max_length=120,
-        required=False,
-        validators=TEXT_VALIDATORS,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("Email"),
-        max_length=254,
-        help_text=_("For your receipt and, for transfers, the bank details."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    name = full_name_field(required=False)
+    email = email_field(help_text=_("For your receipt and, for transfers, the bank details."))
     anonymous = forms.BooleanField(
         label=_("Give anonymously: organisers see the amount, not your name"), required=False
     )
     consent_owner = forms.BooleanField(required=False)
-    website = forms.CharField(
-        required=False,
-        max_length=200,
-        label=_("Leave this field empty"),
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    website = honeypot_field()
+    form_token = form_token_field()
     source = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(

@@ -9,7 +9,6 @@ fund's totals, so pages only read.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 import secrets
@@ -33,6 +32,7 @@ from solidaria.core.audit import audit_log
 from solidaria.core.i18n import localize
 from solidaria.core.mail import email_queue
 from solidaria.core.money import format_money, to_minor
+from solidaria.core.tokens import new_token, token_hash
 from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
     consent_record_once,
@@ -69,10 +69,6 @@ PLEDGE_REPEAT_WINDOW = timedelta(minutes=30)
 
 def _new_reference() -> str:
     return f"{REFERENCE_PREFIX}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def pledge_create(
@@ -250,7 +246,7 @@ def _record_arrival(donation: Donation, *, actor: Any, amount_minor: int | None 
         and donation.stripe_session_id
         and not donation.manage_token_hash
     ):
-        token, donation.manage_token_hash = new_manage_token()
+        token, donation.manage_token_hash = new_token()
         donation.save(update_fields=["manage_token_hash"])
         with translation.override(donation.language):
             manage_url = reverse("fundraising:manage", kwargs={"token": token})
@@ -903,16 +899,10 @@ def monthly_change(*, donation: Donation, amount_minor: int, actor: Any = None) 
     donation.next_amount_minor = amount_minor
 
 
-def new_manage_token() -> tuple[str, str]:
-    """A monthly donor's secret link token and the hash that is stored."""
-    token = secrets.token_urlsafe(24)
-    return token, _token_hash(token)
-
-
 def donation_for_manage_token(token: str) -> Donation | None:
     if not token:
         return None
-    return Donation.objects.filter(manage_token_hash=_token_hash(token)).first()
+    return Donation.objects.filter(manage_token_hash=token_hash(token)).first()
 
 
 def to_goal_currency(fund: Fund, minor: int, currency: str) -> int | None:

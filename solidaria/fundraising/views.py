@@ -11,14 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from solidaria.core.decorators import post_only_or_redirect
 from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
 from solidaria.core.forms import PublicForm
 from solidaria.core.i18n import localize
-from solidaria.core.middleware import public_page
+from solidaria.core.middleware import private_page, private_response, public_page
 from solidaria.core.money import parse_amount
 from solidaria.supporters.services import consent_text_current
 
@@ -37,11 +36,6 @@ from .services import (
 
 PLEDGE_SALT = "solidaria.fundraising.pledge"
 PLEDGE_MAX_AGE = 90 * 24 * 3600
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _token_scope(fund: Fund) -> str:
@@ -161,12 +155,12 @@ def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST.copy()
     data["form_token"] = form_token(_token_scope(fund))
     form.data = data
-    return _private(
+    return private_response(
         render(request, "fundraising/fund_detail.html", _context(request, fund, form), status=400)
     )
 
 
-@never_cache
+@private_page
 def pledge_detail(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     fund = fund_get_public(slug=slug)
     try:
@@ -176,31 +170,27 @@ def pledge_detail(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     donation = Donation.objects.filter(pk=donation_id, fund=fund).first()
     if donation is None:
         raise Http404
-    return _private(
-        render(
-            request,
-            "fundraising/pledge.html",
-            {
-                "fund": fund,
-                "campaign": fund.campaign,
-                "donation": donation,
-                "bank_details": localize(fund.bank_details, languages=fund.campaign.languages),
-            },
-        )
+    return render(
+        request,
+        "fundraising/pledge.html",
+        {
+            "fund": fund,
+            "campaign": fund.campaign,
+            "donation": donation,
+            "bank_details": localize(fund.bank_details, languages=fund.campaign.languages),
+        },
     )
 
 
-@never_cache
+@private_page
 def checkout_return(request: HttpRequest, slug: str) -> HttpResponse:
     """Where Stripe sends the donor back. The gift counts when the webhook says so."""
     fund = fund_get_public(slug=slug)
     cancelled = request.GET.get("cancelled") == "1"
-    return _private(
-        render(
-            request,
-            "fundraising/thanks.html",
-            {"fund": fund, "campaign": fund.campaign, "cancelled": cancelled},
-        )
+    return render(
+        request,
+        "fundraising/thanks.html",
+        {"fund": fund, "campaign": fund.campaign, "cancelled": cancelled},
     )
 
 
@@ -226,18 +216,16 @@ class ManageForm(PublicForm):
     amount = forms.CharField(max_length=30, required=False)
 
 
-@never_cache
+@private_page
 def monthly_manage(request: HttpRequest, token: str) -> HttpResponse:
     """A monthly donor's own page, reached from the link in their receipt."""
     donation = donation_for_manage_token(token)
     if donation is None or donation.frequency != Donation.Frequency.MONTHLY:
-        return _private(
-            render(
-                request,
-                "fundraising/manage_invalid.html",
-                {"reason": _("This link is not valid any more.")},
-                status=404,
-            )
+        return render(
+            request,
+            "fundraising/manage_invalid.html",
+            {"reason": _("This link is not valid any more.")},
+            status=404,
         )
     error = ""
     if request.method == "POST":
@@ -271,4 +259,4 @@ def monthly_manage(request: HttpRequest, token: str) -> HttpResponse:
         {"donation": donation, "fund": donation.fund, "error": error},
         status=400 if error else 200,
     )
-    return _private(response)
+    return response

@@ -8,7 +8,7 @@ Superusers see everything.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -24,6 +24,9 @@ from .selectors import EDIT_ROLES, organisations_for_user
 
 class OrganisationScopedAdmin(AuditedModelAdmin):
     organisation_lookup = "organisation"
+    # Foreign keys whose choices are limited to the staff member's organisations:
+    # field name → the path from the chosen model to its Organisation.
+    scoped_foreign_keys: ClassVar[dict[str, str]] = {}
 
     def organisation_of(self, obj: models.Model) -> Organisation | None:
         if not self.organisation_lookup:
@@ -91,7 +94,13 @@ class OrganisationScopedAdmin(AuditedModelAdmin):
         return obj
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # Staff can only file things under organisations they act for.
+        # Staff can only file things under organisations they act for: an
+        # organisation itself, or a row named in `scoped_foreign_keys`.
+        lookup = self.scoped_foreign_keys.get(db_field.name)
         if db_field.related_model is Organisation:
             kwargs["queryset"] = organisations_for_user(request.user, roles=EDIT_ROLES)
+        elif lookup is not None:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
+                **{f"{lookup}__in": organisations_for_user(request.user, roles=EDIT_ROLES)}
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

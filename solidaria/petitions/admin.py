@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -16,6 +16,7 @@ from i18nfield.forms import I18nModelForm
 from solidaria.core.audit import audit_log
 from solidaria.core.charts import bar_chart
 from solidaria.core.i18n import language_codes, show_languages
+from solidaria.core.middleware import private_response
 from solidaria.core.worldmap import world_map_svg
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
@@ -58,20 +59,11 @@ class PetitionAdminForm(I18nModelForm):
 class PetitionAdmin(OrganisationScopedAdmin):
     form = PetitionAdminForm
     organisation_lookup = "campaign__owner"
+    scoped_foreign_keys: ClassVar[dict[str, str]] = {"campaign": "owner"}
     list_display = ["__str__", "kind", "campaign", "is_open", "signature_count", "goal", "tools"]
     list_filter = ["kind", "is_open", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign", "count"]
     search_fields = ["slug"]
-
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "campaign":
-            from solidaria.campaigns.models import Campaign
-            from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
-
-            kwargs["queryset"] = Campaign.objects.filter(
-                owner__in=organisations_for_user(request.user, roles=EDIT_ROLES)
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("confirmed signatures"))
     def signature_count(self, petition: Petition) -> int:
@@ -146,8 +138,7 @@ class PetitionAdmin(OrganisationScopedAdmin):
         )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")
         response["Content-Disposition"] = f'attachment; filename="{petition.slug}-{stamp}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_response(response)
 
     def delivery_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Print-ready: the text, the count, public signers and organisations by country.
@@ -185,8 +176,7 @@ class PetitionAdmin(OrganisationScopedAdmin):
                 "generated_at": timezone.now(),
             },
         )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_response(response)
 
     def bursts_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         petition = self._petition(request, pk)

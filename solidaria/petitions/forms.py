@@ -6,7 +6,14 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.forms import CountryChoiceField, PublicForm
+from solidaria.core.forms import (
+    CountryChoiceField,
+    PublicForm,
+    email_field,
+    form_token_field,
+    full_name_field,
+    honeypot_field,
+)
 from solidaria.core.validators import IMAGE_VALIDATORS
 from solidaria.core.validators_text import validate_no_control_characters
 
@@ -17,18 +24,8 @@ COUNTRY_BY_LANGUAGE = {"de": "DE", "fr": "FR"}
 
 
 class SignatureForm(PublicForm):
-    name = forms.CharField(
-        label=_("Full name"),
-        max_length=120,
-        validators=TEXT_VALIDATORS,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        label=_("Email"),
-        max_length=254,
-        help_text=_("We send you a link to confirm your signature."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    name = full_name_field()
+    email = email_field(help_text=_("We send you a link to confirm your signature."))
     country = CountryChoiceField(label=_("Country"))
     city = forms.CharField(
         label=_("City (optional)"), max_length=100, required=False, validators=TEXT_VALIDATORS
@@ -45,15 +42,8 @@ class SignatureForm(PublicForm):
     )
     consent_owner = forms.BooleanField(required=False)
     consent_partner = forms.BooleanField(required=False)
-    # Hidden from people by the stylesheet; bots fill it in.
-    website = forms.CharField(
-        required=False,
-        max_length=200,
-        label=_("Leave this field empty"),
-        # Out of the tab order and never autofilled, so no person lands in it.
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    website = honeypot_field()
+    form_token = form_token_field()
     altcha = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
     source = forms.SlugField(widget=forms.HiddenInput, required=False, max_length=64)
     ref = forms.CharField(widget=forms.HiddenInput, required=False, max_length=16)

@@ -8,8 +8,6 @@ seconds in the task worker, before anything is emailed or counted.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from solidaria.core.audit import audit_log
 from solidaria.core.i18n import localize
 from solidaria.core.mail import email_queue
 from solidaria.core.rows import RowInserter
+from solidaria.core.tokens import new_token, token_hash
 from solidaria.organisations.models import Organisation
 from solidaria.supporters.services import (
     consent_record_once,
@@ -69,10 +68,6 @@ class SignResult:
     signature_id: int | None
     referral_code: str
     duplicate: bool
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _rate_limits() -> tuple[tuple[int, int], ...]:
@@ -247,7 +242,7 @@ def signature_create(
 def _signature_by_token(token: str) -> Signature:
     signature = (
         Signature.objects.select_related("petition__campaign__owner", "partner")
-        .filter(token_hash=_token_hash(token))
+        .filter(token_hash=token_hash(token))
         .exclude(token_hash="")  # the partial index's own condition, so SQLite uses it
         .first()
         if token
@@ -401,11 +396,11 @@ def _email_signer(
     Each in its own short transaction, so that signers never wait long for the
     write lock behind a batch of emails; claimed with a conditional UPDATE, so two
     ticks running at once never both send it."""
-    token = secrets.token_urlsafe(24)
+    token, stored_hash = new_token()
     context = {**_email_context(signature, token), "status": signature.status}
     with transaction.atomic():
         claimed = Signature.objects.filter(pk=signature.pk, **owed).update(
-            token_hash=_token_hash(token), **done
+            token_hash=stored_hash, **done
         )
         if claimed:
             email_queue(

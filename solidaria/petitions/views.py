@@ -8,7 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from solidaria.campaigns.share import share_links
@@ -21,7 +20,7 @@ from solidaria.core.formguard import (
     form_token_valid,
 )
 from solidaria.core.i18n import localize
-from solidaria.core.middleware import public_page
+from solidaria.core.middleware import private_page, private_response, public_page
 from solidaria.organisations.models import Organisation
 from solidaria.supporters.services import consent_text_current
 
@@ -47,11 +46,6 @@ from .services import (
 
 def _token_scope(petition: Petition) -> str:
     return f"sign:{petition.pk}"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _petition_context(
@@ -180,7 +174,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         data["form_token"] = form_token(_token_scope(petition))
         data["altcha"] = ""
         form.data = data
-        return _private(
+        return private_response(
             render(
                 request,
                 "petitions/petition_detail.html",
@@ -192,7 +186,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
         location = _store(request, petition, form.cleaned_data)
     except PetitionClosed as exc:
         form.add_error(None, str(exc))
-        return _private(
+        return private_response(
             render(
                 request,
                 "petitions/petition_detail.html",
@@ -203,27 +197,23 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(location)
 
 
-@never_cache
+@private_page
 def petition_thanks(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     petition = petition_get_public(slug=slug)
     if referral_signature_id(code) is None:
         raise Http404
     referral_url = f"{settings.SITE_URL}{petition.get_absolute_url()}?ref={code}"
     next_action = localize(petition.next_action_label, languages=petition.campaign.languages)
-    return _private(
-        render(
-            request,
-            "petitions/thanks.html",
-            {
-                "petition": petition,
-                "referral_url": referral_url,
-                "share_links": share_links(url=referral_url, title=str(petition.text_in.title)),
-                "next_action_label": next_action,
-                "next_action_url": petition_next_action_url(
-                    petition, language=request.LANGUAGE_CODE
-                ),
-            },
-        )
+    return render(
+        request,
+        "petitions/thanks.html",
+        {
+            "petition": petition,
+            "referral_url": referral_url,
+            "share_links": share_links(url=referral_url, title=str(petition.text_in.title)),
+            "next_action_label": next_action,
+            "next_action_url": petition_next_action_url(petition, language=request.LANGUAGE_CODE),
+        },
     )
 
 
@@ -231,9 +221,7 @@ def _token_page(request: HttpRequest, token: str, *, action: str) -> HttpRespons
     try:
         signature = signature_for_token(token)
     except SignatureNotFound as exc:
-        return _private(
-            render(request, "petitions/link_invalid.html", {"reason": str(exc)}, status=404)
-        )
+        return render(request, "petitions/link_invalid.html", {"reason": str(exc)}, status=404)
     petition = signature.petition
     if request.method == "POST":
         if (refusal := cross_site_refusal(request)) is not None:
@@ -248,41 +236,39 @@ def _token_page(request: HttpRequest, token: str, *, action: str) -> HttpRespons
                 messages.success(request, _("Your signature has been withdrawn."))
             return redirect(request.path)
     template = "petitions/confirm.html" if action == "confirm" else "petitions/withdraw.html"
-    return _private(
-        render(
-            request,
-            template,
-            {
-                "petition": petition,
-                "signature": signature,
-                "done": signature.status
-                in (
-                    (Signature.Status.CONFIRMED,)
-                    if action == "confirm"
-                    else (Signature.Status.WITHDRAWN,)
-                ),
-                "share_links": share_links(
-                    url=settings.SITE_URL
-                    + petition.get_absolute_url()
-                    + f"?ref={signature.referral_code}",
-                    title=str(petition.text_in.title),
-                ),
-            },
-        )
+    return render(
+        request,
+        template,
+        {
+            "petition": petition,
+            "signature": signature,
+            "done": signature.status
+            in (
+                (Signature.Status.CONFIRMED,)
+                if action == "confirm"
+                else (Signature.Status.WITHDRAWN,)
+            ),
+            "share_links": share_links(
+                url=settings.SITE_URL
+                + petition.get_absolute_url()
+                + f"?ref={signature.referral_code}",
+                title=str(petition.text_in.title),
+            ),
+        },
     )
 
 
-@never_cache
+@private_page
 def signature_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     return _token_page(request, token, action="confirm")
 
 
-@never_cache
+@private_page
 def signature_withdraw_view(request: HttpRequest, token: str) -> HttpResponse:
     return _token_page(request, token, action="withdraw")
 
 
-@never_cache
+@private_page
 def organisation_sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_get_public(slug=slug)
     if not petition.is_open_letter:
@@ -309,17 +295,15 @@ def organisation_sign(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 return redirect(petition.get_absolute_url())
         status = 400
-    return _private(
-        render(
-            request,
-            "petitions/organisation_sign.html",
-            {"petition": petition, "form": form},
-            status=status,
-        )
+    return render(
+        request,
+        "petitions/organisation_sign.html",
+        {"petition": petition, "form": form},
+        status=status,
     )
 
 
-@never_cache
+@private_page
 def pow_challenge(request: HttpRequest) -> JsonResponse:
     return JsonResponse(altcha_challenge())
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from solidaria.core.admin import AuditedModelAdmin
+from solidaria.core.middleware import private_response
 
 from .models import ConsentRecord, ConsentText, Supporter
 from .services import supporter_erase, supporter_export
@@ -66,8 +67,7 @@ class SupporterAdmin(AuditedModelAdmin):
             json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
         )
         response["Content-Disposition"] = 'attachment; filename="supporter-data.json"'
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return private_response(response)
 
     @admin.action(description=_("Erase their personal data"))
     def erase(self, request: HttpRequest, queryset: QuerySet[Supporter]) -> None:
