@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,17 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from solidaria.campaigns.models import Campaign, public_campaign_q
+from solidaria.campaigns.models import Campaign
 from solidaria.core.decorators import post_only_or_redirect
 from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
 from solidaria.core.i18n import localize
-from solidaria.core.middleware import public_page
+from solidaria.core.middleware import private_page, private_response, public_page
 from solidaria.core.query import SEARCH_MAX_LENGTH
 from solidaria.core.worldmap import MapPoint, world_map_svg
 from solidaria.organisations.models import Organisation
@@ -31,8 +29,15 @@ from .exceptions import EventError
 from .forms import CosponsorForm, HostMessageForm, ProposalForm, RsvpForm, zone_choices
 from .gazetteer import city_coordinates
 from .gazetteer import index_path as gazetteer_index_path
-from .models import DayOfAction, Event, Rsvp
-from .selectors import host_is_trusted
+from .models import Event, Rsvp
+from .selectors import (
+    day_of_action_events,
+    day_of_action_get_public,
+    event_cosponsors_public,
+    event_get_public,
+    events_calendar_feed,
+    host_is_trusted,
+)
 from .services import (
     cosponsor_request,
     event_for_host_token,
@@ -45,28 +50,9 @@ from .services import (
 )
 from .zones import validate_zone
 
-# Events stay in calendar feeds this long after they end.
-FEED_PAST_DAYS = 90
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
 
 def _token_scope(event: Event) -> str:
     return f"rsvp:{event.pk}"
-
-
-def _public_events() -> Any:
-    return Event.objects.select_related("campaign__owner", "host", "day_of_action").filter(
-        public_campaign_q(via="campaign"),
-        status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED],
-    )
-
-
-def _event_or_404(slug: str) -> Event:
-    return get_object_or_404(_public_events(), slug=slug)
 
 
 def _viewer_zone(request: HttpRequest) -> str:
@@ -87,7 +73,7 @@ def _event_context(request: HttpRequest, event: Event, form: RsvpForm) -> dict[s
         "form": form,
         "viewer_zone": viewer_zone,
         "zones": zone_choices(),
-        "cosponsors": event.cosponsors.filter(status="approved").order_by("name"),
+        "cosponsors": event_cosponsors_public(event=event),
         "open": event.status == Event.Status.PUBLISHED and not event.is_past,
         "consent_owner_text": localize(
             consent_text_current(event.campaign.owner).text, languages=event.campaign.languages
@@ -97,7 +83,7 @@ def _event_context(request: HttpRequest, event: Event, form: RsvpForm) -> dict[s
 
 @public_page
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_get_public(slug=slug)
     form = RsvpForm(initial={"form_token": form_token(_token_scope(event))})
     return render(request, "events/event_detail.html", _event_context(request, event, form))
 
@@ -105,7 +91,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.formguard)
 @post_only_or_redirect("events:detail", anchor="rsvp-heading")
 def event_rsvp(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_get_public(slug=slug)
     refusal = cross_site_refusal(request)
     if refusal is not None:
         return refusal
@@ -136,21 +122,21 @@ def event_rsvp(request: HttpRequest, slug: str) -> HttpResponse:
     data = request.POST.copy()
     data["form_token"] = form_token(_token_scope(event))
     form.data = data
-    return _private(
+    return private_response(
         render(
             request, "events/event_detail.html", _event_context(request, event, form), status=400
         )
     )
 
 
-@never_cache
+@private_page
 def event_registered(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
-    return _private(render(request, "events/registered.html", {"event": event}))
+    event = event_get_public(slug=slug)
+    return private_response(render(request, "events/registered.html", {"event": event}))
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
-    return _private(
+    return private_response(
         render(
             request,
             "events/link_invalid.html",
@@ -160,7 +146,7 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
+@private_page
 def attendee_page(request: HttpRequest, token: str) -> HttpResponse:
     """An attendee's own page: their place, the link of an online event, cancelling."""
     rsvp = rsvp_for_token(token)
@@ -177,7 +163,7 @@ def attendee_page(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(request.path)
     rsvp.refresh_from_db()
     event = rsvp.event
-    return _private(
+    return private_response(
         render(
             request,
             "events/attendee.html",
@@ -193,7 +179,7 @@ def attendee_page(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@never_cache
+@private_page
 def attendee_calendar(request: HttpRequest, token: str) -> HttpResponse:
     rsvp = rsvp_for_token(token)
     if rsvp is None or rsvp.status != Rsvp.Status.CONFIRMED:
@@ -209,26 +195,19 @@ def attendee_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def _calendar_response(body: bytes, filename: str, *, private: bool = False) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
-    if private:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    return private_response(response) if private else response
 
 
 def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_get_public(slug=slug)
     return _calendar_response(
         ics([event], name=str(event), language=request.LANGUAGE_CODE), f"{event.slug}.ics"
     )
 
 
-def _feed(events: Any) -> Any:
-    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    return events.filter(ends_at__gte=since).order_by("starts_at")[:500]
-
-
 def campaign_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = get_object_or_404(Campaign.objects.public(), slug=slug)
-    events = _feed(_public_events().filter(campaign=campaign))
+    events = events_calendar_feed(campaign=campaign)
     return _calendar_response(
         ics(events, name=str(campaign), language=request.LANGUAGE_CODE), f"{campaign.slug}.ics"
     )
@@ -236,19 +215,16 @@ def campaign_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 def organisation_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    events = _feed(
-        _public_events().filter(host=organisation)
-        | _public_events().filter(host__isnull=True, campaign__owner=organisation)
-    )
+    events = events_calendar_feed(host=organisation)
     return _calendar_response(
         ics(events, name=organisation.name, language=request.LANGUAGE_CODE),
         f"{organisation.slug}.ics",
     )
 
 
-@never_cache
+@private_page
 def cosponsor_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_get_public(slug=slug)
     if request.method == "POST":
         form = CosponsorForm(request.POST)
         if form.is_valid():
@@ -269,68 +245,32 @@ def cosponsor_view(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     else:
         form, status = CosponsorForm(), 200
-    return _private(
+    return private_response(
         render(request, "events/cosponsor.html", {"event": event, "form": form}, status=status)
-    )
-
-
-def _day_or_404(slug: str) -> DayOfAction:
-    return get_object_or_404(
-        DayOfAction.objects.select_related("campaign__owner").filter(
-            public_campaign_q(via="campaign")
-        ),
-        slug=slug,
     )
 
 
 @public_page
 def day_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The day's actions on a map and by country and city, with a search."""
-    day = _day_or_404(slug)
-    events = list(
-        _public_events()
-        .filter(day_of_action=day, status=Event.Status.PUBLISHED)
-        .order_by("country", "city", "starts_at")
-    )
+    day = day_of_action_get_public(slug=slug)
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    if query:
-        needle = query.casefold()
-        events = [
-            event
-            for event in events
-            if needle in event.city.casefold()
-            or needle in str(event.country.name).casefold()
-            or needle == event.country.code.casefold()
-        ]
-    by_country: dict[str, dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
-    counts: dict[str, int] = defaultdict(int)
-    for event in events:
-        by_country[str(event.country.name) or _("Other")][event.city or ""].append(event)
-        if event.country.code:
-            counts[event.country.code] += 1
-    groups = [(country, sorted(cities.items())) for country, cities in sorted(by_country.items())]
-    # What the map shows, as a table: screen readers and small screens read this.
-    map_table = [
-        (
-            country,
-            sum(len(city_events) for _city, city_events in cities),
-            [(city, len(city_events)) for city, city_events in cities if city],
-        )
-        for country, cities in groups
-    ]
+    listing = day_of_action_events(day=day, query=query)
     return render(
         request,
         "events/day_detail.html",
         {
             "day": day,
             "campaign": day.campaign,
-            "groups": groups,
+            "groups": listing.groups,
             "query": query,
-            "count": len(events),
-            "country_count": len(counts),
-            "map_table": map_table,
+            "count": listing.count,
+            "country_count": len(listing.country_counts),
+            "map_table": listing.map_table,
             "world_map": world_map_svg(
-                dict(counts), label=_("Actions by country"), points=_map_points(events)
+                listing.country_counts,
+                label=_("Actions by country"),
+                points=_map_points(listing.events),
             ),
         },
     )
@@ -371,9 +311,9 @@ def _map_points(events: list[Event]) -> list[MapPoint]:
     return points
 
 
-@never_cache
+@private_page
 def day_propose(request: HttpRequest, slug: str) -> HttpResponse:
-    day = _day_or_404(slug)
+    day = day_of_action_get_public(slug=slug)
     if not day.takes_proposals:
         raise Http404
     if request.method == "POST":
@@ -408,18 +348,18 @@ def day_propose(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
     else:
         form, status = ProposalForm(), 200
-    return _private(
+    return private_response(
         render(request, "events/propose.html", {"day": day, "form": form}, status=status)
     )
 
 
-@never_cache
+@private_page
 def proposal_sent(request: HttpRequest, slug: str) -> HttpResponse:
-    day = _day_or_404(slug)
-    return _private(render(request, "events/proposal_sent.html", {"day": day}))
+    day = day_of_action_get_public(slug=slug)
+    return private_response(render(request, "events/proposal_sent.html", {"day": day}))
 
 
-@never_cache
+@private_page
 def host_page(request: HttpRequest, token: str) -> HttpResponse:
     """A supporter host's private page: their action's status, who comes, a message to them."""
     event = event_for_host_token(token)
@@ -455,7 +395,7 @@ def host_page(request: HttpRequest, token: str) -> HttpResponse:
                 return redirect(request.path)
         status = 400
     attendees = Rsvp.objects.filter(event=event).exclude(status=Rsvp.Status.CANCELLED)
-    return _private(
+    return private_response(
         render(
             request,
             "events/host.html",
