@@ -10,6 +10,7 @@ from django.test import Client
 from solidaria.campaigns.models import Campaign
 from solidaria.campaigns.share import mastodon_share_url
 from tests import factories
+from tests.helpers import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -137,25 +138,15 @@ def test_mastodon_share_asks_for_the_server_then_redirects() -> None:
     client = Client(enforce_csrf_checks=True)  # as a browser: no CSRF cookie on this page
     page = client.get("/en/share/mastodon/?text=Sign+now")
     assert page.status_code == 200 and "Your Mastodon server" in page.content.decode()
-    response = client.post(
-        "/en/share/mastodon/",
-        {"text": "Sign now", "instance": "https://Mastodon.Social/"},
-        HTTP_ORIGIN="http://testserver",
+    response = post_form(
+        client, "/en/share/mastodon/", {"text": "Sign now", "instance": "https://Mastodon.Social/"}
     )
     assert response.status_code == 302
     assert response["Location"] == "https://mastodon.social/share?text=Sign+now"
-    bad = client.post(
-        "/en/share/mastodon/",
-        {"text": "x", "instance": "javascript:alert(1)"},
-        HTTP_ORIGIN="http://testserver",
-    )
+    bad = post_form(client, "/en/share/mastodon/", {"text": "x", "instance": "javascript:alert(1)"})
     assert bad.status_code == 400
     assert "address of your Mastodon server" in bad.content.decode()
-    spanish = client.post(
-        "/es/share/mastodon/",
-        {"text": "x", "instance": "no_valid"},
-        HTTP_ORIGIN="http://testserver",
-    )
+    spanish = post_form(client, "/es/share/mastodon/", {"text": "x", "instance": "no_valid"})
     assert spanish.status_code == 400
     assert re.search(r"servidor de Mastodon", spanish.content.decode())
 
@@ -178,10 +169,11 @@ def test_a_link_to_the_mastodon_page_never_redirects_anywhere(client: Client) ->
 
 
 def test_the_mastodon_form_posted_from_another_site_is_refused(client: Client) -> None:
-    response = client.post(
+    response = post_form(
+        client,
         "/en/share/mastodon/",
         {"text": "x", "instance": "evil.example"},
-        HTTP_ORIGIN="https://evil.example",
+        origin="https://evil.example",
     )
     assert response.status_code == 403
     assert "Location" not in response

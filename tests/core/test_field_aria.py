@@ -4,16 +4,15 @@ names is on the page (core/_field.html)."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
 
 from solidaria.core.formguard import form_token
 from tests import factories
+from tests.helpers import post_form
 
 pytestmark = pytest.mark.django_db
-ORIGIN = "http://testserver"
 
 
 class Described(HTMLParser):
@@ -47,11 +46,10 @@ def test_help_text_is_named_by_its_field(client: Client) -> None:
 
 def test_errors_are_named_by_their_field(client: Client) -> None:
     event = factories.EventFactory()
-    response = client.post(
+    response = post_form(
+        client,
         f"/en/events/{event.slug}/register/",
-        urlencode({"name": "", "email": "nope", "form_token": form_token(f"rsvp:{event.pk}")}),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_ORIGIN=ORIGIN,
+        {"name": "", "email": "nope", "form_token": form_token(f"rsvp:{event.pk}")},
     )
     assert response.status_code == 400
     page = described(response.content.decode())

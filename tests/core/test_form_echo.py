@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from django import forms
@@ -22,9 +21,9 @@ from solidaria.events.forms import CosponsorForm, HostMessageForm, ProposalForm,
 from solidaria.fundraising.forms import GiftForm
 from solidaria.petitions.forms import OrganisationSignatureForm, SignatureForm
 from tests import factories
+from tests.helpers import post_form as post
 
 pytestmark = pytest.mark.django_db
-ORIGIN = "http://testserver"
 HUGE = "A" * (5 * 1024 * 1024)
 SMALL_PAGE = 60_000
 
@@ -33,15 +32,6 @@ def too_long(limit: int, length: int, language: str) -> str:
     with translation.override(language):
         message = MaxLengthValidator.message % {"limit_value": limit, "show_value": length}
         return escape(str(message))
-
-
-def post(client: Client, url: str, data: dict[str, str]) -> Any:
-    return client.post(
-        url,
-        urlencode(data),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_ORIGIN=ORIGIN,
-    )
 
 
 def sign_data(petition: Any, **fields: str) -> dict[str, str]:

@@ -12,7 +12,8 @@ from django.test import Client
 
 from solidaria.petitions.models import Petition, Signature
 from tests import factories
-from tests.petitions.test_signing import ORIGIN, sign
+from tests.helpers import ORIGIN
+from tests.petitions.test_signing import sign
 
 pytestmark = pytest.mark.django_db
 

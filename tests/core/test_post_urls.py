@@ -3,16 +3,14 @@ switcher after an error) leads to the page with the form, in the address's langu
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import pytest
 from django.test import Client
 
 from solidaria.core.formguard import form_token
 from tests import factories
+from tests.helpers import ORIGIN, post_form
 
 pytestmark = pytest.mark.django_db
-ORIGIN = "http://testserver"
 
 
 def post_only_addresses() -> list[tuple[str, str]]:
@@ -50,11 +48,10 @@ def test_the_way_a_visitor_came_is_kept_on_the_way_to_the_form(client: Client) -
 
 def test_the_language_switcher_after_an_error_leads_to_the_form(client: Client) -> None:
     fund = factories.FundFactory()
-    rejected = client.post(
+    rejected = post_form(
+        client,
         f"/en/funds/{fund.slug}/give/",
-        urlencode({"currency": "USD", "method": "bank", "email": "not an address"}),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_ORIGIN=ORIGIN,
+        {"currency": "USD", "method": "bank", "email": "not an address"},
     )
     assert rejected.status_code == 400
     assert f'href="/es/funds/{fund.slug}/give/"' in rejected.content.decode()

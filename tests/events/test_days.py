@@ -16,10 +16,9 @@ from solidaria.events.models import Cosponsor, Event, Rsvp, TrustedHost
 from solidaria.events.services import host_token, rsvp_create
 from solidaria.organisations.models import Membership
 from tests import factories
+from tests.helpers import ORIGIN
 
 pytestmark = pytest.mark.django_db
-
-ORIGIN = "http://testserver"
 
 
 def proposal(**overrides: Any) -> dict[str, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 from django.core import mail
@@ -14,11 +13,11 @@ from django.test import Client
 from solidaria.core.formguard import form_token
 from solidaria.fundraising.models import Donation, Fund, FundTotal, LedgerEntry, StripeEvent
 from tests import factories
+from tests.helpers import ORIGIN, post_form
 
 from .conftest import StripeStandIn, event, signed_post
 
 pytestmark = pytest.mark.django_db
-ORIGIN = "http://testserver"
 
 
 def give_by_card(client: Client, fund: Fund, **fields: Any):
@@ -31,12 +30,7 @@ def give_by_card(client: Client, fund: Fund, **fields: Any):
         "form_token": form_token(f"give:{fund.pk}"),
         **fields,
     }
-    return client.post(
-        f"/en/funds/{fund.slug}/give/",
-        urlencode(data),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_ORIGIN=ORIGIN,
-    )
+    return post_form(client, f"/en/funds/{fund.slug}/give/", data)
 
 
 def checkout(client: Client, stripe_api: StripeStandIn, fund: Fund, **fields: Any) -> Donation:

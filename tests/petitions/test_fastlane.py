@@ -9,8 +9,9 @@ from solidaria.core import pii
 from solidaria.core.formguard import form_token
 from solidaria.petitions.models import Petition, Signature
 from tests import factories
+from tests.helpers import ORIGIN
 
-from .test_signing import ORIGIN, sign
+from .test_signing import sign
 
 
 @pytest.fixture

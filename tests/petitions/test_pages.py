@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -11,6 +10,7 @@ from solidaria.petitions.models import Signature
 from solidaria.petitions.services import petition_tick
 from solidaria.supporters.models import ConsentRecord
 from tests import factories
+from tests.helpers import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -23,12 +23,7 @@ def post_sign(client: Client, petition, query: str = "", **fields):
         "form_token": form_token(f"sign:{petition.pk}"),
         **fields,
     }
-    return client.post(
-        f"/en/petitions/{petition.slug}/sign/{query}",
-        urlencode(data),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_ORIGIN="http://testserver",
-    )
+    return post_form(client, f"/en/petitions/{petition.slug}/sign/{query}", data)
 
 
 def test_unknown_or_tampered_links_are_a_clear_404(client: Client) -> None:

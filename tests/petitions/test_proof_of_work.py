@@ -22,9 +22,10 @@ from solidaria.petitions import fastlane
 from solidaria.petitions.models import Petition, Signature
 from solidaria.petitions.services import petition_tick, signature_create
 from tests import factories
+from tests.helpers import ORIGIN
 
 from .test_admin import organiser
-from .test_signing import ORIGIN, sign, stored
+from .test_signing import sign, stored
 
 pytestmark = pytest.mark.django_db
 ADDRESS = "203.0.113.40"

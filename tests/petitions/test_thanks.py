@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -12,6 +11,7 @@ from solidaria.core.formguard import form_token
 from solidaria.core.i18n import site_url_in_language
 from solidaria.petitions.selectors import petition_next_action_url
 from tests import factories
+from tests.helpers import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,7 @@ def sign_and_follow(client: Client, petition, language: str) -> str:
         "country": "UY",
         "form_token": form_token(f"sign:{petition.pk}"),
     }
-    response = client.post(
-        f"/{language}/petitions/{petition.slug}/sign/",
-        urlencode(data),
-        content_type="application/x-www-form-urlencoded",
-        HTTP_ORIGIN="http://testserver",
-    )
+    response = post_form(client, f"/{language}/petitions/{petition.slug}/sign/", data)
     assert response.status_code == 302
     thanks = client.get(response["Location"])
     assert thanks.status_code == 200
