@@ -45,7 +45,7 @@ class SigningFastLaneMiddleware:
         return self.get_response(request)
 
     def sign(self, request: HttpRequest, language: str, slug: str) -> HttpResponseBase | None:
-        from .views import sign_if_valid
+        from .signing import sign_if_valid
 
         if request.content_type != "application/x-www-form-urlencoded" or not same_origin(request):
             return None

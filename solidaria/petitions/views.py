@@ -11,17 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from solidaria.campaigns.share import share_links
-from solidaria.core.altcha_check import altcha_challenge, altcha_verify
+from solidaria.core.altcha_check import altcha_challenge
 from solidaria.core.decorators import post_only_or_redirect
-from solidaria.core.formguard import (
-    client_ip,
-    cross_site_refusal,
-    form_token,
-    form_token_valid,
-)
+from solidaria.core.formguard import cross_site_refusal, form_token
 from solidaria.core.i18n import localize
 from solidaria.core.middleware import private_page, private_response, public_page
-from solidaria.organisations.models import Organisation
 from solidaria.supporters.services import consent_text_current
 
 from .exceptions import PetitionClosed, SignatureNotFound
@@ -38,14 +32,10 @@ from .selectors import (
 from .services import (
     organisation_signature_create,
     signature_confirm,
-    signature_create,
     signature_for_token,
     signature_withdraw,
 )
-
-
-def _token_scope(petition: Petition) -> str:
-    return f"sign:{petition.pk}"
+from .signing import signature_form, signature_store, signing_partner, token_scope
 
 
 def _petition_context(
@@ -53,7 +43,7 @@ def _petition_context(
 ) -> dict[str, Any]:
     count = petition_public_count(petition)
     groups = letter_organisations_by_country(petition) if petition.is_open_letter else []
-    partner = _partner(petition, form["partner"].value() or "")
+    partner = signing_partner(petition, form["partner"].value() or "")
     languages = petition.campaign.languages
     return {
         "consent_owner_text": localize(
@@ -77,19 +67,13 @@ def _petition_context(
     }
 
 
-def _partner(petition: Petition, slug: str) -> Organisation | None:
-    if not slug:
-        return None
-    return petition.campaign.partners.filter(slug=slug).first()
-
-
 @public_page
 def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_get_public(slug=slug)
     form = SignatureForm(
         language=request.LANGUAGE_CODE,
         initial={
-            "form_token": form_token(_token_scope(petition)),
+            "form_token": form_token(token_scope(petition)),
             "source": request.GET.get("source", "")[:64],
             "ref": request.GET.get("ref", "")[:16],
             "partner": request.GET.get("partner", "")[:80],
@@ -100,67 +84,6 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _refusal(petition: Petition, cleaned: dict[str, Any]) -> str | None:
-    """Why well-formed fields cannot be taken as a signature, in the visitor's language."""
-    if not form_token_valid(_token_scope(petition), cleaned["form_token"]):
-        return _("This form is too old. Please check your details and send it again.")
-    if not petition.accepts_signatures:
-        return _("This petition is closed: it no longer takes signatures.")
-    # Last: a solution is spent once checked, so nothing after it may send the
-    # visitor back to the form.
-    if cleaned["altcha"] and not altcha_verify(cleaned["altcha"]):
-        return _("The automatic check in your browser failed. Please send the form again.")
-    return None
-
-
-def _validated(request: HttpRequest, petition: Petition) -> SignatureForm:
-    form = SignatureForm(request.POST, language=request.LANGUAGE_CODE)
-    if form.is_valid():
-        refusal = _refusal(petition, form.cleaned_data)
-        if refusal:
-            form.add_error(None, refusal)
-    return form
-
-
-def _store(request: HttpRequest, petition: Petition, cleaned: dict[str, Any]) -> str:
-    """Stores the signature, which `_refusal` has let through; returns the
-    thank-you page's address."""
-    result = signature_create(
-        petition=petition,
-        name=cleaned["name"],
-        email=cleaned["email"],
-        country=cleaned["country"],
-        city=cleaned["city"],
-        comment=cleaned["comment"],
-        show_publicly=cleaned["show_publicly"],
-        consent_owner=cleaned["consent_owner"],
-        consent_partner=cleaned["consent_partner"],
-        language=request.LANGUAGE_CODE,
-        ip=client_ip(request),
-        source=cleaned["source"],
-        referrer_code=cleaned["ref"],
-        partner=_partner(petition, cleaned["partner"]),
-        honeypot_filled=bool(cleaned["website"]),
-        # `_refusal` refuses a proof that fails, so one that is here was solved.
-        proof_solved=bool(cleaned["altcha"]),
-    )
-    # The thank-you page shows nothing but the signer's own referral link, so
-    # the (unguessable) referral code is all its address needs.
-    return reverse("petitions:thanks", kwargs={"slug": petition.slug, "code": result.referral_code})
-
-
-def sign_if_valid(request: HttpRequest, slug: str) -> str | None:
-    """For the fast lane: the thank-you address if the signature was stored, else None."""
-    petition = petition_for_signing(slug=slug)
-    cleaned = SignatureForm.clean_data(request.POST)
-    if cleaned is None or _refusal(petition, cleaned):
-        return None
-    try:
-        return _store(request, petition, cleaned)
-    except PetitionClosed:
-        return None
-
-
 @csrf_exempt  # see core.formguard: the page is shared from a cache, so no per-visitor token
 @post_only_or_redirect("petitions:detail", anchor="sign-heading")
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -168,10 +91,10 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     refusal = cross_site_refusal(request)
     if refusal is not None:
         return refusal
-    form = _validated(request, petition)
+    form = signature_form(request, petition)
     if not form.is_valid():
         data = request.POST.copy()
-        data["form_token"] = form_token(_token_scope(petition))
+        data["form_token"] = form_token(token_scope(petition))
         data["altcha"] = ""
         form.data = data
         return private_response(
@@ -183,7 +106,7 @@ def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
             )
         )
     try:
-        location = _store(request, petition, form.cleaned_data)
+        location = signature_store(request, petition, form.cleaned_data)
     except PetitionClosed as exc:
         form.add_error(None, str(exc))
         return private_response(
