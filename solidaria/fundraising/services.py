@@ -117,14 +117,8 @@ def pledge_create(
                     frequency=Donation.Frequency.ONCE,
                     amount_minor=amount_minor,
                     currency=currency,
-                    name=name.strip(),
-                    email=email.strip(),
-                    email_index=pii.email_index(email),
-                    anonymous=anonymous,
-                    consent_owner=consent_owner,
-                    language=language,
-                    source=source[:64],
                     reference=_new_reference(),
+                    **_donor(name, email, anonymous, consent_owner, language, source),
                 )
                 email_queue(
                     to=email,
@@ -167,13 +161,7 @@ def card_gift_start(
             frequency=Donation.Frequency.MONTHLY if monthly else Donation.Frequency.ONCE,
             amount_minor=amount_minor,
             currency=currency,
-            name=name.strip(),
-            email=email.strip(),
-            email_index=pii.email_index(email),
-            anonymous=anonymous,
-            consent_owner=consent_owner,
-            language=language,
-            source=source[:64],
+            **_donor(name, email, anonymous, consent_owner, language, source),
         )
     # Stripe is asked outside any transaction: no network call holds a lock.
     try:
@@ -185,6 +173,21 @@ def card_gift_start(
     with transaction.atomic():
         Donation.objects.filter(pk=donation.pk).update(stripe_session_id=session.id)
     return session.url
+
+
+def _donor(
+    name: str, email: str, anonymous: bool, consent_owner: bool, language: str, source: str
+) -> dict[str, Any]:
+    """What a gift records of its donor, however it is paid."""
+    return {
+        "name": name.strip(),
+        "email": email.strip(),
+        "email_index": pii.email_index(email),
+        "anonymous": anonymous,
+        "consent_owner": consent_owner,
+        "language": language,
+        "source": source[:64],
+    }
 
 
 def _reply_to(fund: Fund, language: str) -> str:
