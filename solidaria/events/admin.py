@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 from i18nfield.forms import I18nModelForm
 
 from solidaria.core.audit import audit_log
-from solidaria.core.csvstream import csv_lines, spreadsheet_safe
+from solidaria.core.csvstream import csv_lines
 from solidaria.core.i18n import language_codes, show_languages
 from solidaria.core.middleware import private_response
 from solidaria.core.worldmap import world_map_svg
@@ -329,9 +329,9 @@ def rsvp_csv_rows(queryset: QuerySet[Rsvp]) -> Iterator[str]:
         RSVP_CSV_HEADER,
         (
             [
-                spreadsheet_safe(rsvp.name),
+                rsvp.name,
                 rsvp.email,
-                spreadsheet_safe(rsvp.phone),
+                rsvp.phone,
                 rsvp.guests,
                 rsvp.status,
                 {True: "yes", False: "no"}.get(rsvp.attended, ""),  # type: ignore[arg-type]

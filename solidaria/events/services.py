@@ -599,8 +599,10 @@ def proposal_decide(*, event: Event, approve: bool, trust: bool, actor: Any) -> 
     return True
 
 
-def host_link_opened(*, event: Event) -> bool:
-    """The host used the emailed link: a trusted host's waiting action goes public."""
+def event_publish_by_trusted_host(*, event: Event) -> bool:
+    """A trusted host pressed "publish" on their page: their waiting action goes public.
+
+    Not on opening the emailed link: mail scanners open links too."""
     if event.status != Event.Status.PROPOSED:
         return False
     if not TrustedHost.objects.filter(email_index=event.host_email_index).exists():

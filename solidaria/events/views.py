@@ -42,7 +42,7 @@ from .services import (
     cosponsor_request,
     event_for_host_token,
     event_propose,
-    host_link_opened,
+    event_publish_by_trusted_host,
     host_message_send,
     rsvp_cancel,
     rsvp_create,
@@ -372,7 +372,7 @@ def host_page(request: HttpRequest, token: str) -> HttpResponse:
         if (refusal := cross_site_refusal(request)) is not None:
             return refusal
         if request.POST.get("action") == "publish":
-            if host_link_opened(event=event):
+            if event_publish_by_trusted_host(event=event):
                 messages.success(request, _("Your action is published."))
             return redirect(request.path)
         form = HostMessageForm(request.POST)

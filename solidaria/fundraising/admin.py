@@ -19,7 +19,7 @@ from i18nfield.forms import I18nModelForm
 
 from solidaria.core.audit import audit_log
 from solidaria.core.charts import bar_chart
-from solidaria.core.csvstream import csv_lines, spreadsheet_safe
+from solidaria.core.csvstream import csv_lines
 from solidaria.core.i18n import language_codes, show_languages
 from solidaria.core.middleware import private_response
 from solidaria.core.money import Money, format_money, parse_amount, to_major
@@ -288,11 +288,11 @@ def donation_csv_rows(queryset: QuerySet[Donation]) -> Iterator[str]:
                 str(donation.amount.major),
                 donation.currency,
                 str(to_major(donation.refunded_minor, donation.currency)),
-                "" if donation.anonymous else spreadsheet_safe(donation.name),
+                "" if donation.anonymous else donation.name,
                 donation.email if donation.consent_owner else "",
                 "yes" if donation.consent_owner else "no",
                 donation.reference or "",
-                spreadsheet_safe(donation.source),
+                donation.source,
                 donation.fund.slug,
             ]
             for donation in queryset.select_related("fund").iterator(chunk_size=2000)
