@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 
 DEFAULT_METHODS = ("GET", "HEAD", "POST")
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-FORM_CHARSETS = ("utf-8", "utf8", "us-ascii", "ascii")
+# Django decodes forms as UTF-8 and refuses any other declared charset (even "utf8").
+FORM_CHARSETS = ("utf-8",)
 
 # Nothing is granted: no page uses any of these.
 PERMISSIONS_POLICY = ", ".join(
