@@ -533,15 +533,22 @@ def donation_checkout_expired(*, donation: Donation) -> bool:
 def monthly_ended(*, donation: Donation) -> bool:
     """Stripe stopped a monthly gift (its retries ran out, or it was cancelled there).
     False if it had already ended here, e.g. by the donor's own cancellation."""
+    return _monthly_end(donation=donation, action="donation.monthly_ended")
+
+
+def _monthly_end(*, donation: Donation, action: str, actor: Any = None, **data: Any) -> bool:
+    """Marks a monthly gift ended here, once, with its audit entry."""
     with transaction.atomic():
         updated = Donation.objects.filter(pk=donation.pk, cancelled_at__isnull=True).update(
             cancelled_at=timezone.now()
         )
         if updated:
             audit_log(
-                action="donation.monthly_ended",
+                action=action,
+                actor=actor,
                 obj=donation,
                 organisation=donation.fund.campaign.owner,
+                data=data or None,
             )
     return bool(updated)
 
@@ -852,20 +859,11 @@ def monthly_cancel(*, donation: Donation, actor: Any = None) -> bool:
     it recorded. `actor` is the staff member, or None for the donor through their
     link. False if the gift had already ended here."""
     subscription_cancel(subscription_id=donation.stripe_subscription_id)
-    with transaction.atomic():
-        updated = Donation.objects.filter(pk=donation.pk, cancelled_at__isnull=True).update(
-            cancelled_at=timezone.now()
-        )
-        if updated:
-            audit_log(
-                action="donation.monthly_cancelled",
-                actor=actor,
-                obj=donation,
-                organisation=donation.fund.campaign.owner,
-                data={"by": _actor_role(actor)},
-            )
+    updated = _monthly_end(
+        donation=donation, action="donation.monthly_cancelled", actor=actor, by=_actor_role(actor)
+    )
     donation.refresh_from_db(fields=["cancelled_at"])
-    return bool(updated)
+    return updated
 
 
 def monthly_change(*, donation: Donation, amount_minor: int, actor: Any = None) -> None:

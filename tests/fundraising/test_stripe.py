@@ -330,6 +330,15 @@ def test_inquiries_move_no_money_and_disputes_take_only_what_the_bank_took(
     assert FundTotal.objects.get(fund=fund).raised_minor == 1500
 
 
+def monthly_gift_started(client: Client, stripe_api: StripeStandIn, fund: Fund) -> Donation:
+    """A monthly gift whose first payment Stripe has confirmed."""
+    parent = checkout(client, stripe_api, fund, frequency="monthly")
+    session = completed(parent, subscription="sub_1QxYzAbCdEfGhIjK", payment_intent=None)
+    signed_post(client, event("checkout.session.completed", session))
+    parent.refresh_from_db()
+    return parent
+
+
 def test_a_monthly_gift_changed_or_stopped_is_audited_with_who_did_it(
     client: Client, stripe_api: StripeStandIn
 ) -> None:
@@ -337,10 +346,7 @@ def test_a_monthly_gift_changed_or_stopped_is_audited_with_who_did_it(
     from solidaria.fundraising.services import monthly_cancel, monthly_change
 
     fund = factories.FundFactory()
-    parent = checkout(client, stripe_api, fund, frequency="monthly")
-    session = completed(parent, subscription="sub_1QxYzAbCdEfGhIjK", payment_intent=None)
-    signed_post(client, event("checkout.session.completed", session))
-    parent.refresh_from_db()
+    parent = monthly_gift_started(client, stripe_api, fund)
 
     stripe_api.answer("GET", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
     stripe_api.answer("POST", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 200, "subscription.json")
@@ -368,10 +374,7 @@ def test_a_monthly_change_stripe_refuses_changes_and_audits_nothing(
     from solidaria.fundraising.services import monthly_change
 
     fund = factories.FundFactory()
-    parent = checkout(client, stripe_api, fund, frequency="monthly")
-    session = completed(parent, subscription="sub_1QxYzAbCdEfGhIjK", payment_intent=None)
-    signed_post(client, event("checkout.session.completed", session))
-    parent.refresh_from_db()
+    parent = monthly_gift_started(client, stripe_api, fund)
     stripe_api.answer("GET", "/v1/subscriptions/sub_1QxYzAbCdEfGhIjK", 500, "error_api_down.json")
     with pytest.raises(PaymentUnavailable):
         monthly_change(donation=parent, amount_minor=4000)
