@@ -50,7 +50,7 @@ def test_spreadsheet_safe(value: str, expected: str) -> None:
     assert spreadsheet_safe(value) == expected
 
 
-def test_every_cell_is_neutralised_and_numbers_stay_numbers() -> None:
+def test_the_csv_writer_neutralises_formula_cells_and_keeps_numbers() -> None:
     lines = list(csv_lines(["name", "n"], [["=1+2", -3], ["+cmd", Decimal("-2.50")], [None, True]]))
     rows = list(csv.reader(io.StringIO("".join(lines))))
     assert rows == [["name", "n"], ["'=1+2", "-3"], ["'+cmd", "-2.50"], ["", "True"]]

@@ -107,7 +107,7 @@ def test_the_redirect_after_signing_carries_the_security_headers(
 
 
 @pytest.mark.parametrize("path", ["/en/", "/healthz", "/static/solidaria/site.css"])
-def test_every_response_carries_the_permissions_and_resource_policies(
+def test_pages_health_check_and_static_files_carry_the_permissions_and_resource_policies(
     client: Client, path: str
 ) -> None:
     response = client.get(path)
