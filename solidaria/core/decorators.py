@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
@@ -21,7 +21,7 @@ def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View], View
     That address shows in the browser after a rejected form, so it gets reloaded,
     bookmarked, shared, and opened in another language by the language switcher;
     an empty 405 helped no one. `to` names the form's page, reversed with the
-    view's own arguments in the language of the request. Other methods stay a 405.
+    view's own arguments in the language of the request.
     """
 
     def decorator(view: View) -> View:
@@ -32,8 +32,7 @@ def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View], View
                 if query := carried_query(request.GET):  # ?source=, ?ref= stay
                     url = f"{url}?{query}"
                 return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)
-            if request.method != "POST":
-                return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+            # Other methods never get here: core.hygiene answers them 405.
             return view(request, *args, **kwargs)
 
         return wrapper

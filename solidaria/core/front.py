@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.functional import Promise
@@ -312,19 +313,16 @@ async def _refuse(send: Send, scope: Scope, status: int, message: Promise) -> No
 
 
 def _language(scope: Scope) -> str:
-    """The language in the address (/es/…), else the first the browser accepts that we have."""
-    available = {code for code, _name in settings.LANGUAGES}
-    prefix = scope["path"].split("/")[1] if scope["path"].count("/") > 1 else ""
-    if prefix in available:
-        return prefix
+    """The visitor's language as Django's LocaleMiddleware would choose it: the address's
+    prefix (/es/…), else the language cookie or what the browser accepts."""
+    request = HttpRequest()
+    request.path_info = scope["path"]
     for raw_name, raw_value in scope["headers"]:
-        if raw_name == b"accept-language":
-            for code, _quality in translation.trans_real.parse_accept_lang_header(
-                raw_value.decode("latin-1")
-            ):
-                if code.split("-")[0] in available:
-                    return code.split("-")[0]
-    return settings.LANGUAGE_CODE
+        if raw_name in (b"accept-language", b"cookie"):
+            request.META[f"HTTP_{raw_name.decode().upper().replace('-', '_')}"] = raw_value.decode(
+                "latin-1"
+            )
+    return translation.get_language_from_request(request, check_path=True)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
