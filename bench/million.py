@@ -29,7 +29,7 @@ import django, os, secrets, sys, time
 django.setup()
 from django.db import connection, transaction
 from django.utils import timezone
-from solidaria.core import pii
+from solidaria.core.privacy import pii
 from solidaria.petitions.models import Petition, Signature, CountChange
 from solidaria.petitions.services import petition_tick
 petition = Petition.objects.get(slug=sys.argv[1])

@@ -35,7 +35,7 @@ PETITION = "drop-the-charges"
 
 def form_token(env: dict[str, str]) -> str:
     code = (
-        "import django; django.setup(); from solidaria.core.formguard import form_token; "
+        "import django; django.setup(); from solidaria.core.web.formguard import form_token; "
         "from solidaria.petitions.models import Petition; "
         f"print(form_token(f'sign:{{Petition.objects.get(slug=\"{PETITION}\").pk}}'))"
     )

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from solidaria.core import views as core_views
-from solidaria.core import worldmap
+from solidaria.core.rendering import worldmap
 from solidaria.fundraising import webhooks as fundraising_webhooks
 
 urlpatterns = [

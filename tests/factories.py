@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from solidaria.campaigns.models import Campaign, CampaignUpdate
-from solidaria.core import pii
+from solidaria.core.privacy import pii
 from solidaria.organisations.models import Membership, Organisation
 from solidaria.supporters.models import ConsentText, Supporter
 

@@ -37,7 +37,7 @@ INSTALLED_APPS = [
     "solidaria.fundraising",
     "solidaria.events",
     "solidaria.demo",
-    "solidaria.core.admin_config.SolidariaAdminConfig",
+    "solidaria.core.console.admin_config.SolidariaAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -54,14 +54,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: headers every response carries, cached or not (solidaria.core.hygiene).
-    "solidaria.core.hygiene.SecurityHeadersMiddleware",
+    # Outermost: headers every response carries, cached or not (solidaria.core.web.hygiene).
+    "solidaria.core.web.hygiene.SecurityHeadersMiddleware",
     # Then, so that a cached anonymous page is answered before anything else runs,
     # and so that what it stores carries every header the rest of the stack adds.
-    "solidaria.core.middleware.AnonymousPageCacheMiddleware",
+    "solidaria.core.web.middleware.AnonymousPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Refuses overlong addresses, forms not in UTF-8 and methods a view does not serve.
-    "solidaria.core.hygiene.RequestHygieneMiddleware",
+    "solidaria.core.web.hygiene.RequestHygieneMiddleware",
     # Signature POSTs that are valid are answered here (with the CSP and frame
     # headers the two middlewares below give every other response).
     "solidaria.petitions.fastlane.SigningFastLaneMiddleware",
@@ -103,11 +103,11 @@ def database_from_env(default: str) -> dict:
     db = env.db("DATABASE_URL", default=default)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # Django's backend, with writers queued in the kernel (see its docstring).
-        db["ENGINE"] = "solidaria.core.sqlite_backend"
+        db["ENGINE"] = "solidaria.core.db.sqlite_backend"
         db["OPTIONS"] = {
             # WAL lets readers run beside the single writer; NORMAL is durable in WAL
             # mode across process crashes (only an OS crash can lose the last commit).
-            # The scheduler checkpoints the log (solidaria.core.sqlite); requests
+            # The scheduler checkpoints the log (solidaria.core.db.sqlite); requests
             # do so only if it has grown to 16 MiB.
             "init_command": (
                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
@@ -217,10 +217,10 @@ STORAGES = {
 }
 WHITENOISE_MAX_AGE = 3600
 SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
-# Images are checked, stripped of metadata and re-encoded on upload (core.images).
+# Images are checked, stripped of metadata and re-encoded on upload (core.rendering.images).
 MAX_IMAGE_UPLOAD_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
-# The web front (solidaria.core.front) reads each request body before Django sees
+# The web front (solidaria.core.web.front) reads each request body before Django sees
 # it: at most this many bytes, within REQUEST_BODY_SECONDS plus one second per
 # REQUEST_BODY_MIN_RATE bytes received. A client slower than that gets a 408.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024

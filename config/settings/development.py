@@ -41,7 +41,7 @@ _secrets = _dev_secrets()
 SECRET_KEY = env.str("SECRET_KEY", default=_secrets["SECRET_KEY"])
 PII_KEY = env.str("PII_KEY", default=_secrets["PII_KEY"])
 
-EMAIL_BACKEND = "solidaria.core.mail_backends.OutboxEmailBackend"
+EMAIL_BACKEND = "solidaria.core.mail.backends.OutboxEmailBackend"
 EMAIL_FORWARD_BACKEND = env.email_url("EMAIL_URL", default="dummymail://")["EMAIL_BACKEND"]
 EMAIL_OUTBOX_DIR = VAR_DIR / "mail"
 DEV_OUTBOX = True

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from i18nfield.forms import I18nModelForm
 
-from solidaria.core.i18n import language_codes, show_languages
+from solidaria.core.rendering.i18n import language_codes, show_languages
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 from solidaria.organisations.models import Organisation
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.forms import PublicForm
+from solidaria.core.web.forms import PublicForm
 
 
 class MastodonShareForm(PublicForm):

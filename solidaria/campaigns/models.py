@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from i18nfield.fields import I18nCharField, I18nTextField
 
-from solidaria.core.i18n import MultilingualText, validate_language_list
-from solidaria.core.images import CleanImageField
+from solidaria.core.rendering.i18n import MultilingualText, validate_language_list
+from solidaria.core.rendering.images import CleanImageField
 from solidaria.core.validators import IMAGE_VALIDATORS
 
 

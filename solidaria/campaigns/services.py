@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from solidaria.core.audit import audit_log
+from solidaria.core.privacy.audit import audit_log
 
 from .exceptions import CampaignNotReady
 from .models import Campaign

@@ -7,8 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 
-from solidaria.core.formguard import cross_site_refusal
-from solidaria.core.middleware import public_page
+from solidaria.core.web.formguard import cross_site_refusal
+from solidaria.core.web.middleware import public_page
 from solidaria.organisations.selectors import contact_email_for
 
 from .forms import MastodonShareForm
@@ -41,7 +41,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "campaigns/campaign_detail.html", context)
 
 
-@csrf_exempt  # see core.formguard: checked by Origin, as the other public forms
+@csrf_exempt  # see core.web.formguard: checked by Origin, as the other public forms
 # Browsers hold the redirect after a form to the page's form-action: this one
 # leads to the visitor's own server, whichever it is.
 @csp_update({"form-action": ["https:"]})

@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from i18nfield.admin import I18nModelAdmin
 
-from .audit import audit_log
-from .models import OutgoingEmail
+from solidaria.core.models import OutgoingEmail
+from solidaria.core.privacy.audit import audit_log
 
 
 class AuditedModelAdmin(I18nModelAdmin):

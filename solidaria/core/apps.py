@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
+        from solidaria.core import checks  # noqa: F401  (registers the system checks)

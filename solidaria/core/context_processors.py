@@ -8,12 +8,12 @@ from django.urls import translate_url
 from django.utils import translation
 from django.utils.encoding import escape_uri_path
 
-from .query import carried_query
+from solidaria.core.web.query import carried_query
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     current = translation.get_language() or settings.LANGUAGE_CODE
-    # Never the query string as it came: see core.query.
+    # Never the query string as it came: see core.web.query.
     path = escape_uri_path(request.path)
     query = carried_query(request.GET)
     if query:

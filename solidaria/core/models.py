@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .fields import EncryptedTextField
+from solidaria.core.privacy.fields import EncryptedTextField
 
 
 class AuditEntry(models.Model):

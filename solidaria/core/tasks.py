@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .mail import email_deliver, email_requeue_stalled
+from solidaria.core.mail.outbox import email_deliver, email_requeue_stalled
 
 
 @task(queue_name="email")

@@ -1,4 +1,8 @@
+"""Validators that models and forms in several apps share: uploaded images, printable text."""
+
 from __future__ import annotations
+
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,3 +29,13 @@ def validate_image_size(file: File) -> None:
 
 
 IMAGE_VALIDATORS = [validate_image_extension, validate_image_size]
+
+
+def validate_no_control_characters(value: str) -> None:
+    """Names and comments are printable text: no control or invisible formatting characters."""
+    allowed = {"\n", "\r", "\t"}
+    for char in value:
+        if char not in allowed and unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
+            raise ValidationError(
+                _("Please remove the invisible control characters."), code="control"
+            )

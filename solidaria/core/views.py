@@ -16,8 +16,8 @@ from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
-from .middleware import private_page
-from .models import OutgoingEmail
+from solidaria.core.models import OutgoingEmail
+from solidaria.core.web.middleware import private_page
 
 
 @never_cache

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.campaigns.services import campaign_set_status
-from solidaria.core import pii
+from solidaria.core.privacy import pii
 from solidaria.events.models import Cosponsor, DayOfAction, Event
 from solidaria.events.zones import local_to_utc
 from solidaria.fundraising.models import Donation, ExchangeRate, Fund, FundTotal, LedgerEntry

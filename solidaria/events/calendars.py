@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from solidaria.core.i18n import localize
+from solidaria.core.rendering.i18n import localize
 
 from .models import Event
 from .zones import MAX_YEAR, MIN_YEAR

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.forms import (
+from solidaria.core.validators import validate_no_control_characters
+from solidaria.core.web.forms import (
     CountryChoiceField,
     PublicForm,
     email_field,
@@ -17,7 +18,6 @@ from solidaria.core.forms import (
     full_name_field,
     honeypot_field,
 )
-from solidaria.core.validators_text import validate_no_control_characters
 
 from .gazetteer import GazetteerUnavailable, city_coordinates
 from .models import MAX_GUESTS

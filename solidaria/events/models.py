@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
 
-from solidaria.core.fields import EncryptedTextField
-from solidaria.core.i18n import MultilingualText, campaign_languages, localize
+from solidaria.core.privacy.fields import EncryptedTextField
+from solidaria.core.rendering.i18n import MultilingualText, campaign_languages, localize
 
 from .zones import validate_zone
 

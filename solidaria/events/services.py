@@ -21,10 +21,10 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.http import base36_to_int, int_to_base36
 from django.utils.translation import gettext as _
 
-from solidaria.core import pii
-from solidaria.core.audit import audit_log
-from solidaria.core.i18n import localize
-from solidaria.core.mail import email_queue
+from solidaria.core.mail.outbox import email_queue
+from solidaria.core.privacy import pii
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.rendering.i18n import localize
 from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
     consent_record_once,

@@ -15,12 +15,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 
 from solidaria.campaigns.models import Campaign
-from solidaria.core.decorators import post_only_or_redirect
-from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
-from solidaria.core.i18n import localize
-from solidaria.core.middleware import private_page, private_response, public_page
-from solidaria.core.query import SEARCH_MAX_LENGTH
-from solidaria.core.worldmap import MapPoint, world_map_svg
+from solidaria.core.rendering.i18n import localize
+from solidaria.core.rendering.worldmap import MapPoint, world_map_svg
+from solidaria.core.web.decorators import post_only_or_redirect
+from solidaria.core.web.formguard import cross_site_refusal, form_token, form_token_valid
+from solidaria.core.web.middleware import private_page, private_response, public_page
+from solidaria.core.web.query import SEARCH_MAX_LENGTH
 from solidaria.organisations.models import Organisation
 from solidaria.supporters.services import consent_text_current
 
@@ -88,7 +88,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/event_detail.html", _event_context(request, event, form))
 
 
-@csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.formguard)
+@csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.web.formguard)
 @post_only_or_redirect("events:detail", anchor="rsvp-heading")
 def event_rsvp(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_public(slug=slug)

@@ -17,12 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from i18nfield.forms import I18nModelForm
 
-from solidaria.core.audit import audit_log
-from solidaria.core.charts import bar_chart
-from solidaria.core.csvstream import csv_lines
-from solidaria.core.i18n import language_codes, show_languages
-from solidaria.core.middleware import private_response
-from solidaria.core.money import Money, format_money, parse_amount, to_major
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.rendering.charts import bar_chart
+from solidaria.core.rendering.csvstream import csv_lines
+from solidaria.core.rendering.i18n import language_codes, show_languages
+from solidaria.core.rendering.money import Money, format_money, parse_amount, to_major
+from solidaria.core.web.middleware import private_response
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
 from .exceptions import LedgerError, StatementUnreadable
@@ -75,7 +75,7 @@ class FundAdminForm(I18nModelForm):
             )
 
     def clean_currencies(self) -> list[str]:
-        from solidaria.core.money import currencies
+        from solidaria.core.rendering.money import currencies
 
         value = self.cleaned_data["currencies"]
         if not isinstance(value, list) or not value:

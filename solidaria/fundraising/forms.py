@@ -7,14 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.forms import (
+from solidaria.core.rendering.money import format_money, parse_amount
+from solidaria.core.web.forms import (
     PublicForm,
     email_field,
     form_token_field,
     full_name_field,
     honeypot_field,
 )
-from solidaria.core.money import format_money, parse_amount
 
 from .models import Donation, Fund
 

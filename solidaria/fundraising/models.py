@@ -1,6 +1,6 @@
 """Defense funds: gifts by card or bank transfer, and the fund's public ledger.
 
-Amounts are whole minor units with their currency (see solidaria.core.money).
+Amounts are whole minor units with their currency (see solidaria.core.rendering.money).
 A gift counts once it has arrived: a card payment when Stripe's webhook says it
 succeeded, a bank-transfer pledge when an organiser marks it received. Every
 gift that arrives, every refund and every expense is also an entry in the
@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from i18nfield.fields import I18nCharField, I18nTextField
 
-from solidaria.core.fields import EncryptedTextField
-from solidaria.core.i18n import MultilingualText, campaign_languages, localize
-from solidaria.core.money import DEFAULT_CURRENCIES, Money, currency_choices
-from solidaria.core.storage import private_storage
+from solidaria.core.privacy.fields import EncryptedTextField
+from solidaria.core.privacy.storage import private_storage
+from solidaria.core.rendering.i18n import MultilingualText, campaign_languages, localize
+from solidaria.core.rendering.money import DEFAULT_CURRENCIES, Money, currency_choices
 
 
 def default_currencies() -> list[str]:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from solidaria.core.i18n import localize
+from solidaria.core.rendering.i18n import localize
 
 from .exceptions import PaymentUnavailable
 from .models import Donation

@@ -10,7 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
 from solidaria.campaigns.models import public_campaign_q
-from solidaria.core.money import Money, convert
+from solidaria.core.rendering.money import Money, convert
 
 from .models import Fund, LedgerEntry
 
@@ -33,7 +33,7 @@ def fund_get_public(*, slug: str) -> Fund:
 
 def fund_presets(fund: Fund, currency: str) -> list[int]:
     """Suggested amounts in minor units."""
-    from solidaria.core.money import minor_digits
+    from solidaria.core.rendering.money import minor_digits
 
     whole = (fund.suggested_amounts or {}).get(currency) or DEFAULT_PRESETS.get(currency, [])
     scale = 10 ** minor_digits(currency)

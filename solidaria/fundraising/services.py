@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from i18nfield.strings import LazyI18nString
 
-from solidaria.core import pii
-from solidaria.core.audit import audit_log
-from solidaria.core.i18n import localize
-from solidaria.core.mail import email_queue
-from solidaria.core.money import format_money, to_minor
-from solidaria.core.tokens import new_token, token_hash
+from solidaria.core.mail.outbox import email_queue
+from solidaria.core.privacy import pii
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.tokens import new_token, token_hash
+from solidaria.core.rendering.i18n import localize
+from solidaria.core.rendering.money import format_money, to_minor
 from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
     consent_record_once,
@@ -908,7 +908,7 @@ def donation_for_manage_token(token: str) -> Donation | None:
 
 def to_goal_currency(fund: Fund, minor: int, currency: str) -> int | None:
     """`minor` of `currency` counted in the fund's goal currency; None without a rate."""
-    from solidaria.core.money import convert
+    from solidaria.core.rendering.money import convert
 
     if currency == fund.goal_currency:
         return minor

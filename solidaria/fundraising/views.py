@@ -13,12 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from solidaria.core.decorators import post_only_or_redirect
-from solidaria.core.formguard import cross_site_refusal, form_token, form_token_valid
-from solidaria.core.forms import PublicForm
-from solidaria.core.i18n import localize
-from solidaria.core.middleware import private_page, private_response, public_page
-from solidaria.core.money import parse_amount
+from solidaria.core.rendering.i18n import localize
+from solidaria.core.rendering.money import parse_amount
+from solidaria.core.web.decorators import post_only_or_redirect
+from solidaria.core.web.formguard import cross_site_refusal, form_token, form_token_valid
+from solidaria.core.web.forms import PublicForm
+from solidaria.core.web.middleware import private_page, private_response, public_page
 from solidaria.supporters.services import consent_text_current
 
 from . import payments
@@ -103,7 +103,7 @@ def fund_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "fundraising/fund_detail.html", _context(request, fund, form))
 
 
-@csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.formguard)
+@csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.web.formguard)
 @post_only_or_redirect("fundraising:detail", anchor="give-heading")
 def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
     fund = fund_get_public(slug=slug)

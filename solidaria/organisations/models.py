@@ -5,8 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from solidaria.core.i18n import validate_language_list
-from solidaria.core.images import LOGO_MAX_SIDE, CleanImageField
+from solidaria.core.rendering.i18n import validate_language_list
+from solidaria.core.rendering.images import LOGO_MAX_SIDE, CleanImageField
 from solidaria.core.validators import IMAGE_VALIDATORS
 
 

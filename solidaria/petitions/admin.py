@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from i18nfield.forms import I18nModelForm
 
-from solidaria.core.audit import audit_log
-from solidaria.core.charts import bar_chart
-from solidaria.core.i18n import language_codes, show_languages
-from solidaria.core.middleware import private_response
-from solidaria.core.worldmap import world_map_svg
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.rendering.charts import bar_chart
+from solidaria.core.rendering.i18n import language_codes, show_languages
+from solidaria.core.rendering.worldmap import world_map_svg
+from solidaria.core.web.middleware import private_response
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
 from . import reports

@@ -25,7 +25,7 @@ from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.http.response import Http404
 from django.utils import translation
 
-from solidaria.core.formguard import same_origin
+from solidaria.core.web.formguard import same_origin
 
 SIGN_PATH = re.compile(r"^/(?P<language>[a-z]{2})/petitions/(?P<slug>[-a-zA-Z0-9_]+)/sign/$")
 

@@ -6,7 +6,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.forms import (
+from solidaria.core.validators import IMAGE_VALIDATORS, validate_no_control_characters
+from solidaria.core.web.forms import (
     CountryChoiceField,
     PublicForm,
     email_field,
@@ -14,8 +15,6 @@ from solidaria.core.forms import (
     full_name_field,
     honeypot_field,
 )
-from solidaria.core.validators import IMAGE_VALIDATORS
-from solidaria.core.validators_text import validate_no_control_characters
 
 TEXT_VALIDATORS = [validate_no_control_characters]
 

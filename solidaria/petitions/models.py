@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
 
-from solidaria.core.fields import EncryptedTextField
-from solidaria.core.i18n import MultilingualText, campaign_languages, localize
-from solidaria.core.images import LOGO_MAX_SIDE, CleanImageField
+from solidaria.core.privacy.fields import EncryptedTextField
+from solidaria.core.rendering.i18n import MultilingualText, campaign_languages, localize
+from solidaria.core.rendering.images import LOGO_MAX_SIDE, CleanImageField
 from solidaria.core.validators import IMAGE_VALIDATORS
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from solidaria.core.csvstream import csv_lines
+from solidaria.core.rendering.csvstream import csv_lines
 
 from .models import Petition, Signature
 

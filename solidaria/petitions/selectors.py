@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import translation
 
 from solidaria.campaigns.models import public_campaign_q
-from solidaria.core.i18n import site_url_in_language
+from solidaria.core.rendering.i18n import site_url_in_language
 
 from .models import OrganisationSignature, Petition, PetitionCount, Signature
 

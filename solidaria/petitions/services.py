@@ -22,12 +22,12 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from solidaria.core import pii
-from solidaria.core.audit import audit_log
-from solidaria.core.i18n import localize
-from solidaria.core.mail import email_queue
-from solidaria.core.rows import RowInserter
-from solidaria.core.tokens import new_token, token_hash
+from solidaria.core.db.rows import RowInserter
+from solidaria.core.mail.outbox import email_queue
+from solidaria.core.privacy import pii
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.tokens import new_token, token_hash
+from solidaria.core.rendering.i18n import localize
 from solidaria.organisations.models import Organisation
 from solidaria.supporters.services import (
     consent_record_once,

@@ -21,8 +21,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from solidaria.core.altcha_check import altcha_verify
-from solidaria.core.formguard import client_ip, form_token_valid
+from solidaria.core.web.altcha_check import altcha_verify
+from solidaria.core.web.formguard import client_ip, form_token_valid
 from solidaria.organisations.models import Organisation
 
 from .exceptions import PetitionClosed
@@ -33,7 +33,7 @@ from .services import signature_create
 
 
 def token_scope(petition: Petition) -> str:
-    """The scope of the signing form's token (`core.formguard`)."""
+    """The scope of the signing form's token (`core.web.formguard`)."""
     return f"sign:{petition.pk}"
 
 

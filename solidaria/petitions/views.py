@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from solidaria.campaigns.share import share_links
-from solidaria.core.altcha_check import altcha_challenge
-from solidaria.core.decorators import post_only_or_redirect
-from solidaria.core.formguard import cross_site_refusal, form_token
-from solidaria.core.i18n import localize
-from solidaria.core.middleware import private_page, private_response, public_page
+from solidaria.core.rendering.i18n import localize
+from solidaria.core.web.altcha_check import altcha_challenge
+from solidaria.core.web.decorators import post_only_or_redirect
+from solidaria.core.web.formguard import cross_site_refusal, form_token
+from solidaria.core.web.middleware import private_page, private_response, public_page
 from solidaria.supporters.services import consent_text_current
 
 from .exceptions import PetitionClosed, SignatureNotFound
@@ -84,7 +84,7 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@csrf_exempt  # see core.formguard: the page is shared from a cache, so no per-visitor token
+@csrf_exempt  # see core.web.formguard: the page is shared from a cache, so no per-visitor token
 @post_only_or_redirect("petitions:detail", anchor="sign-heading")
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for_signing(slug=slug)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from solidaria.core.admin import AuditedModelAdmin
-from solidaria.core.middleware import private_response
+from solidaria.core.web.middleware import private_response
 
 from .models import ConsentRecord, ConsentText, Supporter
 from .services import supporter_erase, supporter_export

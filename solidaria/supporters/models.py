@@ -6,14 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from i18nfield.fields import I18nTextField
 
-from solidaria.core import pii
-from solidaria.core.fields import EncryptedTextField
+from solidaria.core.privacy import pii
+from solidaria.core.privacy.fields import EncryptedTextField
 
 
 class Supporter(models.Model):
     """One person, across every petition, gift and RSVP, found by their email's blind index.
 
-    Name, email and phone are encrypted (see core.pii); `email_index` is the
+    Name, email and phone are encrypted (see core.privacy.pii); `email_index` is the
     keyed hash of the normalised address and the only way to look a person up.
     """
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from solidaria.core import pii
+from solidaria.core.privacy import pii
 
 from .models import Supporter
 

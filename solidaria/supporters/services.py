@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from solidaria.core import pii
-from solidaria.core.audit import audit_log
-from solidaria.core.i18n import localize
+from solidaria.core.privacy import pii
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.rendering.i18n import localize
 from solidaria.organisations.models import Organisation
 
 from .exceptions import SupporterErased

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from solidaria.core.csvstream import csv_lines, spreadsheet_safe
+from solidaria.core.rendering.csvstream import csv_lines, spreadsheet_safe
 from solidaria.events.services import rsvp_create
 from solidaria.fundraising.models import Donation
 from solidaria.fundraising.services import pledge_create

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
-from solidaria.core.formguard import form_token
+from solidaria.core.web.formguard import form_token
 from tests import factories
 from tests.helpers import post_form
 

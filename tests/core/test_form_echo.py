@@ -1,4 +1,4 @@
-"""A rejected public form shows back at most each field's limit (core.forms): a 5 MB
+"""A rejected public form shows back at most each field's limit (core.web.forms): a 5 MB
 field makes a small 400 page that says, in the visitor's language, what is wrong."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from solidaria.campaigns.forms import MastodonShareForm
-from solidaria.core.formguard import form_token
-from solidaria.core.forms import PublicForm
+from solidaria.core.web.formguard import form_token
+from solidaria.core.web.forms import PublicForm
 from solidaria.events.forms import CosponsorForm, HostMessageForm, ProposalForm, RsvpForm
 from solidaria.fundraising.forms import GiftForm
 from solidaria.petitions.forms import OrganisationSignatureForm, SignatureForm

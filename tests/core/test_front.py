@@ -1,4 +1,4 @@
-"""The web front (solidaria.core.front): complete requests only, with deadlines.
+"""The web front (solidaria.core.web.front): complete requests only, with deadlines.
 
 These drive the ASGI application directly with a small WSGI app behind it; the
 test beside this one (test_slow_clients.py) drives the real server.
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from solidaria.core.front import BufferedWSGIFront
+from solidaria.core.web.front import BufferedWSGIFront
 
 
 class Recorder:

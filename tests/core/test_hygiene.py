@@ -1,4 +1,4 @@
-"""Requests refused before any view (core.hygiene), headers on every response,
+"""Requests refused before any view (core.web.hygiene), headers on every response,
 compressed public pages, and a page cache that never carries one visitor's data
 to another."""
 
@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from solidaria.core.formguard import form_token
+from solidaria.core.web.formguard import form_token
 from solidaria.petitions.models import Petition, Signature
 from tests import factories
 from tests.helpers import ORIGIN

@@ -1,5 +1,5 @@
 """A page's links to itself in other languages carry only the query parameters it reads,
-with valid values (core.query): a long address is not sent back eight times."""
+with valid values (core.web.query): a long address is not sent back eight times."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from django.http import QueryDict
 from django.test import Client
 
-from solidaria.core.query import CARRIED_PARAMETERS, SEARCH_MAX_LENGTH, carried_query
+from solidaria.core.web.query import CARRIED_PARAMETERS, SEARCH_MAX_LENGTH, carried_query
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_the_longest_carried_query_stays_small() -> None:
 
 
 def test_the_event_page_does_not_repeat_a_long_address(client: Client, settings) -> None:
-    # The request line's own limit (core.hygiene) is another layer; this one holds without it.
+    # The request line's own limit (core.web.hygiene) is another layer; this one holds without it.
     settings.MAX_URL_LENGTH = 1024 * 1024
     event = factories.EventFactory()
     plain = client.get(f"/en/events/{event.slug}/")

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from solidaria.core.mail import email_queue
+from solidaria.core.mail.outbox import email_queue
 from solidaria.core.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import clear_url_caches, reverse
 
-from solidaria.core.mail_backends import OutboxEmailBackend
+from solidaria.core.mail.backends import OutboxEmailBackend
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def dev_outbox(settings, tmp_path):
     settings.DEV_OUTBOX = True
     settings.EMAIL_OUTBOX_DIR = tmp_path
-    settings.EMAIL_BACKEND = "solidaria.core.mail_backends.OutboxEmailBackend"
+    settings.EMAIL_BACKEND = "solidaria.core.mail.backends.OutboxEmailBackend"
     settings.EMAIL_FORWARD_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     import importlib
 
@@ -30,7 +30,7 @@ def dev_outbox(settings, tmp_path):
 def test_development_mail_lands_in_var_mail_and_the_outbox_page(
     dev_outbox, run_tasks, client: Client
 ):
-    from solidaria.core.mail import email_queue
+    from solidaria.core.mail.outbox import email_queue
 
     email_queue(to="gil@example.org", template="test_message", context={}, language="en")
     run_tasks()

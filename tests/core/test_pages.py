@@ -170,7 +170,7 @@ def test_production_refuses_to_start_without_secrets() -> None:
 
 
 def test_production_passes_the_deploy_check() -> None:
-    from solidaria.core.pii import generate_key
+    from solidaria.core.privacy.pii import generate_key
 
     result = _run_with_production_settings(
         ["check", "--deploy", "--fail-level", "WARNING"],

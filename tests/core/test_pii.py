@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
-from solidaria.core import pii
-from solidaria.core.pii_rotation import pii_rotate
+from solidaria.core.privacy import pii
+from solidaria.core.privacy.pii_rotation import pii_rotate
 from solidaria.supporters.models import Supporter
 from solidaria.supporters.selectors import supporter_find_by_email
 from solidaria.supporters.services import supporter_get_or_create

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from solidaria.core.formguard import form_token
+from solidaria.core.web.formguard import form_token
 from tests import factories
 from tests.helpers import ORIGIN, post_form
 

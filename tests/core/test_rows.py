@@ -5,8 +5,8 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from solidaria.core import sqlite
-from solidaria.core.rows import RowInserter
+from solidaria.core.db import sqlite
+from solidaria.core.db.rows import RowInserter
 from solidaria.petitions.models import Signature
 from tests import factories
 

@@ -1,4 +1,4 @@
-"""Writers on a SQLite file queue on a kernel lock beside it (solidaria.core.sqlite_backend)."""
+"""Writers on a SQLite file queue on a kernel lock beside it (solidaria.core.db.sqlite_backend)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def file_database(tmp_path: Path, django_db_blocker: Any) -> Iterator[Path]:
         {
             "default": {"ENGINE": "django.db.backends.dummy"},
             ALIAS: {
-                "ENGINE": "solidaria.core.sqlite_backend",
+                "ENGINE": "solidaria.core.db.sqlite_backend",
                 "NAME": str(path),
                 "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 5},
             },

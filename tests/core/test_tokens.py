@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from solidaria.core.tokens import new_token, token_hash
+from solidaria.core.privacy.tokens import new_token, token_hash
 from solidaria.fundraising.models import Donation
 from solidaria.fundraising.services import donation_for_manage_token, pledge_create
 from solidaria.petitions.models import Signature

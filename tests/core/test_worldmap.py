@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.test import Client
 
-from solidaria.core.worldmap import MapPoint, country_outlines, outline_svg, world_map_svg
+from solidaria.core.rendering.worldmap import MapPoint, country_outlines, outline_svg, world_map_svg
 
 # Equal Earth (Šavrič, Patterson & Jenny 2018), written out again from the paper, so that
 # the module is checked against the formula and not against itself.

@@ -160,7 +160,7 @@ MANY = (
 
 
 def test_the_day_map_shades_countries_places_cities_and_stays_light(client: Client) -> None:
-    from solidaria.core.worldmap import project
+    from solidaria.core.rendering.worldmap import project
     from solidaria.events.gazetteer import ensure_index
 
     ensure_index()  # an action entered without coordinates is placed at its city

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
-from solidaria.core.formguard import form_token
+from solidaria.core.web.formguard import form_token
 from solidaria.events.models import Event, Rsvp
 from solidaria.events.services import attendee_token, reminders_send, rsvp_cancel, rsvp_create
 from tests import factories

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solidaria.core.money import Money, convert, format_money, parse_amount
+from solidaria.core.rendering.money import Money, convert, format_money, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solidaria.core.formguard import form_token
+from solidaria.core.web.formguard import form_token
 from solidaria.fundraising.models import Donation, Fund, FundTotal, LedgerEntry
 from solidaria.fundraising.services import pledge_mark_received
 from solidaria.supporters.models import ConsentRecord

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from solidaria.core.formguard import form_token
+from solidaria.core.web.formguard import form_token
 from solidaria.fundraising.models import Donation, Fund, FundTotal, LedgerEntry, StripeEvent
 from tests import factories
 from tests.helpers import ORIGIN, post_form

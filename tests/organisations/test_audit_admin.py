@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from solidaria.core.audit import audit_log
+from solidaria.core.privacy.audit import audit_log
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test import Client
 
-from solidaria.core import pii
-from solidaria.core.formguard import form_token
+from solidaria.core.privacy import pii
+from solidaria.core.web.formguard import form_token
 from solidaria.petitions.models import Petition, Signature
 from tests import factories
 from tests.helpers import ORIGIN

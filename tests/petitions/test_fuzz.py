@@ -9,7 +9,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solidaria.core.formguard import form_token
+from solidaria.core.web.formguard import form_token
 from solidaria.petitions.models import Signature
 from tests import factories
 from tests.helpers import post_form

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from solidaria.core.formguard import form_token
+from solidaria.core.web.formguard import form_token
 from solidaria.petitions.models import Signature
 from solidaria.petitions.services import petition_tick
 from solidaria.supporters.models import ConsentRecord

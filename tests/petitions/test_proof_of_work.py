@@ -14,10 +14,10 @@ from altcha import solve_challenge_v1
 from django.test import Client
 from django.utils import timezone
 
-from solidaria.core import pii
-from solidaria.core.altcha_check import altcha_challenge
-from solidaria.core.formguard import form_token
 from solidaria.core.models import OutgoingEmail
+from solidaria.core.privacy import pii
+from solidaria.core.web.altcha_check import altcha_challenge
+from solidaria.core.web.formguard import form_token
 from solidaria.petitions import fastlane
 from solidaria.petitions.models import Petition, Signature
 from solidaria.petitions.services import petition_tick, signature_create

@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from solidaria.core import pii
-from solidaria.core.formguard import form_token
 from solidaria.core.models import OutgoingEmail
+from solidaria.core.privacy import pii
+from solidaria.core.web.formguard import form_token
 from solidaria.petitions import services
 from solidaria.petitions.models import Petition, PetitionCount, Signature
 from solidaria.petitions.services import petition_tick, signature_create
@@ -259,7 +259,7 @@ def test_closed_petition_refuses_signatures(client: Client) -> None:
 def test_proof_of_work_is_verified_and_cannot_be_replayed(client: Client) -> None:
     from altcha import solve_challenge_v1
 
-    from solidaria.core.altcha_check import altcha_challenge
+    from solidaria.core.web.altcha_check import altcha_challenge
 
     challenge = altcha_challenge()
     solution = solve_challenge_v1(

@@ -7,8 +7,8 @@ import re
 import pytest
 from django.test import Client
 
-from solidaria.core.formguard import form_token
-from solidaria.core.i18n import site_url_in_language
+from solidaria.core.rendering.i18n import site_url_in_language
+from solidaria.core.web.formguard import form_token
 from solidaria.petitions.selectors import petition_next_action_url
 from tests import factories
 from tests.helpers import post_form

@@ -136,7 +136,7 @@ def test_a_database_dump_reveals_no_supporter() -> None:
         supporter, _ = supporter_get_or_create(email=email, name=name, phone=phone, country="AR")
         consent_record(supporter=supporter, consent_text=wording, language="en", method="web_form")
         supporter_export(supporter=supporter)
-    from solidaria.core.mail import email_queue
+    from solidaria.core.mail.outbox import email_queue
 
     email_queue(
         to=PEOPLE[0][1], template="test_message", context={"name": PEOPLE[0][0]}, language="es"

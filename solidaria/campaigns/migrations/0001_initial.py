@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import i18nfield.fields
 import solidaria.campaigns.models
-import solidaria.core.i18n
+import solidaria.core.rendering.i18n
 import solidaria.core.validators
 from django.db import migrations, models
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('image', models.ImageField(blank=True, upload_to='campaigns/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp'], message='Upload a JPEG, PNG or WebP image (this file ends in “%(extension)s”).'), solidaria.core.validators.validate_image_size], verbose_name='image')),
                 ('image_alt', i18nfield.fields.I18nCharField(blank=True, max_length=300, verbose_name='image description')),
                 ('status', models.CharField(choices=[('draft', 'draft'), ('live', 'live'), ('closed', 'closed'), ('archived', 'archived')], db_index=True, default='draft', max_length=10, verbose_name='status')),
-                ('languages', models.JSONField(default=solidaria.campaigns.models.default_languages, help_text="The campaign's languages in order: the first is the original, the others are used when a translation is missing.", validators=[solidaria.core.i18n.validate_language_list], verbose_name='languages')),
+                ('languages', models.JSONField(default=solidaria.campaigns.models.default_languages, help_text="The campaign's languages in order: the first is the original, the others are used when a translation is missing.", validators=[solidaria.core.rendering.i18n.validate_language_list], verbose_name='languages')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='first published')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
 import i18nfield.fields
-import solidaria.core.fields
+import solidaria.core.privacy.fields
 import solidaria.events.zones
 from django.conf import settings
 from django.db import migrations, models
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('capacity', models.PositiveIntegerField(blank=True, help_text='Leave empty for no limit. When it is full, people join a waiting list.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='places')),
                 ('online_url', models.URLField(blank=True, help_text='Shown only to registered attendees, never on the public page.', verbose_name='link to join')),
                 ('host_name', models.CharField(blank=True, max_length=120, verbose_name="host's name")),
-                ('host_email', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name="host's email")),
+                ('host_email', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name="host's email")),
                 ('host_email_index', models.CharField(blank=True, editable=False, max_length=64)),
                 ('host_language', models.CharField(blank=True, editable=False, max_length=8)),
                 ('status', models.CharField(choices=[('proposed', 'proposed, waiting for moderation'), ('published', 'published'), ('declined', 'declined'), ('cancelled', 'cancelled')], default='published', max_length=10, verbose_name='status')),
@@ -84,8 +84,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='organisation')),
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('contact_name', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='contact person')),
-                ('contact_email', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='contact email')),
+                ('contact_name', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='contact person')),
+                ('contact_email', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='contact email')),
                 ('language', models.CharField(max_length=8)),
                 ('status', models.CharField(choices=[('pending', 'waiting'), ('approved', 'approved'), ('declined', 'declined')], default='pending', max_length=10, verbose_name='status')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -103,10 +103,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('confirmed', 'registered'), ('waitlisted', 'on the waiting list'), ('cancelled', 'cancelled')], max_length=10, verbose_name='status')),
-                ('name', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
-                ('email', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='email')),
+                ('name', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
+                ('email', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='email')),
                 ('email_index', models.CharField(editable=False, max_length=64)),
-                ('phone', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='phone')),
+                ('phone', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='phone')),
                 ('guests', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(10)], verbose_name='guests')),
                 ('consent_owner', models.BooleanField(default=False, verbose_name='may hear from the organisation')),
                 ('language', models.CharField(max_length=8, verbose_name='language')),

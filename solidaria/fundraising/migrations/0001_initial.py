@@ -3,9 +3,9 @@
 import django.core.validators
 import django.db.models.deletion
 import i18nfield.fields
-import solidaria.core.fields
-import solidaria.core.money
-import solidaria.core.storage
+import solidaria.core.privacy.fields
+import solidaria.core.rendering.money
+import solidaria.core.privacy.storage
 import solidaria.fundraising.models
 from decimal import Decimal
 from django.conf import settings
@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('title', i18nfield.fields.I18nCharField(max_length=200, verbose_name='title')),
                 ('purpose', i18nfield.fields.I18nTextField(help_text='What the money is for. Plain text; an empty line between paragraphs.', verbose_name='purpose')),
                 ('goal_minor', models.BigIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0)], verbose_name='goal (in cents)')),
-                ('goal_currency', models.CharField(choices=solidaria.core.money.currency_choices, default='USD', max_length=3, verbose_name='currency of the goal')),
+                ('goal_currency', models.CharField(choices=solidaria.core.rendering.money.currency_choices, default='USD', max_length=3, verbose_name='currency of the goal')),
                 ('currencies', models.JSONField(default=solidaria.fundraising.models.default_currencies, help_text='ISO codes, e.g. ["ARS", "USD", "EUR"].', verbose_name='currencies accepted')),
                 ('suggested_amounts', models.JSONField(blank=True, default=dict, help_text='Whole amounts per currency, e.g. {"USD": [10, 25, 50], "ARS": [10000, 25000]}. Currencies left out get sensible defaults.', verbose_name='suggested amounts')),
                 ('allow_monthly', models.BooleanField(default=True, verbose_name='monthly gifts by card')),
@@ -66,8 +66,8 @@ class Migration(migrations.Migration):
                 ('amount_minor', models.BigIntegerField(verbose_name='amount (in cents)')),
                 ('currency', models.CharField(max_length=3, verbose_name='currency')),
                 ('refunded_minor', models.BigIntegerField(default=0, verbose_name='refunded (in cents)')),
-                ('name', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
-                ('email', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='email')),
+                ('name', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
+                ('email', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='email')),
                 ('email_index', models.CharField(db_index=True, editable=False, max_length=64)),
                 ('anonymous', models.BooleanField(default=False, help_text='Organisers do not see the name either.', verbose_name='anonymous')),
                 ('consent_owner', models.BooleanField(default=False, verbose_name='may hear from the organisation')),
@@ -109,12 +109,12 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('income', 'income'), ('expense', 'expense')], max_length=8, verbose_name='kind')),
                 ('date', models.DateField(verbose_name='date')),
                 ('amount_minor', models.BigIntegerField(verbose_name='amount (in cents)')),
-                ('currency', models.CharField(choices=solidaria.core.money.currency_choices, max_length=3, verbose_name='currency')),
+                ('currency', models.CharField(choices=solidaria.core.rendering.money.currency_choices, max_length=3, verbose_name='currency')),
                 ('category', models.CharField(choices=[('gifts', 'gifts'), ('legal_fees', 'legal fees'), ('bail', 'bail'), ('travel', 'travel'), ('bank_fees', 'bank fees'), ('other', 'other')], max_length=12, verbose_name='category')),
                 ('description', i18nfield.fields.I18nCharField(help_text='Shown on the public ledger. Do not name donors or the people defended.', max_length=300, verbose_name='public description')),
                 ('private_details', models.TextField(blank=True, help_text='Names, case numbers, invoice numbers: seen by organisers only.', verbose_name='details for organisers')),
                 ('show_details_publicly', models.BooleanField(default=False, help_text='Only where the people named have agreed.', verbose_name='publish the details too')),
-                ('receipt', models.FileField(blank=True, help_text='PDF, JPEG or PNG, up to 10 MB. Seen by organisers only.', storage=solidaria.core.storage.private_storage, upload_to='ledger-receipts/%Y/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='receipt')),
+                ('receipt', models.FileField(blank=True, help_text='PDF, JPEG or PNG, up to 10 MB. Seen by organisers only.', storage=solidaria.core.privacy.storage.private_storage, upload_to='ledger-receipts/%Y/', validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png'])], verbose_name='receipt')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='approved')),
                 ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approved by')),
@@ -133,7 +133,7 @@ class Migration(migrations.Migration):
             name='ExchangeRate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(choices=solidaria.core.money.currency_choices, max_length=3, verbose_name='currency')),
+                ('currency', models.CharField(choices=solidaria.core.rendering.money.currency_choices, max_length=3, verbose_name='currency')),
                 ('rate', models.DecimalField(decimal_places=8, max_digits=18, validators=[django.core.validators.MinValueValidator(Decimal('1E-8'))], verbose_name="value of 1 unit in the goal's currency")),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('fund', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rates', to='fundraising.fund')),

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
-import solidaria.core.i18n
+import solidaria.core.rendering.i18n
 import solidaria.core.validators
 import solidaria.organisations.models
 from django.conf import settings
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('region', models.CharField(blank=True, help_text='For organisations that span several countries, e.g. “Europe”.', max_length=100, verbose_name='region')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
                 ('logo', models.ImageField(blank=True, upload_to='organisations/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp'], message='Upload a JPEG, PNG or WebP image (this file ends in “%(extension)s”).'), solidaria.core.validators.validate_image_size], verbose_name='logo')),
-                ('languages', models.JSONField(default=solidaria.organisations.models.default_languages, help_text='Language codes in order of preference, e.g. ["es", "en"].', validators=[solidaria.core.i18n.validate_language_list], verbose_name='languages')),
+                ('languages', models.JSONField(default=solidaria.organisations.models.default_languages, help_text='Language codes in order of preference, e.g. ["es", "en"].', validators=[solidaria.core.rendering.i18n.validate_language_list], verbose_name='languages')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={

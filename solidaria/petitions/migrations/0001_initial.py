@@ -5,8 +5,8 @@ import django.db.models.deletion
 import django.utils.timezone
 import django_countries.fields
 import i18nfield.fields
-import solidaria.core.fields
-import solidaria.core.images
+import solidaria.core.privacy.fields
+import solidaria.core.rendering.images
 import solidaria.core.validators
 from django.db import migrations, models
 
@@ -65,9 +65,9 @@ class Migration(migrations.Migration):
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
                 ('region', models.CharField(blank=True, max_length=100, verbose_name='region')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('logo', solidaria.core.images.CleanImageField(blank=True, upload_to='letters/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp'], message='Upload a JPEG, PNG or WebP image (this file ends in “%(extension)s”).'), solidaria.core.validators.validate_image_size], verbose_name='logo')),
-                ('contact_name', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='contact person')),
-                ('contact_email', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='contact email')),
+                ('logo', solidaria.core.rendering.images.CleanImageField(blank=True, upload_to='letters/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp'], message='Upload a JPEG, PNG or WebP image (this file ends in “%(extension)s”).'), solidaria.core.validators.validate_image_size], verbose_name='logo')),
+                ('contact_name', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='contact person')),
+                ('contact_email', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='contact email')),
                 ('language', models.CharField(max_length=8, verbose_name='language')),
                 ('status', models.CharField(choices=[('pending', 'waiting for approval'), ('approved', 'approved'), ('rejected', 'rejected')], db_index=True, default='pending', max_length=10, verbose_name='status')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -96,10 +96,10 @@ class Migration(migrations.Migration):
                 ('suspect_reason', models.CharField(blank=True, max_length=32, verbose_name='why suspect')),
                 ('email_index', models.CharField(editable=False, max_length=64)),
                 ('email_domain_index', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('email', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='email')),
-                ('name', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
-                ('city', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='city')),
-                ('comment', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='comment')),
+                ('email', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='email')),
+                ('name', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
+                ('city', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='city')),
+                ('comment', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='comment')),
                 ('comment_status', models.CharField(blank=True, choices=[('', 'no comment'), ('pending', 'waiting for moderation'), ('approved', 'approved'), ('rejected', 'rejected')], default='', max_length=8, verbose_name='comment')),
                 ('country', django_countries.fields.CountryField(max_length=2, verbose_name='country')),
                 ('language', models.CharField(max_length=8, verbose_name='language')),

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django_countries.fields
 import i18nfield.fields
-import solidaria.core.fields
+import solidaria.core.privacy.fields
 from django.db import migrations, models
 
 
@@ -21,9 +21,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email_index', models.CharField(editable=False, max_length=64, null=True, unique=True)),
-                ('email', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='email')),
-                ('name', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
-                ('phone', solidaria.core.fields.EncryptedTextField(blank=True, default='', verbose_name='phone')),
+                ('email', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='email')),
+                ('name', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='name')),
+                ('phone', solidaria.core.privacy.fields.EncryptedTextField(blank=True, default='', verbose_name='phone')),
                 ('country', django_countries.fields.CountryField(blank=True, max_length=2, verbose_name='country')),
                 ('language', models.CharField(choices=[('es', 'Spanish'), ('en', 'English'), ('pt', 'Portuguese'), ('fr', 'French'), ('de', 'German')], default='en', max_length=8, verbose_name='language')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='first seen')),

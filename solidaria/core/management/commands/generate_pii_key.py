@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from solidaria.core.pii import generate_key
+from solidaria.core.privacy.pii import generate_key
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from solidaria.core.pii_rotation import pii_rotate
+from solidaria.core.privacy.pii_rotation import pii_rotate
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Enqueues the periodic tasks named in settings.PERIODIC_TASKS, each at its interval.
 
 On SQLite it also checkpoints the write-ahead log every second, so that no
-visitor's request has to (see solidaria.core.sqlite).
+visitor's request has to (see solidaria.core.db.sqlite).
 
 One scheduler runs per installation (`manage.py serve` starts it). A task is not
 enqueued again while an earlier run of it is still waiting or running, so a
@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
-from solidaria.core import sqlite
+from solidaria.core.db import sqlite
 
 # How often the SQLite log is copied back into the database (a no-op elsewhere).
 CHECKPOINT_SECONDS = 1.0

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from solidaria.core.mail import email_queue
+from solidaria.core.mail.outbox import email_queue
 
 
 class Command(BaseCommand):

@@ -28,7 +28,7 @@ def web_command(*, host: str, port: int, workers: int) -> list[str]:
 
     granian parses HTTP in Rust; its ASGI interface hands each request to
     config.asgi, which reads the body on the event loop with a deadline and runs
-    Django in WEB_THREADS threads (see solidaria.core.front), so a slow client
+    Django in WEB_THREADS threads (see solidaria.core.web.front), so a slow client
     never holds one. A worker that dies is replaced."""
     return [
         sys.executable, "-m", "granian", "--interface", "asgi", "config.asgi:application",

@@ -17,7 +17,7 @@ Transactions are taken IMMEDIATE (`transaction_mode` in the settings): a write
 transaction holds SQLite's lock from its BEGIN, which is what the flock orders.
 A statement outside `transaction.atomic()` still writes in SQLite's own
 implicit transaction and waits the old way; hot paths write inside atomic blocks
-(`solidaria.core.rows.RowInserter`).
+(`solidaria.core.db.rows.RowInserter`).
 """
 
 from __future__ import annotations

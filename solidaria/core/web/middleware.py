@@ -52,7 +52,7 @@ def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
         return response
 
-    # A page, not a form: other methods get a 405 (core.hygiene).
+    # A page, not a form: other methods get a 405 (core.web.hygiene).
     wrapper.allowed_methods = ("GET", "HEAD")  # type: ignore[attr-defined]
     return wrapper
 

@@ -75,7 +75,7 @@ class RowInserter:
                 value = field.get_db_prep_save(value, connection)
             params.append(value)
         # Alone, the INSERT commits itself, unless the backend queues writers for
-        # their transactions (solidaria.core.sqlite_backend); inside a transaction,
+        # their transactions (solidaria.core.db.sqlite_backend); inside a transaction,
         # a savepoint keeps a failed insert from breaking the caller's transaction.
         queued = getattr(connection, "queues_writers", False)
         guard = (

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import models
 
-from . import pii
+from solidaria.core.privacy import pii
 
 
 class EncryptedTextField(models.TextField):

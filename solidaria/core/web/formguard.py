@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .middleware import private_response
+from solidaria.core.web.middleware import private_response
 
 TOKEN_PERIOD_SECONDS = 3600
 

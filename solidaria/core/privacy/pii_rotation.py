@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.apps import apps
 from django.db import transaction
 
-from .audit import audit_log
-from .fields import EncryptedTextField
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.fields import EncryptedTextField
 
 
 def pii_rotate(*, batch_size: int = 500) -> dict[str, int]:

@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .audit import audit_log
-from .middleware import private_page
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.web.middleware import private_page
 
 
 class ConfirmDeviceForm(forms.Form):

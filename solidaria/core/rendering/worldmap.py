@@ -49,8 +49,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django_countries import countries
 
-from solidaria.core.hygiene import allowed_methods
-from solidaria.core.middleware import accepts_gzip
+from solidaria.core.web.hygiene import allowed_methods
+from solidaria.core.web.middleware import accepts_gzip
 
 BUCKETS = 5
 WIDTH = 1000

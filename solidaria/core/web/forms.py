@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_stubs_ext import StrOrPromise
 
-from .validators_text import validate_no_control_characters
+from solidaria.core.validators import validate_no_control_characters
 
 # What is shown back of a field without a max_length. Their valid values are short.
 ECHO_LIMIT = 256
@@ -136,7 +136,7 @@ def honeypot_field() -> forms.CharField:
 
 
 def form_token_field() -> forms.CharField:
-    """The page's form token (core.formguard), sent back with the form."""
+    """The page's form token (core.web.formguard), sent back with the form."""
     return forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 

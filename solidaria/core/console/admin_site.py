@@ -78,6 +78,6 @@ class SolidariaAdminSite(admin.AdminSite):
         return response
 
     def get_urls(self) -> list[URLResolver | URLPattern]:
-        from .otp_views import otp_setup
+        from solidaria.core.console.otp_views import otp_setup
 
         return [path("two-factor/", otp_setup, name="otp-setup"), *super().get_urls()]

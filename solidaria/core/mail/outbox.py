@@ -19,9 +19,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .i18n import language_codes
-from .models import OutgoingEmail
-from .tasking import enqueue_durably
+from solidaria.core.db.tasking import enqueue_durably
+from solidaria.core.models import OutgoingEmail
+from solidaria.core.rendering.i18n import language_codes
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def email_queue(
 
     `attachments` are small text files, (filename, content, MIME type), kept with
     the (encrypted) context until the message is sent."""
-    from .tasks import deliver_email
+    from solidaria.core.tasks import deliver_email
 
     if language not in language_codes():
         language = settings.LANGUAGE_CODE
@@ -128,7 +128,7 @@ def email_deliver(*, email_id: int) -> OutgoingEmail.Status | None:
 
 
 def _email_retry_later(email: OutgoingEmail, exc: BaseException) -> OutgoingEmail.Status:
-    from .tasks import deliver_email
+    from solidaria.core.tasks import deliver_email
 
     attempts = email.attempts + 1
     error = f"{type(exc).__name__}: {getattr(exc, 'smtp_code', '')}".strip(": ")
@@ -154,7 +154,7 @@ def _email_retry_later(email: OutgoingEmail, exc: BaseException) -> OutgoingEmai
 
 def email_requeue_stalled(*, older_than: timedelta = timedelta(minutes=15)) -> int:
     """Puts back messages whose worker died while sending, and re-schedules them."""
-    from .tasks import deliver_email
+    from solidaria.core.tasks import deliver_email
 
     cutoff = timezone.now() - older_than
     stalled = OutgoingEmail.objects.filter(

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 
-from solidaria.core.query import carried_query
+from solidaria.core.web.query import carried_query
 
 View = Callable[..., HttpResponseBase]
 
@@ -32,7 +32,7 @@ def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View], View
                 if query := carried_query(request.GET):  # ?source=, ?ref= stay
                     url = f"{url}?{query}"
                 return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)
-            # Other methods never get here: core.hygiene answers them 405.
+            # Other methods never get here: core.web.hygiene answers them 405.
             return view(request, *args, **kwargs)
 
         return wrapper
