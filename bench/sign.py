@@ -8,6 +8,11 @@ new address and a random client address. Afterwards it checks in the database
 that every successful answer (a 302 to the thank-you page) stored exactly one
 signature. Target: ≥ 1,000 signatures/s, p99 < 100 ms, 0 errors, 0 lost.
 
+Before that, the same server (same workers, same database) serves a bare
+Django view that validates the same fields and INSERTs one row
+(bench/ceiling_urls.py) for as long: signing is reported as a share of that
+ceiling, which drifts with the machine as signing does (--no-ceiling skips it).
+
 --database postgres uses the machine's PostgreSQL (127.0.0.1:5432, database
 solidaria_bench, created if missing). Loopback only; every run is bounded.
 """
@@ -115,6 +120,99 @@ def kill_midway(serve_pid: int, delay: float) -> threading.Timer:
     return timer
 
 
+def start_server(
+    env: dict[str, str], args: argparse.Namespace
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`manage.py serve` as `make run` starts it, on a free port; returns it and its address."""
+    port = free_port()
+    command = [sys.executable, "manage.py", "serve", "--port", str(port)]
+    command += ["--workers", str(args.workers)]
+    if args.no_worker:
+        command.append("--no-worker")
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
+    )
+    return server, f"http://127.0.0.1:{port}"
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGINT)
+    server.wait(timeout=60)
+
+
+def run_wrk(wrk: str, url: str, args: argparse.Namespace, *, token: str, origin: str) -> str:
+    return subprocess.run(
+        [
+            wrk,
+            "-t2",
+            f"-c{args.connections}",
+            f"-d{args.seconds}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "sign.lua"),
+            url,
+        ],
+        env={**os.environ, "FORM_TOKEN": token, "ORIGIN": origin},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=args.seconds + 60,
+    ).stdout
+
+
+def wrk_result(out: str) -> tuple[int, int, dict[str, str]]:
+    """Completed requests, answers other than 2xx/3xx, and the p50/p90/p99 latencies."""
+    completed = int(re.search(r"completed=(\d+)", out).group(1))  # type: ignore[union-attr]
+    status_errors = int(re.search(r"status_errors=(\d+)", out).group(1))  # type: ignore[union-attr]
+    latency = dict(re.findall(r"^\s+(50|90|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
+    return completed, status_errors, latency
+
+
+def ceiling_run(env: dict[str, str], args: argparse.Namespace, wrk: str) -> dict[str, object]:
+    """The same server, workers and database serving a bare Django view that validates
+    the same fields and INSERTs one row (bench/ceiling_urls.py): what signing is
+    measured against, since this machine's speed drifts from hour to hour."""
+    env = {**env, "DJANGO_SETTINGS_MODULE": "bench.ceiling_settings"}
+    serial = "SERIAL" if args.database == "postgres" else "INTEGER"
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "from bench.ceiling_urls import TABLE; "
+        f"connection.cursor().execute(TABLE.format(serial={serial!r}))"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+    server, base = start_server(env, args)
+    try:
+        wait_until_up(f"{base}/up/")
+        time.sleep(1)
+        out = run_wrk(wrk, f"{base}/sign/", args, token="bench", origin=base)
+        time.sleep(1)
+    finally:
+        stop_server(server)
+    code = (
+        "import django; django.setup(); from django.db import connection; "
+        "c = connection.cursor(); c.execute('SELECT COUNT(*) FROM bench_ceiling'); "
+        "print(c.fetchone()[0])"
+    )
+    stored = int(
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    completed, status_errors, latency = wrk_result(out)
+    print(out)
+    return {
+        "inserts_per_second": round(completed / args.seconds, 1),
+        "latency": latency,
+        "non_2xx_3xx": status_errors,
+        "stored_rows": stored,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
@@ -124,6 +222,7 @@ def main() -> None:
     parser.add_argument(
         "--no-worker", action="store_true", help="web only (no worker, no scheduler)"
     )
+    parser.add_argument("--no-ceiling", action="store_true", help="skip the bare-view ceiling run")
     parser.add_argument(
         "--kill", action="store_true", help="SIGKILL a web worker and the task worker halfway"
     )
@@ -147,45 +246,19 @@ def main() -> None:
         manage(env, "migrate", "--no-input", "--verbosity", "0")
         manage(env, "collectstatic", "--no-input", "--verbosity", "0")
         manage(env, "bootstrap", "--no-login")
+        ceiling = None
+        if not args.no_ceiling:
+            ceiling = ceiling_run(env, args, wrk)
         token = form_token(env)
-        port = free_port()
-        command = [
-            sys.executable,
-            "manage.py",
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-        ]
-        if args.no_worker:
-            command.append("--no-worker")
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL
-        )
+        server, base = start_server(env, args)
         try:
-            base = f"http://127.0.0.1:{port}"
             wait_until_up(f"{base}/en/petitions/{PETITION}/")
             time.sleep(1)
             before = count_signatures(env)
             timer = kill_midway(server.pid, args.seconds / 2) if args.kill else None
-            out = subprocess.run(
-                [
-                    wrk,
-                    "-t2",
-                    f"-c{args.connections}",
-                    f"-d{args.seconds}s",
-                    "--latency",
-                    "-s",
-                    str(ROOT / "bench" / "sign.lua"),
-                    f"{base}/en/petitions/{PETITION}/sign/",
-                ],
-                env={**os.environ, "FORM_TOKEN": token, "ORIGIN": base},
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=args.seconds + 60,
-            ).stdout
+            out = run_wrk(
+                wrk, f"{base}/en/petitions/{PETITION}/sign/", args, token=token, origin=base
+            )
             time.sleep(1)
             if timer is not None:
                 timer.cancel()
@@ -194,12 +267,9 @@ def main() -> None:
                 (None, 0) if args.no_worker else wait_for_confirmations(env, timeout=300)
             )
         finally:
-            os.killpg(server.pid, signal.SIGINT)
-            server.wait(timeout=60)
+            stop_server(server)
 
-    completed = int(re.search(r"completed=(\d+)", out).group(1))  # type: ignore[union-attr]
-    status_errors = int(re.search(r"status_errors=(\d+)", out).group(1))  # type: ignore[union-attr]
-    latency = dict(re.findall(r"^\s+(50|90|99)(?:\.0+)?%\s+(\S+)\s*$", out, re.M))
+    completed, status_errors, latency = wrk_result(out)
     stored = sum(after.values()) - sum(before.values())
     result = {
         "database": args.database,
@@ -221,6 +291,11 @@ def main() -> None:
         "confirmation_emails_all_queued_after_seconds": drain_seconds,
         "confirmation_emails_not_queued_300_s_after": still_owed,
     }
+    if ceiling is not None:
+        result["ceiling"] = ceiling
+        result["share_of_ceiling"] = round(
+            result["signatures_per_second"] / ceiling["inserts_per_second"], 2
+        )
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / f"sign-{args.database}.json").write_text(
         json.dumps(result, indent=2)
