@@ -38,7 +38,9 @@ def form_token(scope: str) -> str:
 def form_token_valid(scope: str, token: str) -> bool:
     """Accepts this period's token and the previous one (a form left open for a while)."""
     period = int(time.time()) // TOKEN_PERIOD_SECONDS
-    return any(hmac.compare_digest(token or "", _token(scope, p)) for p in (period, period - 1))
+    # Compared as bytes: compare_digest refuses text that is not ASCII (a forged token).
+    given = (token or "").encode()
+    return any(hmac.compare_digest(given, _token(scope, p).encode()) for p in (period, period - 1))
 
 
 def same_origin(request: HttpRequest) -> bool:
