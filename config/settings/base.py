@@ -8,25 +8,31 @@ to start without them.
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+
+# Lets the classes django-stubs types as generic be subscripted at runtime too
+# (`admin.ModelAdmin[Petition]`, `forms.ModelForm[Fund]`), as mypy requires.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("SOLIDARIA_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+# django-environ is untyped: each setting read from it is annotated with its type.
 
 DEBUG = False
-SECRET_KEY = env.str("SECRET_KEY", default="")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-SITE_NAME = env.str("SITE_NAME", default="Solidaria")
+SECRET_KEY: str = env.str("SECRET_KEY", default="")
+ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME: str = env.str("SITE_NAME", default="Solidaria")
 
 # Personal data: PII_KEY encrypts, PII_OLD_KEYS still decrypts while a rotation runs.
-PII_KEY = env.str("PII_KEY", default="")
-PII_OLD_KEYS = env.list("PII_OLD_KEYS", default=[])
+PII_KEY: str = env.str("PII_KEY", default="")
+PII_OLD_KEYS: list[str] = env.list("PII_OLD_KEYS", default=[])
 
 INSTALLED_APPS = [
     "solidaria.core",
@@ -98,9 +104,9 @@ TEMPLATES = [
 ]
 
 
-def database_from_env(default: str) -> dict:
+def database_from_env(default: str) -> dict[str, object]:
     """DATABASE_URL, with the options that make SQLite fit for concurrent writes."""
-    db = env.db("DATABASE_URL", default=default)
+    db: dict[str, object] = env.db("DATABASE_URL", default=default)
     if db["ENGINE"] == "django.db.backends.sqlite3":
         # Django's backend, with writers queued in the kernel (see its docstring).
         db["ENGINE"] = "solidaria.core.db.sqlite_backend"
@@ -117,11 +123,13 @@ def database_from_env(default: str) -> dict:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-        db["TEST"] = (
-            {"NAME": str(VAR_DIR / "test.sqlite3")}
+        # In memory unless asked otherwise; named so that pytest-xdist, which does
+        # not know this backend, leaves each worker its own memory database.
+        db["TEST"] = {
+            "NAME": str(VAR_DIR / "test.sqlite3")
             if env.bool("SQLITE_TEST_ON_DISK", default=False)
-            else {}
-        )
+            else ":memory:"
+        }
     db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
     db["CONN_HEALTH_CHECKS"] = True
     return db
@@ -137,7 +145,7 @@ CACHES = {
     # PAGE_CACHE_SECONDS, and no network round trip is on the hot path.
     "pages": env.cache_url("PAGE_CACHE_URL", default="locmemcache://solidaria-pages"),
 }
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=10)
+PAGE_CACHE_SECONDS: int = env.int("PAGE_CACHE_SECONDS", default=10)
 
 TASKS = {
     "default": {
@@ -162,17 +170,17 @@ SIGNING_RATE_LIMITS_WITHOUT_PROOF = [(600, 1)]
 # Above this many new signatures a second, a petition is going viral: the tick
 # queues only a few confirmations per round (5 a second) and leaves the cores to
 # the signers; the rest go out as soon as the surge is over.
-SIGNING_SURGE_RATE = env.int("SIGNING_SURGE_RATE", default=100)
+SIGNING_SURGE_RATE: int = env.int("SIGNING_SURGE_RATE", default=100)
 
 # Card gifts through Stripe Checkout: both keys, or no card option at all.
-STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_SECRET_KEY: str = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET: str = env.str("STRIPE_WEBHOOK_SECRET", default="")
 # Seconds a webhook's signature stays valid (Stripe's own default).
 STRIPE_WEBHOOK_TOLERANCE = 300
 # Only for tests, which answer from recorded responses on a local server.
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_API_BASE: str = env.str("STRIPE_API_BASE", default="")
 # Currencies gifts can be made in (ISO 4217).
-CURRENCIES = env.list("CURRENCIES", default=["ARS", "USD", "EUR", "BRL", "GBP"])
+CURRENCIES: list[str] = env.list("CURRENCIES", default=["ARS", "USD", "EUR", "BRL", "GBP"])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,7 +194,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "admin:login"
 
 # Staff must confirm a one-time password (TOTP) before the admin opens.
-OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
+OTP_REQUIRED: bool = env.bool("OTP_REQUIRED", default=True)
 OTP_TOTP_ISSUER = SITE_NAME
 
 LANGUAGE_CODE = "en"
@@ -216,7 +224,7 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 3600
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
+SERVE_MEDIA: bool = env.bool("SERVE_MEDIA", default=True)
 # Images are checked, stripped of metadata and re-encoded on upload (core.rendering.images).
 MAX_IMAGE_UPLOAD_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
@@ -224,7 +232,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 # it: at most this many bytes, within REQUEST_BODY_SECONDS plus one second per
 # REQUEST_BODY_MIN_RATE bytes received. A client slower than that gets a 408.
 MAX_REQUEST_BYTES = 10 * 1024 * 1024
-REQUEST_BODY_SECONDS = env.float("REQUEST_BODY_SECONDS", default=5.0)
+REQUEST_BODY_SECONDS: float = env.float("REQUEST_BODY_SECONDS", default=5.0)
 REQUEST_BODY_MIN_RATE = 32 * 1024
 # Longest path and query string accepted (414 beyond).
 MAX_URL_LENGTH = 2048
@@ -238,12 +246,12 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
 EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Solidaria <noreply@localhost>")
+DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="Solidaria <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = 20
 # How often a message is tried before it is marked failed, and the first back-off.
-EMAIL_MAX_ATTEMPTS = env.int("EMAIL_MAX_ATTEMPTS", default=8)
-EMAIL_RETRY_SECONDS = env.int("EMAIL_RETRY_SECONDS", default=30)
+EMAIL_MAX_ATTEMPTS: int = env.int("EMAIL_MAX_ATTEMPTS", default=8)
+EMAIL_RETRY_SECONDS: int = env.int("EMAIL_RETRY_SECONDS", default=30)
 # Where every message is also written as an .eml file (development only).
 EMAIL_OUTBOX_DIR: Path | None = None
 

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import ManyToManyField, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from i18nfield.forms import I18nModelForm
 
-from solidaria.core.rendering.i18n import language_codes, show_languages
+from solidaria.core.rendering.i18n import I18nModelForm, language_codes, show_languages
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 from solidaria.organisations.models import Organisation
 
@@ -19,8 +19,11 @@ from .exceptions import CampaignError
 from .models import Campaign, CampaignUpdate
 from .services import campaign_set_status
 
+# Any: Django's admin and form hooks pass options through **kwargs untyped, and
+# their field arguments are fields to any model; these overrides keep its signatures.
 
-class CampaignAdminForm(I18nModelForm):
+
+class CampaignAdminForm(I18nModelForm[Campaign]):
     languages = forms.MultipleChoiceField(
         label=_("Languages"),
         choices=[],
@@ -48,7 +51,7 @@ class CampaignAdminForm(I18nModelForm):
         super().__init__(*args, **kwargs)
         from django.conf import settings
 
-        self.fields["languages"].choices = settings.LANGUAGES
+        cast(forms.MultipleChoiceField, self.fields["languages"]).choices = settings.LANGUAGES
         # Only the campaign's own languages get a text box.
         show_languages(
             self.fields, (self.instance.languages if self.instance.pk else None) or language_codes()
@@ -66,12 +69,14 @@ class CampaignAdminForm(I18nModelForm):
         return ordered
 
 
-class CampaignUpdateInline(admin.StackedInline):
+class CampaignUpdateInline(admin.StackedInline[CampaignUpdate, Campaign]):
     model = CampaignUpdate
     extra = 0
     fields = ["title", "body", "published_at", "is_published"]
 
-    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+    def get_formset(
+        self, request: HttpRequest, obj: Campaign | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[CampaignUpdate, Campaign, forms.ModelForm[CampaignUpdate]]]:
         formset = super().get_formset(request, obj, **kwargs)
         show_languages(
             formset.form.base_fields, obj.languages if obj is not None else language_codes()
@@ -81,14 +86,14 @@ class CampaignUpdateInline(admin.StackedInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(OrganisationScopedAdmin):
+class CampaignAdmin(OrganisationScopedAdmin[Campaign]):
     form = CampaignAdminForm
     organisation_lookup = "owner"
     list_display = ["__str__", "owner", "status", "published_at", "updated_at"]
     list_filter = ["status", ("owner", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["owner"]
     search_fields = ["slug"]
-    prepopulated_fields: dict[str, tuple[str, ...]] = {}
+    prepopulated_fields = {}
     filter_horizontal = ["partners"]
     readonly_fields = ["status", "published_at"]
     inlines = [CampaignUpdateInline]
@@ -99,7 +104,9 @@ class CampaignAdmin(OrganisationScopedAdmin):
         (_("Partners"), {"fields": ["partners"]}),
     ]
 
-    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_manytomany(
+        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         if db_field.name == "partners":
             kwargs["queryset"] = Organisation.objects.order_by("name")
         return super().formfield_for_manytomany(db_field, request, **kwargs)

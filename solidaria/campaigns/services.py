@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.audit import Actor, audit_log
 
 from .exceptions import CampaignNotReady
 from .models import Campaign
 
 
-def campaign_set_status(*, campaign: Campaign, status: str, actor: Any = None) -> Campaign:
+def campaign_set_status(*, campaign: Campaign, status: str, actor: Actor = None) -> Campaign:
     """Publishes, closes, archives or withdraws a campaign."""
     if status not in Campaign.Status.values:
         raise CampaignNotReady(_("Unknown status."))

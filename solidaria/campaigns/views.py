@@ -32,7 +32,7 @@ def campaign_detail(request: HttpRequest, slug: str) -> HttpResponse:
     title = str(campaign.text.title)
     context = {
         "campaign": campaign,
-        "updates": campaign.public_updates,  # type: ignore[attr-defined]
+        "updates": campaign.public_updates,  # type: ignore[attr-defined]  # set by the selector
         "partners": list(campaign.partners.all()),
         "contact_email": contact_email_for(campaign.owner, request.LANGUAGE_CODE),
         "share_links": share_links(url=url, title=title),

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 from django.core.exceptions import ImproperlyConfigured
@@ -10,7 +11,9 @@ from solidaria.core.privacy import pii
 
 
 @register()
-def check_pii_key(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def check_pii_key(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: object
+) -> list[CheckMessage]:
     try:
         pii.keyring()
     except ImproperlyConfigured as exc:

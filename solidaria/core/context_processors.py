@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
@@ -11,7 +9,7 @@ from django.utils.encoding import escape_uri_path
 from solidaria.core.web.query import carried_query
 
 
-def site(request: HttpRequest) -> dict[str, Any]:
+def site(request: HttpRequest) -> dict[str, object]:
     current = translation.get_language() or settings.LANGUAGE_CODE
     # Never the query string as it came: see core.web.query.
     path = escape_uri_path(request.path)

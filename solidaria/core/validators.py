@@ -18,7 +18,7 @@ validate_image_extension = FileExtensionValidator(
 )
 
 
-def validate_image_size(file: File) -> None:
+def validate_image_size(file: File[bytes]) -> None:
     limit = settings.MAX_IMAGE_UPLOAD_BYTES
     if file.size is not None and file.size > limit:
         raise ValidationError(

@@ -23,6 +23,7 @@ from solidaria.core.web.middleware import private_page
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and monitoring: is the database up, is the task queue moving?"""
+    # Any: a JSON document whose sections are filled in (and amended) as they are checked.
     report: dict[str, Any] = {"status": "ok"}
     try:
         with connection.cursor() as cursor:

@@ -6,6 +6,8 @@ no sentence is copied from them. Plain data, no Django imports: see loader.py.
 
 from typing import Any
 
+# Any: demonstration records, each key holding the value its model field takes.
+
 ORGANISATIONS: list[dict[str, Any]] = [
     {
         "slug": "partido-obrero",

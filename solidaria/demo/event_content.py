@@ -5,6 +5,8 @@ demo is loaded, so the demo always has something coming up."""
 
 from typing import Any
 
+# Any: demonstration records, each key holding the value its model field takes.
+
 PANEL: dict[str, Any] = {
     "campaign": "global-day-general-strike",
     "slug": "panel-general-strike",

@@ -5,6 +5,8 @@ placeholders that no bank would accept."""
 
 from typing import Any
 
+# Any: demonstration records, each key holding the value its model field takes.
+
 FUNDS: list[dict[str, Any]] = [
     {
         "campaign": "against-repression-argentina",

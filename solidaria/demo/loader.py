@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +26,9 @@ from .content import CAMPAIGNS, ORGANISATIONS
 from .event_content import DAY, PANEL
 from .fund_content import FUNDS
 from .petition_content import PETITIONS
+
+# Any: the demonstration records of the *_content modules, each key holding the value
+# its model field takes.
 
 DEMO_ORGANISER = "organiser"
 
@@ -79,7 +82,7 @@ def demo_load() -> dict[str, int]:
     return created
 
 
-def _at(days_from_now: int, hour: int, minute: int, zone: str) -> Any:
+def _at(days_from_now: int, hour: int, minute: int, zone: str) -> datetime:
     """A wall-clock time in a zone, so many days from today, as a UTC moment."""
     day = timezone.localdate() + timedelta(days=days_from_now)
     return local_to_utc(day, time(hour, minute), zone)

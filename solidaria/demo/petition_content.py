@@ -2,6 +2,8 @@
 
 from typing import Any
 
+# Any: demonstration records, each key holding the value its model field takes.
+
 PETITIONS: list[dict[str, Any]] = [
     {
         "campaign": "against-repression-argentina",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import time, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict
 from urllib.parse import urlencode
 
 from django import forms
@@ -22,11 +22,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from i18nfield.forms import I18nModelForm
+from django_stubs_ext import WithAnnotations
 
+from solidaria.core.admin import staff_user
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.csvstream import csv_lines
-from solidaria.core.rendering.i18n import language_codes, show_languages
+from solidaria.core.rendering.i18n import I18nModelForm, language_codes, show_languages
 from solidaria.core.rendering.worldmap import world_map_svg
 from solidaria.core.web.middleware import private_response
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
@@ -42,8 +43,25 @@ from .services import (
 )
 from .zones import local_to_utc
 
+# Any: Django's form hooks take their options as **kwargs and clean() returns each
+# field's own type, as Django's signatures say.
 
-class EventAdminForm(I18nModelForm):
+
+class _DayCounts(TypedDict):
+    """What DayOfActionAdmin's queryset adds to each day."""
+
+    published: int
+    waiting: int
+
+
+class _CountryRow(TypedDict):
+    country: str
+    actions: int
+    registered: int
+    attended: int
+
+
+class EventAdminForm(I18nModelForm[Event]):
     """Times as the organisers think of them: a date and clock times in the event's zone."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -127,19 +145,19 @@ class EventAdminForm(I18nModelForm):
         return cleaned
 
 
-class CosponsorInline(admin.TabularInline):
+class CosponsorInline(admin.TabularInline[Cosponsor, Event]):
     model = Cosponsor
     extra = 0
     fields = ["name", "country", "website", "status", "created_at"]
     readonly_fields = ["name", "country", "website", "status", "created_at"]
     can_delete = False
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Event | None = None) -> bool:
         return False
 
 
 @admin.register(Event)
-class EventAdmin(OrganisationScopedAdmin):
+class EventAdmin(OrganisationScopedAdmin[Event]):
     form = EventAdminForm
     inlines = [CosponsorInline]
     organisation_lookup = "campaign__owner"
@@ -169,7 +187,9 @@ class EventAdmin(OrganisationScopedAdmin):
     date_hierarchy = "starts_at"
     actions = ["approve_proposals", "approve_and_trust", "decline_proposals", "cancel_events"]
 
-    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Event, form: EventAdminForm, change: bool
+    ) -> None:
         if not change:
             super().save_model(request, obj, form, change)
             return
@@ -287,7 +307,9 @@ class EventAdmin(OrganisationScopedAdmin):
             1
             for event in queryset.filter(status=Event.Status.PROPOSED)
             if self.has_change_permission(request, event)
-            and proposal_decide(event=event, approve=approve, trust=trust, actor=request.user)
+            and proposal_decide(
+                event=event, approve=approve, trust=trust, actor=staff_user(request)
+            )
         )
         self.message_user(
             request,
@@ -334,7 +356,7 @@ def rsvp_csv_rows(queryset: QuerySet[Rsvp]) -> Iterator[str]:
                 rsvp.phone,
                 rsvp.guests,
                 rsvp.status,
-                {True: "yes", False: "no"}.get(rsvp.attended, ""),  # type: ignore[arg-type]
+                {True: "yes", False: "no"}.get(rsvp.attended, ""),  # type: ignore[arg-type]  # None: ""
                 rsvp.created_at.isoformat(),
             ]
             for rsvp in queryset.iterator(chunk_size=2000)
@@ -343,7 +365,7 @@ def rsvp_csv_rows(queryset: QuerySet[Rsvp]) -> Iterator[str]:
 
 
 @admin.register(Rsvp)
-class RsvpAdmin(OrganisationScopedAdmin):
+class RsvpAdmin(OrganisationScopedAdmin[Rsvp]):
     organisation_lookup = "event__campaign__owner"
     list_display = ["name", "event", "status", "guests", "attended", "created_at"]
     list_filter = ["status", "attended", ("event", admin.RelatedOnlyFieldListFilter)]
@@ -352,10 +374,10 @@ class RsvpAdmin(OrganisationScopedAdmin):
     fields = ["event", "status", "name", "email", "phone", "guests", "attended", "created_at"]
     readonly_fields = ["event", "status", "name", "email", "phone", "guests", "created_at"]
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Rsvp | None = None) -> bool:
         return False
 
     def _mark(self, request: HttpRequest, queryset: QuerySet[Rsvp], attended: bool) -> None:
@@ -380,16 +402,23 @@ class RsvpAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Cosponsor)
-class CosponsorAdmin(OrganisationScopedAdmin):
+class CosponsorAdmin(OrganisationScopedAdmin[Cosponsor]):
     organisation_lookup = "event__campaign__owner"
     list_display = ["name", "country", "event", "status", "created_at"]
     list_select_related = ["event__campaign"]
     list_filter = ["status", ("event", admin.RelatedOnlyFieldListFilter)]
-    fields = ["event", "name", "country", "website", "contact_name", "contact_email", "status"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "event",
+        "name",
+        "country",
+        "website",
+        "contact_name",
+        "contact_email",
+        "status",
+    )
     actions = ["approve", "decline"]
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[Cosponsor], approve: bool) -> None:
@@ -414,7 +443,7 @@ class CosponsorAdmin(OrganisationScopedAdmin):
         self._decide(request, queryset, False)
 
 
-class DayOfActionForm(I18nModelForm):
+class DayOfActionForm(I18nModelForm[DayOfAction]):
     class Meta:
         model = DayOfAction
         fields = ["campaign", "slug", "title", "description", "date", "takes_proposals"]
@@ -427,7 +456,7 @@ class DayOfActionForm(I18nModelForm):
 
 
 @admin.register(DayOfAction)
-class DayOfActionAdmin(OrganisationScopedAdmin):
+class DayOfActionAdmin(OrganisationScopedAdmin[DayOfAction]):
     form = DayOfActionForm
     organisation_lookup = "campaign__owner"
     scoped_foreign_keys: ClassVar[dict[str, str]] = {"campaign": "owner"}
@@ -446,11 +475,11 @@ class DayOfActionAdmin(OrganisationScopedAdmin):
         )
 
     @admin.display(description=_("actions"))
-    def actions_published(self, day: Any) -> int:
+    def actions_published(self, day: WithAnnotations[DayOfAction, _DayCounts]) -> int:
         return int(day.published)
 
     @admin.display(description=_("waiting for moderation"))
-    def proposals(self, day: Any) -> str:
+    def proposals(self, day: WithAnnotations[DayOfAction, _DayCounts]) -> str:
         url = reverse("admin:events_event_changelist")
         return format_html(
             '<a href="{}?day_of_action__id__exact={}&status__exact=proposed">{}</a>',
@@ -492,7 +521,7 @@ class DayOfActionAdmin(OrganisationScopedAdmin):
             .annotate(people=Sum(F("guests") + 1))
             .values_list("event__country", "people")
         )
-        by_country: list[dict[str, Any]] = [
+        by_country: list[_CountryRow] = [
             {
                 **row,
                 "registered": row["registered"] or 0,

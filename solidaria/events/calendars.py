@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.utils import timezone
@@ -61,4 +62,5 @@ def ics(events: Iterable[Event], *, name: str, language: str, private_url: str =
     calendar.add_missing_timezones(
         first_date=date(MIN_YEAR, 1, 1), last_date=date(MAX_YEAR, 12, 31)
     )
-    return calendar.to_ical()
+    # icalendar leaves to_ical() unannotated; it returns the file's bytes.
+    return cast(bytes, calendar.to_ical())

@@ -23,6 +23,8 @@ from .gazetteer import GazetteerUnavailable, city_coordinates
 from .models import MAX_GUESTS
 from .zones import local_to_utc, zone_names
 
+# Any: Django's form signature: clean() returns each field's own type.
+
 TEXT = [validate_no_control_characters]
 
 

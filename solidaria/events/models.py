@@ -200,7 +200,7 @@ class Event(models.Model):
 
     @property
     def place(self) -> str:
-        country = str(self.country.name) if self.country else ""  # type: ignore[attr-defined]
+        country = str(self.country.name) if self.country else ""
         return ", ".join(part for part in (self.venue, self.city, country) if part)
 
 

@@ -113,15 +113,15 @@ def day_of_action_events(*, day: DayOfAction, query: str = "") -> DayOfActionLis
             event
             for event in events
             if needle in event.city.casefold()
-            or needle in str(event.country.name).casefold()  # type: ignore[attr-defined]
-            or needle == event.country.code.casefold()  # type: ignore[attr-defined]
+            or needle in str(event.country.name).casefold()
+            or needle == event.country.code.casefold()
         ]
     by_country: dict[str, dict[str, list[Event]]] = defaultdict(lambda: defaultdict(list))
     counts: dict[str, int] = defaultdict(int)
     for event in events:
-        country_name = str(event.country.name)  # type: ignore[attr-defined]
+        country_name = str(event.country.name)
         by_country[country_name or _("Other")][event.city or ""].append(event)
-        if event.country.code:  # type: ignore[attr-defined]
-            counts[event.country.code] += 1  # type: ignore[attr-defined]
+        if event.country.code:
+            counts[event.country.code] += 1
     groups = [(country, sorted(cities.items())) for country, cities in sorted(by_country.items())]
     return DayOfActionListing(events=events, groups=groups, country_counts=dict(counts))

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from solidaria.core.mail.outbox import email_queue
 from solidaria.core.privacy import pii
-from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.rendering.i18n import localize
 from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
@@ -66,12 +67,12 @@ def host_token(event: Event) -> str:
     return _signed_token("host", event.pk)
 
 
-def _url_in(language: str, name: str, **kwargs: Any) -> str:
+def _url_in(language: str, name: str, **kwargs: str | int) -> str:
     with translation.override(language):
         return reverse(name, kwargs=kwargs)
 
 
-def _event_context(event: Event, language: str) -> dict[str, Any]:
+def _event_context(event: Event, language: str) -> dict[str, object]:
     languages = event.campaign.languages
     with translation.override(language):
         return {
@@ -113,7 +114,7 @@ def _attendee_email(rsvp: Rsvp, template: str) -> None:
     if rsvp.status == Rsvp.Status.CONFIRMED:
         calendar = ics(
             [event],
-            name=context["event_title"],
+            name=str(context["event_title"]),
             language=rsvp.language,
             private_url=settings.SITE_URL.rstrip("/") + personal,
         )
@@ -309,7 +310,7 @@ def event_capacity_changed(*, event: Event) -> list[Rsvp]:
     return promoted
 
 
-def event_moved(*, event: Event, actor: Any) -> int:
+def event_moved(*, event: Event, actor: Actor) -> int:
     """The organisers changed the time: reminders start again, and everyone is told."""
     with transaction.atomic():
         locked = _locked(event)
@@ -343,7 +344,7 @@ class EventUpdate:
 EVENT_COUNTERS = ("seats_taken", "waiting", "status")
 
 
-def event_update(*, event: Event, actor: Any) -> EventUpdate:
+def event_update(*, event: Event, actor: Actor) -> EventUpdate:
     """Saves the organisers' changes to an event held in memory, and what follows from
     them: a new time is told to everyone registered, added places move the waiting list
     up. One transaction: if a step fails, nothing is saved and no email leaves."""
@@ -375,7 +376,7 @@ def event_update(*, event: Event, actor: Any) -> EventUpdate:
     return result
 
 
-def event_cancel(*, event: Event, actor: Any) -> int:
+def event_cancel(*, event: Event, actor: Actor) -> int:
     """Cancels the event and tells everyone registered or waiting."""
     with transaction.atomic():
         locked = _locked(event)
@@ -402,7 +403,7 @@ def event_cancel(*, event: Event, actor: Any) -> int:
     return told
 
 
-def reminders_send(*, now: Any = None, batch: int = 200) -> int:
+def reminders_send(*, now: datetime | None = None, batch: int = 200) -> int:
     """The day-before and hour-before reminders that are due. Run by the scheduler."""
     now = now or timezone.now()
     sent = 0
@@ -462,7 +463,7 @@ def cosponsor_request(
     return cosponsor
 
 
-def cosponsor_decide(*, cosponsor: Cosponsor, approve: bool, actor: Any) -> bool:
+def cosponsor_decide(*, cosponsor: Cosponsor, approve: bool, actor: Actor) -> bool:
     with transaction.atomic():
         updated = Cosponsor.objects.filter(pk=cosponsor.pk, status=Cosponsor.Status.PENDING).update(
             status=Cosponsor.Status.APPROVED if approve else Cosponsor.Status.DECLINED,
@@ -499,10 +500,10 @@ def event_propose(
     address: str,
     city: str,
     country: str,
-    latitude: Any,
-    longitude: Any,
-    starts_at: Any,
-    ends_at: Any,
+    latitude: Decimal | None,
+    longitude: Decimal | None,
+    starts_at: datetime,
+    ends_at: datetime,
     zone_name: str,
     host_name: str,
     host_email: str,
@@ -568,7 +569,7 @@ def _free_slug(day: DayOfAction, city: str) -> str:
     return f"{base}-{secrets.token_hex(3)}"
 
 
-def proposal_decide(*, event: Event, approve: bool, trust: bool, actor: Any) -> bool:
+def proposal_decide(*, event: Event, approve: bool, trust: bool, actor: User) -> bool:
     with transaction.atomic():
         updated = Event.objects.filter(pk=event.pk, status=Event.Status.PROPOSED).update(
             status=Event.Status.PUBLISHED if approve else Event.Status.DECLINED,
@@ -670,7 +671,7 @@ def host_message_send(*, event: Event, subject: str, body: str) -> int:
     return sent
 
 
-def rsvp_mark_attendance(*, rsvp: Rsvp, attended: bool | None, actor: Any) -> None:
+def rsvp_mark_attendance(*, rsvp: Rsvp, attended: bool | None, actor: Actor) -> None:
     Rsvp.objects.filter(pk=rsvp.pk).update(attended=attended)
     audit_log(
         action="rsvp.attendance",

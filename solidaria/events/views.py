@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -65,7 +64,7 @@ def _viewer_zone(request: HttpRequest) -> str:
     return requested
 
 
-def _event_context(request: HttpRequest, event: Event, form: RsvpForm) -> dict[str, Any]:
+def _event_context(request: HttpRequest, event: Event, form: RsvpForm) -> dict[str, object]:
     viewer_zone = _viewer_zone(request)
     return {
         "event": event,

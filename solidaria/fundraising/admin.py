@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, ClassVar
 
 from django import forms
@@ -15,12 +16,13 @@ from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from i18nfield.forms import I18nModelForm
+from django_stubs_ext import StrOrPromise
 
+from solidaria.core.admin import staff_user
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.charts import bar_chart
 from solidaria.core.rendering.csvstream import csv_lines
-from solidaria.core.rendering.i18n import language_codes, show_languages
+from solidaria.core.rendering.i18n import I18nModelForm, language_codes, show_languages
 from solidaria.core.rendering.money import Money, format_money, parse_amount, to_major
 from solidaria.core.web.middleware import private_response
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
@@ -39,8 +41,11 @@ from .services import (
     pledge_mark_received,
 )
 
+# Any: Django's form hooks take their options as **kwargs and clean() returns each
+# field's own type, as Django's signatures say.
 
-class FundAdminForm(I18nModelForm):
+
+class FundAdminForm(I18nModelForm[Fund]):
     goal = forms.CharField(
         label=_("Goal"),
         max_length=30,
@@ -112,7 +117,7 @@ class FundAdminForm(I18nModelForm):
         return cleaned
 
 
-class ExchangeRateInline(admin.TabularInline):
+class ExchangeRateInline(admin.TabularInline[ExchangeRate, Fund]):
     model = ExchangeRate
     extra = 1
     fields = ["currency", "rate", "updated_at"]
@@ -120,7 +125,7 @@ class ExchangeRateInline(admin.TabularInline):
 
 
 @admin.register(Fund)
-class FundAdmin(OrganisationScopedAdmin):
+class FundAdmin(OrganisationScopedAdmin[Fund]):
     form = FundAdminForm
     inlines = [ExchangeRateInline]
     organisation_lookup = "campaign__owner"
@@ -213,7 +218,7 @@ class FundAdmin(OrganisationScopedAdmin):
             .annotate(total=Sum("amount_minor"), n=Count("pk"))
             .order_by("month", "currency")
         )
-        by_currency: dict[str, list[tuple[Any, int]]] = {}
+        by_currency: dict[str, list[tuple[date, int]]] = {}
         table = []
         for row in rows:
             by_currency.setdefault(row["currency"], []).append((row["month"], row["total"]))
@@ -239,7 +244,9 @@ class ActiveMonthlyFilter(admin.SimpleListFilter):
     title = _("monthly donors")
     parameter_name = "monthly"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Donation]
+    ) -> list[tuple[str, StrOrPromise]]:
         return [("active", _("monthly, still giving")), ("ended", _("monthly, ended"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Donation]) -> QuerySet[Donation]:
@@ -301,7 +308,7 @@ def donation_csv_rows(queryset: QuerySet[Donation]) -> Iterator[str]:
 
 
 @admin.register(Donation)
-class DonationAdmin(OrganisationScopedAdmin):
+class DonationAdmin(OrganisationScopedAdmin[Donation]):
     organisation_lookup = "fund__campaign__owner"
     list_display = [
         "created_at",
@@ -330,13 +337,13 @@ class DonationAdmin(OrganisationScopedAdmin):
     actions = ["mark_received", "cancel_pledges", "export_csv"]
     list_per_page = 100
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False  # gifts come from donors (or a statement), never typed in
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Donation | None = None) -> bool:
         return False  # the accounts need every record
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Donation | None = None) -> tuple[str, ...]:
         fields = [
             "fund",
             "status",
@@ -359,9 +366,11 @@ class DonationAdmin(OrganisationScopedAdmin):
         ]
         if obj is not None and not obj.anonymous:
             fields.insert(fields.index("donor") + 1, "email_display")
-        return fields
+        return tuple(fields)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Donation | None = None
+    ) -> tuple[str, ...]:
         return self.get_fields(request, obj)
 
     @admin.display(description=_("donor"))
@@ -380,7 +389,9 @@ class DonationAdmin(OrganisationScopedAdmin):
     def refunded_display(self, donation: Donation) -> str:
         return str(Money(donation.refunded_minor, donation.currency))
 
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, object] | None = None
+    ) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None)
         if context and "cl" in context:
@@ -465,7 +476,7 @@ class DonationAdmin(OrganisationScopedAdmin):
         return private_response(response)
 
 
-class LedgerEntryForm(I18nModelForm):
+class LedgerEntryForm(I18nModelForm[LedgerEntry]):
     amount = forms.CharField(
         label=_("Amount"), max_length=30, help_text=_("In the currency chosen, e.g. 1500,00.")
     )
@@ -490,7 +501,7 @@ class LedgerEntryForm(I18nModelForm):
         self.fields["kind"].initial = LedgerEntry.Kind.EXPENSE
         self.fields["date"].initial = timezone.localdate
 
-    def clean_receipt(self) -> Any:
+    def clean_receipt(self) -> object:
         receipt = self.cleaned_data.get("receipt")
         if receipt and getattr(receipt, "size", 0) > 10 * 1024 * 1024:
             raise ValidationError(_("The file is larger than 10 MB."))
@@ -524,7 +535,7 @@ class LedgerEntryForm(I18nModelForm):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(OrganisationScopedAdmin):
+class LedgerEntryAdmin(OrganisationScopedAdmin[LedgerEntry]):
     """Append-only: entries are added, approved by a second organiser, or reversed."""
 
     form = LedgerEntryForm
@@ -552,13 +563,15 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
     actions = ["approve", "reverse"]
     date_hierarchy = "date"
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: LedgerEntry | None = None) -> bool:
         return obj is None and super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: LedgerEntry | None = None) -> bool:
         return False
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: LedgerEntry | None = None
+    ) -> list[str]:
         if obj is None:
             return []
         return [
@@ -579,12 +592,14 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
             "approved_at",
         ]
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: LedgerEntry | None = None) -> tuple[str, ...]:
         if obj is None:
-            return list(LedgerEntryForm.Meta.fields)
-        return self.get_readonly_fields(request, obj)
+            return tuple(LedgerEntryForm.Meta.fields)
+        return tuple(self.get_readonly_fields(request, obj))
 
-    def save_model(self, request: HttpRequest, obj: LedgerEntry, form: Any, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: LedgerEntry, form: LedgerEntryForm, change: bool
+    ) -> None:
         if change:
             raise PermissionDenied  # append-only; has_change_permission says so first
         entry = ledger_entry_create(
@@ -598,7 +613,7 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
             private_details=obj.private_details,
             show_details_publicly=obj.show_details_publicly,
             receipt=form.cleaned_data.get("receipt"),
-            actor=request.user,
+            actor=staff_user(request),
         )
         # The admin goes on with `obj` (its history entry, the redirect): make it the saved entry.
         obj.__dict__.update(entry.__dict__)
@@ -665,7 +680,7 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
                 refused.append(str(_("You cannot approve entries of this fund.")))
                 continue
             try:
-                ledger_entry_approve(entry=entry, actor=request.user)
+                ledger_entry_approve(entry=entry, actor=staff_user(request))
                 approved += 1
             except LedgerError as exc:
                 refused.append(str(exc))
@@ -686,7 +701,7 @@ class LedgerEntryAdmin(OrganisationScopedAdmin):
             if not OrganisationScopedAdmin.has_change_permission(self, request, entry):
                 continue
             try:
-                ledger_entry_reverse(entry=entry, actor=request.user, reason="")
+                ledger_entry_reverse(entry=entry, actor=staff_user(request), reason="")
                 done += 1
             except LedgerError as exc:
                 self.message_user(request, str(exc), messages.ERROR)

@@ -18,6 +18,9 @@ from solidaria.core.web.forms import (
 
 from .models import Donation, Fund
 
+# Any: Django's form signatures: options passed through as *args/**kwargs, and
+# clean() returning each field's own type.
+
 
 class GiftForm(PublicForm):
     """A gift in one currency (chosen on the page, by links that work without
@@ -90,7 +93,7 @@ class GiftForm(PublicForm):
         return self.cleaned_data.get("frequency") or Donation.Frequency.ONCE
 
     def clean_currency(self) -> str:
-        currency = self.cleaned_data["currency"]
+        currency: str = self.cleaned_data["currency"]
         if currency not in self.fund.currencies:
             raise ValidationError(_("This fund does not take gifts in that currency."))
         return currency
@@ -125,7 +128,7 @@ class StatementUploadForm(forms.Form):
         help_text=_("Exported from your bank. Rows are matched on the references (DF-…)."),
     )
 
-    def clean_statement(self) -> Any:
+    def clean_statement(self) -> object:
         upload = self.cleaned_data["statement"]
         if upload.size > 5 * 1024 * 1024:
             raise ValidationError(_("The file is larger than 5 MB."))

@@ -9,7 +9,6 @@ and STRIPE_WEBHOOK_SECRET the card option is not offered at all.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import stripe
 from django.conf import settings
@@ -55,13 +54,13 @@ def checkout_session_create(*, donation: Donation) -> CheckoutSession:
     monthly = donation.frequency == Donation.Frequency.MONTHLY
     title = str(localize(fund.title, languages=fund.campaign.languages, requested=language))
     thanks = reverse("fundraising:thanks", kwargs={"slug": fund.slug})
-    price_data: dict[str, Any] = {
+    price_data: dict[str, object] = {
         "currency": donation.currency.lower(),
         "unit_amount": donation.amount_minor,
         "product_data": {"name": title},
     }
     metadata = {"donation_id": str(donation.pk)}
-    params: dict[str, Any] = {
+    params: dict[str, object] = {
         "mode": "subscription" if monthly else "payment",
         "line_items": [{"price_data": price_data, "quantity": 1}],
         "customer_email": donation.email,
@@ -79,7 +78,7 @@ def checkout_session_create(*, donation: Donation) -> CheckoutSession:
         params["submit_type"] = "donate"
     try:
         session = stripe_client().v1.checkout.sessions.create(
-            params,  # type: ignore[arg-type]
+            params,  # type: ignore[arg-type]  # built as a dict; stripe types it as a TypedDict
             {"idempotency_key": f"donation-{donation.pk}-checkout"},
         )
     except stripe.StripeError as exc:

@@ -18,7 +18,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -29,7 +31,7 @@ from i18nfield.strings import LazyI18nString
 
 from solidaria.core.mail.outbox import email_queue
 from solidaria.core.privacy import pii
-from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.privacy.tokens import new_token, token_hash
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.rendering.money import format_money, to_minor
@@ -177,7 +179,7 @@ def card_gift_start(
 
 def _donor(
     name: str, email: str, anonymous: bool, consent_owner: bool, language: str, source: str
-) -> dict[str, Any]:
+) -> dict[str, Any]:  # Any: Donation field values, passed on as **kwargs
     """What a gift records of its donor, however it is paid."""
     return {
         "name": name.strip(),
@@ -194,7 +196,7 @@ def _reply_to(fund: Fund, language: str) -> str:
     return contact_email_for(fund.campaign.owner, language) or ""
 
 
-def _pledge_email_context(donation: Donation) -> dict[str, Any]:
+def _pledge_email_context(donation: Donation) -> dict[str, object]:
     fund = donation.fund
     languages = fund.campaign.languages
     return {
@@ -218,14 +220,14 @@ def _total_add(fund: Fund, currency: str, minor: int, gifts: int) -> None:
         FundTotal.objects.create(fund=fund, currency=currency, raised_minor=minor, gifts=gifts)
 
 
-def _record_arrival(donation: Donation, *, actor: Any, amount_minor: int | None = None) -> None:
+def _record_arrival(donation: Donation, *, actor: Actor, amount_minor: int | None = None) -> None:
     """The money is in: the gift counts, the ledger says so, the donor gets a receipt."""
     now = timezone.now()
     if amount_minor is not None:
         donation.amount_minor = amount_minor
     donation.status = Donation.Status.SUCCEEDED
     donation.succeeded_at = now
-    donation.received_by = actor if getattr(actor, "is_authenticated", False) else None
+    donation.received_by = actor if actor is not None and actor.is_authenticated else None
     donation.save(update_fields=["status", "succeeded_at", "received_by", "amount_minor"])
     _total_add(donation.fund, donation.currency, donation.amount_minor, 1)
     LedgerEntry.objects.create(
@@ -317,7 +319,7 @@ def _record_consent(donation: Donation) -> None:
 
 
 def pledge_mark_received(
-    *, donation: Donation, actor: Any, amount_minor: int | None = None
+    *, donation: Donation, actor: Actor, amount_minor: int | None = None
 ) -> bool:
     """Marks a bank pledge as arrived. False if it was already received or is not a
     waiting pledge, so marking twice (one by one, then by a statement) counts once."""
@@ -341,7 +343,7 @@ def pledge_mark_received(
     return True
 
 
-def pledge_cancel(*, donation: Donation, actor: Any) -> bool:
+def pledge_cancel(*, donation: Donation, actor: Actor) -> bool:
     with transaction.atomic():
         updated = Donation.objects.filter(
             pk=donation.pk, method=Donation.Method.BANK, status=Donation.Status.PENDING
@@ -395,7 +397,7 @@ def _statement_amount(row: dict[str, str], currency: str) -> int | None:
     return None
 
 
-def bank_statement_import(*, fund: Fund, data: bytes, actor: Any) -> StatementResult:
+def bank_statement_import(*, fund: Fund, data: bytes, actor: Actor) -> StatementResult:
     """Marks received every waiting pledge whose reference appears in a bank statement.
 
     Any CSV will do: the reference is looked for in every cell; a column named
@@ -536,7 +538,7 @@ def monthly_ended(*, donation: Donation) -> bool:
     return _monthly_end(donation=donation, action="donation.monthly_ended")
 
 
-def _monthly_end(*, donation: Donation, action: str, actor: Any = None, **data: Any) -> bool:
+def _monthly_end(*, donation: Donation, action: str, actor: Actor = None, **data: object) -> bool:
     """Marks a monthly gift ended here, once, with its audit entry."""
     with transaction.atomic():
         updated = Donation.objects.filter(pk=donation.pk, cancelled_at__isnull=True).update(
@@ -553,7 +555,7 @@ def _monthly_end(*, donation: Donation, action: str, actor: Any = None, **data: 
     return bool(updated)
 
 
-def _child_of(parent: Donation, **fields: Any) -> Donation:
+def _child_of(parent: Donation, **fields: Any) -> Donation:  # Any: Donation field values
     """One month's payment of a monthly gift, as its own record."""
     return Donation.objects.create(
         fund=parent.fund,
@@ -765,8 +767,8 @@ def ledger_entry_create(
     description: dict[str, str] | LazyI18nString,
     private_details: str = "",
     show_details_publicly: bool = False,
-    receipt: Any = None,
-    actor: Any,
+    receipt: File[bytes] | None = None,
+    actor: User,
     corrects: LedgerEntry | None = None,
 ) -> LedgerEntry:
     """An entry typed by an organiser. It stays private until another organiser approves it."""
@@ -805,7 +807,7 @@ def ledger_entry_create(
     return entry
 
 
-def ledger_entry_approve(*, entry: LedgerEntry, actor: Any) -> LedgerEntry:
+def ledger_entry_approve(*, entry: LedgerEntry, actor: User) -> LedgerEntry:
     """Four eyes: whoever entered an entry cannot approve it."""
     with transaction.atomic():
         locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
@@ -825,7 +827,7 @@ def ledger_entry_approve(*, entry: LedgerEntry, actor: Any) -> LedgerEntry:
     return locked
 
 
-def ledger_entry_reverse(*, entry: LedgerEntry, actor: Any, reason: str) -> LedgerEntry:
+def ledger_entry_reverse(*, entry: LedgerEntry, actor: User, reason: str) -> LedgerEntry:
     """Takes an approved entry back with a new entry of the opposite amount, which
     itself waits for a second organiser. The original stays, as accounts require."""
     if entry.donation_id is not None or entry.category == LedgerEntry.Category.GIFTS:
@@ -850,11 +852,11 @@ def ledger_entry_reverse(*, entry: LedgerEntry, actor: Any, reason: str) -> Ledg
     )
 
 
-def _actor_role(actor: Any) -> str:
+def _actor_role(actor: Actor) -> str:
     return "staff" if getattr(actor, "is_authenticated", False) else "donor"
 
 
-def monthly_cancel(*, donation: Donation, actor: Any = None) -> bool:
+def monthly_cancel(*, donation: Donation, actor: Actor = None) -> bool:
     """Stops a monthly gift at Stripe and records it; the webhook that follows finds
     it recorded. `actor` is the staff member, or None for the donor through their
     link. False if the gift had already ended here."""
@@ -866,7 +868,7 @@ def monthly_cancel(*, donation: Donation, actor: Any = None) -> bool:
     return updated
 
 
-def monthly_change(*, donation: Donation, amount_minor: int, actor: Any = None) -> None:
+def monthly_change(*, donation: Donation, amount_minor: int, actor: Actor = None) -> None:
     """A new monthly amount from the next payment on, in the same currency. What
     arrived stays as it was. `actor` as for `monthly_cancel`."""
     if amount_minor <= 0:

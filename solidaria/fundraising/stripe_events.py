@@ -8,7 +8,8 @@ are acknowledged and ignored.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 import stripe
 from django.db import IntegrityError, transaction
@@ -29,8 +30,13 @@ from .services import (
 
 logger = logging.getLogger(__name__)
 
+# Any: a Stripe object as parsed from the webhook's JSON. Its fields (strings, numbers,
+# nested objects or ids, None) vary by type and API version; each handler reads the
+# ones it knows, checking them as it goes.
+StripeObject: TypeAlias = dict[str, Any]
 
-def _donation_for(session: dict[str, Any]) -> Donation | None:
+
+def _donation_for(session: StripeObject) -> Donation | None:
     """The gift a Checkout Session was made for: by the session's id, which only we
     know, so sessions of another site on the same Stripe account never match."""
     session_id = session.get("id")
@@ -44,13 +50,13 @@ def _donation_for(session: dict[str, Any]) -> Donation | None:
     )
 
 
-def _id(value: Any) -> str:
+def _id(value: object) -> str:
     if isinstance(value, dict):
         value = value.get("id")
     return str(value or "")
 
 
-def _by_payment(obj: dict[str, Any]) -> Donation | None:
+def _by_payment(obj: StripeObject) -> Donation | None:
     """The gift a charge or dispute is about: by its payment intent, or by the
     invoice it paid (monthly gifts; see `invoice_of_payment`)."""
     queryset = Donation.objects.select_for_update().select_related("fund__campaign__owner")
@@ -96,14 +102,14 @@ def _by_subscription(subscription: Any) -> Donation | None:
     )
 
 
-def _invoice_subscription(invoice: dict[str, Any]) -> Any:
+def _invoice_subscription(invoice: StripeObject) -> Any:
     # Older API versions name it on the invoice, newer ones under parent.
     return invoice.get("subscription") or (
         ((invoice.get("parent") or {}).get("subscription_details") or {}).get("subscription")
     )
 
 
-def _invoice_payment_intent(invoice: dict[str, Any]) -> Any:
+def _invoice_payment_intent(invoice: StripeObject) -> Any:
     if invoice.get("payment_intent"):
         return invoice["payment_intent"]
     for payment in (invoice.get("payments") or {}).get("data", []):
@@ -113,7 +119,7 @@ def _invoice_payment_intent(invoice: dict[str, Any]) -> Any:
     return None
 
 
-def _checkout_completed(session: dict[str, Any]) -> str:
+def _checkout_completed(session: StripeObject) -> str:
     donation = _donation_for(session)
     if donation is None:
         return "ignored"
@@ -129,7 +135,7 @@ def _checkout_completed(session: dict[str, Any]) -> str:
     return "waiting"  # a delayed method: async_payment_succeeded will follow
 
 
-def _checkout_async(session: dict[str, Any], *, succeeded: bool) -> str:
+def _checkout_async(session: StripeObject, *, succeeded: bool) -> str:
     donation = _donation_for(session)
     if donation is None:
         return "ignored"
@@ -139,14 +145,14 @@ def _checkout_async(session: dict[str, Any], *, succeeded: bool) -> str:
     return "failed"
 
 
-def _checkout_expired(session: dict[str, Any]) -> str:
+def _checkout_expired(session: StripeObject) -> str:
     donation = _donation_for(session)
     if donation is None or not donation_checkout_expired(donation=donation):
         return "ignored"
     return "cancelled"
 
 
-def _invoice_paid(invoice: dict[str, Any]) -> str:
+def _invoice_paid(invoice: StripeObject) -> str:
     # The first month is counted by checkout.session.completed; later ones here.
     if invoice.get("billing_reason") != "subscription_cycle":
         return "ignored"
@@ -163,7 +169,7 @@ def _invoice_paid(invoice: dict[str, Any]) -> str:
     return "received" if child is not None else "ignored"
 
 
-def _invoice_failed(invoice: dict[str, Any]) -> str:
+def _invoice_failed(invoice: StripeObject) -> str:
     parent = _by_subscription(_invoice_subscription(invoice))
     if parent is None:
         return "ignored"
@@ -176,14 +182,14 @@ def _invoice_failed(invoice: dict[str, Any]) -> str:
     return "failed" if child is not None else "ignored"
 
 
-def _subscription_deleted(subscription: dict[str, Any]) -> str:
+def _subscription_deleted(subscription: StripeObject) -> str:
     parent = _by_subscription(subscription.get("id"))
     if parent is None or not monthly_ended(donation=parent):
         return "ignored"
     return "cancelled"
 
 
-def _charge_refunded(charge: dict[str, Any]) -> str:
+def _charge_refunded(charge: StripeObject) -> str:
     donation = _by_payment(charge)
     if donation is None:
         return "ignored"
@@ -193,7 +199,7 @@ def _charge_refunded(charge: dict[str, Any]) -> str:
     return "refunded"
 
 
-def _dispute(dispute: dict[str, Any], *, closed: bool) -> str:
+def _dispute(dispute: StripeObject, *, closed: bool) -> str:
     if str(dispute.get("status") or "").startswith("warning_"):
         return "ignored"  # an inquiry: no money moves
     donation = _by_payment(dispute)
@@ -208,7 +214,7 @@ def _dispute(dispute: dict[str, Any], *, closed: bool) -> str:
     return "disputed"
 
 
-HANDLERS = {
+HANDLERS: dict[str, Callable[[StripeObject], str]] = {
     "checkout.session.completed": _checkout_completed,
     "checkout.session.async_payment_succeeded": lambda o: _checkout_async(o, succeeded=True),
     "checkout.session.async_payment_failed": lambda o: _checkout_async(o, succeeded=False),
@@ -222,7 +228,7 @@ HANDLERS = {
 }
 
 
-def _find_invoice_first(obj: dict[str, Any]) -> None:
+def _find_invoice_first(obj: StripeObject) -> None:
     """For a charge or dispute we cannot place by its payment intent, ask Stripe for
     the invoice it paid now, before the transaction: no network call holds a lock."""
     payment_intent = _id(obj.get("payment_intent"))
@@ -233,7 +239,7 @@ def _find_invoice_first(obj: dict[str, Any]) -> None:
     obj["_invoice"] = invoice_of_payment(payment_intent)
 
 
-def stripe_event_handle(event: dict[str, Any]) -> str:
+def stripe_event_handle(event: StripeObject) -> str:
     """Applies one verified event; 'duplicate' if it was handled before."""
     event_id = str(event.get("id") or "")
     event_type = str(event.get("type") or "")

@@ -34,6 +34,8 @@ from .services import (
     pledge_create,
 )
 
+# Any: a form's options, passed on to Django's form as **kwargs.
+
 PLEDGE_SALT = "solidaria.fundraising.pledge"
 PLEDGE_MAX_AGE = 90 * 24 * 3600
 
@@ -68,7 +70,7 @@ def _form(fund: Fund, currency: str, data: Any = None, **kwargs: Any) -> GiftFor
     )
 
 
-def _context(request: HttpRequest, fund: Fund, form: GiftForm) -> dict[str, Any]:
+def _context(request: HttpRequest, fund: Fund, form: GiftForm) -> dict[str, object]:
     languages = fund.campaign.languages
     methods = _methods(fund)
     return {

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin
@@ -9,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from solidaria.core.admin import ReadOnlyAdmin
+from solidaria.core.admin import ReadOnlyAdmin, staff_user
 from solidaria.core.models import AuditEntry
 
 from .admin_scoping import OrganisationScopedAdmin
@@ -17,7 +15,7 @@ from .models import Membership, Organisation, OrganisationContact
 from .selectors import organisations_for_user, user_role
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(forms.ModelForm[Organisation]):
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=settings.LANGUAGES, widget=forms.CheckboxSelectMultiple
     )
@@ -28,34 +26,34 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "slug", "country", "region", "website", "logo", "languages"]
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(admin.TabularInline[OrganisationContact, Organisation]):
     model = OrganisationContact
     extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(admin.TabularInline[Membership, Organisation]):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
-    def _is_owner(self, request: HttpRequest, obj: Any) -> bool:
-        return obj is not None and user_role(request.user, obj) == Membership.Role.OWNER
+    def _is_owner(self, request: HttpRequest, obj: Organisation | None) -> bool:
+        return obj is not None and user_role(staff_user(request), obj) == Membership.Role.OWNER
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return self._is_owner(request, obj)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return self._is_owner(request, obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return self._is_owner(request, obj)
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Organisation | None = None) -> bool:
         return True
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationScopedAdmin):
+class OrganisationAdmin(OrganisationScopedAdmin[Organisation]):
     form = OrganisationForm
     organisation_lookup = ""
     list_display = ["name", "country", "region", "website"]
@@ -64,13 +62,13 @@ class OrganisationAdmin(OrganisationScopedAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [ContactInline, MembershipInline]
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         # Any organiser may record a new partner organisation (e.g. a co-signer).
         return super().has_add_permission(request)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
     """The audit log, each member of staff seeing their own organisations' entries.
 
     The log is core's; who may read which entry is decided by organisation
@@ -84,13 +82,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
         queryset = super().get_queryset(request)
-        user: Any = request.user
+        user = request.user
         if user.is_superuser:
             return queryset
         return queryset.filter(organisation__in=organisations_for_user(user))
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        user: Any = request.user
+    def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        user = request.user
         return bool(user.is_active and user.is_staff)
 
     def has_module_permission(self, request: HttpRequest) -> bool:

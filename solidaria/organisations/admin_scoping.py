@@ -8,11 +8,12 @@ Superusers see everything.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import ForeignKey, QuerySet
+from django.forms import ModelChoiceField
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -21,8 +22,10 @@ from solidaria.core.admin import AuditedModelAdmin
 from .models import Membership, Organisation
 from .selectors import EDIT_ROLES, organisations_for_user
 
+_ModelT = TypeVar("_ModelT", bound=models.Model)
 
-class OrganisationScopedAdmin(AuditedModelAdmin):
+
+class OrganisationScopedAdmin(AuditedModelAdmin[_ModelT]):
     organisation_lookup = "organisation"
     # Foreign keys whose choices are limited to the staff member's organisations:
     # field name → the path from the chosen model to its Organisation.
@@ -31,7 +34,7 @@ class OrganisationScopedAdmin(AuditedModelAdmin):
     def organisation_of(self, obj: models.Model) -> Organisation | None:
         if not self.organisation_lookup:
             return obj if isinstance(obj, Organisation) else None
-        target: Any = obj
+        target: object = obj
         for part in self.organisation_lookup.split("__"):
             target = getattr(target, part, None)
             if target is None:
@@ -41,7 +44,7 @@ class OrganisationScopedAdmin(AuditedModelAdmin):
     def _allowed(
         self, request: HttpRequest, obj: models.Model | None, roles: tuple[str, ...] | None
     ) -> bool:
-        user: Any = request.user
+        user = request.user
         if not (user.is_active and user.is_staff):
             return False
         if user.is_superuser:
@@ -52,9 +55,9 @@ class OrganisationScopedAdmin(AuditedModelAdmin):
         organisation = self.organisation_of(obj)
         return organisation is not None and allowed.filter(pk=organisation.pk).exists()
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[_ModelT]:
         queryset = super().get_queryset(request)
-        user: Any = request.user
+        user = request.user
         if user.is_superuser:
             return queryset
         lookup = f"{self.organisation_lookup}__in" if self.organisation_lookup else "pk__in"
@@ -63,21 +66,21 @@ class OrganisationScopedAdmin(AuditedModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request, None, None)
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return self._allowed(request, obj, None)
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return self._allowed(request, None, EDIT_ROLES)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return self._allowed(request, obj, EDIT_ROLES)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return self._allowed(request, obj, (Membership.Role.OWNER,))
 
     def object_for(
         self, request: HttpRequest, pk: int, *, change: bool = False, related: str = ""
-    ) -> Any:
+    ) -> _ModelT:
         """The object a custom admin view is about: 404 outside the staff member's
         organisations, 403 without the role to see it (or, with `change`, to change it)."""
         queryset = self.get_queryset(request)
@@ -93,7 +96,13 @@ class OrganisationScopedAdmin(AuditedModelAdmin):
             raise PermissionDenied
         return obj
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+    def formfield_for_foreignkey(
+        # Any: Django's signature (a foreign key to any model; form field options).
+        self,
+        db_field: ForeignKey[Any, Any],
+        request: HttpRequest,
+        **kwargs: Any,
+    ) -> ModelChoiceField[Any] | None:
         # Staff can only file things under organisations they act for: an
         # organisation itself, or a row named in `scoped_foreign_keys`.
         lookup = self.scoped_foreign_keys.get(db_field.name)

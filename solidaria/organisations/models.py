@@ -52,7 +52,7 @@ class Organisation(models.Model):
 
     @property
     def place(self) -> str:
-        return str(self.country.name) if self.country else self.region  # type: ignore[attr-defined]
+        return str(self.country.name) if self.country else self.region
 
 
 class OrganisationContact(models.Model):

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from .models import Membership, Organisation
@@ -10,10 +9,10 @@ EDIT_ROLES = (Membership.Role.OWNER, Membership.Role.ORGANISER)
 
 
 def organisations_for_user(
-    user: Any, *, roles: tuple[str, ...] | None = None
+    user: User | AnonymousUser, *, roles: tuple[str, ...] | None = None
 ) -> QuerySet[Organisation]:
     """The organisations a member of staff may see (or, with `roles`, act for)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Organisation.objects.none()
     if user.is_superuser:
         return Organisation.objects.all()
@@ -23,7 +22,7 @@ def organisations_for_user(
     return Organisation.objects.filter(pk__in=memberships.values("organisation_id"))
 
 
-def user_role(user: Any, organisation: Organisation) -> str | None:
+def user_role(user: User, organisation: Organisation) -> str | None:
     if getattr(user, "is_superuser", False):
         return Membership.Role.OWNER
     return (

@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from i18nfield.forms import I18nModelForm
 
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.charts import bar_chart
-from solidaria.core.rendering.i18n import language_codes, show_languages
+from solidaria.core.rendering.i18n import I18nModelForm, language_codes, show_languages
 from solidaria.core.rendering.worldmap import world_map_svg
 from solidaria.core.web.middleware import private_response
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
@@ -30,8 +29,10 @@ from .services import (
     signatures_invalidate,
 )
 
+# Any: a form's options pass through __init__ as **kwargs, as Django's signature says.
 
-class PetitionAdminForm(I18nModelForm):
+
+class PetitionAdminForm(I18nModelForm[Petition]):
     class Meta:
         model = Petition
         fields = [
@@ -56,7 +57,7 @@ class PetitionAdminForm(I18nModelForm):
 
 
 @admin.register(Petition)
-class PetitionAdmin(OrganisationScopedAdmin):
+class PetitionAdmin(OrganisationScopedAdmin[Petition]):
     form = PetitionAdminForm
     organisation_lookup = "campaign__owner"
     scoped_foreign_keys: ClassVar[dict[str, str]] = {"campaign": "owner"}
@@ -155,7 +156,7 @@ class PetitionAdmin(OrganisationScopedAdmin):
         )
         people: dict[str, list[str]] = {}
         for signature in public.iterator(chunk_size=2000):
-            people.setdefault(str(signature.country.name), []).append(signature.name)  # type: ignore[attr-defined]
+            people.setdefault(str(signature.country.name), []).append(signature.name)
         audit_log(
             action="petition.delivery_document",
             actor=request.user,
@@ -220,7 +221,7 @@ class PetitionAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(OrganisationScopedAdmin):
+class SignatureAdmin(OrganisationScopedAdmin[Signature]):
     """Moderation and invalidation. Addresses are not listed; the CSV export is audited."""
 
     organisation_lookup = "petition__campaign__owner"
@@ -247,7 +248,7 @@ class SignatureAdmin(OrganisationScopedAdmin):
         "proof_solved",
     ]
     list_select_related = ["petition__campaign", "partner"]
-    fields = [
+    fields = readonly_fields = (
         "petition",
         "status",
         "suspect_reason",
@@ -262,15 +263,14 @@ class SignatureAdmin(OrganisationScopedAdmin):
         "created_at",
         "confirmed_at",
         "withdrawn_at",
-    ]
-    readonly_fields = fields
+    )
     actions = ["invalidate", "accept_suspect", "approve_comments", "reject_comments"]
     date_hierarchy = "created_at"
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Signature | None = None) -> bool:
         return False
 
     @admin.action(description=_("Invalidate (never count) the selected signatures"))
@@ -309,7 +309,7 @@ class SignatureAdmin(OrganisationScopedAdmin):
 
 
 @admin.register(OrganisationSignature)
-class OrganisationSignatureAdmin(OrganisationScopedAdmin):
+class OrganisationSignatureAdmin(OrganisationScopedAdmin[OrganisationSignature]):
     organisation_lookup = "petition__campaign__owner"
     list_display = ["name", "place", "petition", "status", "created_at"]
     list_filter = ["status", ("petition", admin.RelatedOnlyFieldListFilter), "country"]
@@ -339,7 +339,7 @@ class OrganisationSignatureAdmin(OrganisationScopedAdmin):
     ]
     actions = ["approve", "reject"]
 
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         return False
 
     def _decide(

@@ -71,7 +71,7 @@ class SigningFastLaneMiddleware:
                 location = None
         if not location:
             # The full view answers: Django checks the connection for it as usual.
-            connection.health_check_done = False  # type: ignore[attr-defined]
+            connection.health_check_done = False  # type: ignore[attr-defined]  # not in the stubs
             return None
         response = HttpResponseRedirect(location)
         # What CSPMiddleware and XFrameOptionsMiddleware, below this one, give

@@ -16,6 +16,9 @@ from solidaria.core.web.forms import (
     honeypot_field,
 )
 
+# Any: Django's form signatures: options passed through as *args/**kwargs, and
+# cleaned data holding each field's own type.
+
 TEXT_VALIDATORS = [validate_no_control_characters]
 
 # Preselected country by page language, where one country is the sensible guess.
@@ -102,7 +105,7 @@ class OrganisationSignatureForm(PublicForm):
     logo = forms.ImageField(
         label=_("Logo (optional)"),
         required=False,
-        validators=list(IMAGE_VALIDATORS),  # type: ignore[arg-type]
+        validators=list(IMAGE_VALIDATORS),  # type: ignore[arg-type]  # file validators, not str
     )
     contact_name = forms.CharField(
         label=_("Contact person"), max_length=120, validators=TEXT_VALIDATORS

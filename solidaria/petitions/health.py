@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 
 from .models import CountChange, Signature
 
 
-def report() -> dict[str, Any]:
+def report() -> dict[str, object]:
     """For /healthz: is the worker keeping up with confirmations and counts?"""
     owed = Signature.objects.filter(confirmation_queued=False)
     oldest = owed.order_by("created_at").values_list("created_at", flat=True).first()

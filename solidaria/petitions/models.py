@@ -314,4 +314,4 @@ class OrganisationSignature(models.Model):
 
     @property
     def place(self) -> str:
-        return str(self.country.name) if self.country else self.region  # type: ignore[attr-defined]
+        return str(self.country.name) if self.country else self.region

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.http import QueryDict
 from django.utils import timezone
 
 from solidaria.core.rendering.csvstream import csv_lines
@@ -23,7 +23,7 @@ class SignatureFilters:
     referred: bool | None = None
 
     @classmethod
-    def from_query(cls, query: Any) -> SignatureFilters:
+    def from_query(cls, query: QueryDict) -> SignatureFilters:
         partner = query.get("partner", "")
         referred = query.get("referred", "")
         return cls(

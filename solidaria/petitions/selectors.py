@@ -81,7 +81,7 @@ def petition_recent_signers(petition: Petition) -> list[PublicSigner]:
     return [
         PublicSigner(
             first_name=row.public_name,
-            country=str(row.country.name),  # type: ignore[attr-defined]
+            country=str(row.country.name),
             confirmed_at=row.confirmed_at,
             # A comment is public only once an organiser has approved it.
             comment=row.comment if row.comment_status == Signature.CommentStatus.APPROVED else "",

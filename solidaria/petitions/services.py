@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from solidaria.core.db.rows import RowInserter
 from solidaria.core.mail.outbox import email_queue
 from solidaria.core.privacy import pii
-from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.privacy.tokens import new_token, token_hash
 from solidaria.core.rendering.i18n import localize
 from solidaria.organisations.models import Organisation
@@ -94,14 +94,14 @@ def _most_in_a_window() -> int:
 _signature_rows = RowInserter(Signature)
 
 
-def _reached(times: list[Any], at: Any, limits: tuple[tuple[int, int], ...]) -> bool:
+def _reached(times: list[datetime], at: datetime, limits: tuple[tuple[int, int], ...]) -> bool:
     return any(
         sum(1 for created_at in times if created_at >= at - timedelta(seconds=window)) >= limit
         for window, limit in limits
     )
 
 
-def _over_limits(earlier: list[tuple[Any, bool]], at: Any, *, proof_solved: bool) -> str:
+def _over_limits(earlier: list[tuple[datetime, bool]], at: datetime, *, proof_solved: bool) -> str:
     """The rate limits themselves: which one a signature made at `at` passes, given
     the address's earlier signatures (their times, and whether each came with a
     solved proof of work), as its `suspect_reason`; "" for none.
@@ -121,7 +121,9 @@ def _over_limits(earlier: list[tuple[Any, bool]], at: Any, *, proof_solved: bool
     return ""
 
 
-def _recent_signatures(addresses: Q, *, since: Any, most: int) -> QuerySet[Signature, Any]:
+def _recent_signatures(
+    addresses: Q, *, since: datetime, most: int
+) -> QuerySet[Signature, tuple[int, str, int, datetime, bool]]:
     """(petition_id, ip_hash, pk, created_at, proof_solved) of the newest `most`
     signatures since `since` of each address (petition and hash) in `addresses`,
     those with and without a solved proof apart: the limits without proof count
@@ -142,7 +144,7 @@ def _recent_signatures(addresses: Q, *, since: Any, most: int) -> QuerySet[Signa
     )
 
 
-def _over_rate_limit(petition_id: int, ip_hash: str, now: Any, *, proof_solved: bool) -> bool:
+def _over_rate_limit(petition_id: int, ip_hash: str, now: datetime, *, proof_solved: bool) -> bool:
     """Whether one more signature from this address now would pass a limit.
 
     Only for signing again with an address that has signed (rare); new signatures
@@ -285,7 +287,7 @@ def signature_withdraw(*, token: str) -> Signature:
     return signature
 
 
-def signatures_invalidate(*, queryset: QuerySet[Signature], actor: Any) -> int:
+def signatures_invalidate(*, queryset: QuerySet[Signature], actor: Actor) -> int:
     """Bulk invalidation by an organiser (a burst of fakes). Counted ones are uncounted."""
     with transaction.atomic():
         # Lock by primary key: the admin's queryset may be DISTINCT, which
@@ -317,7 +319,7 @@ def signatures_invalidate(*, queryset: QuerySet[Signature], actor: Any) -> int:
     return len(rows)
 
 
-def signatures_accept_suspect(*, queryset: QuerySet[Signature], actor: Any) -> int:
+def signatures_accept_suspect(*, queryset: QuerySet[Signature], actor: Actor) -> int:
     """Suspect signatures an organiser knows to be genuine (a union office behind one
     address): they get their confirmation email and count once confirmed."""
     with transaction.atomic():
@@ -340,7 +342,7 @@ def signatures_accept_suspect(*, queryset: QuerySet[Signature], actor: Any) -> i
     return len(ids)
 
 
-def signature_comment_moderate(*, signature: Signature, approve: bool, actor: Any) -> None:
+def signature_comment_moderate(*, signature: Signature, approve: bool, actor: Actor) -> None:
     signature.comment_status = (
         Signature.CommentStatus.APPROVED if approve else Signature.CommentStatus.REJECTED
     )
@@ -364,7 +366,7 @@ def _links(token: str, language: str) -> dict[str, str]:
         }
 
 
-def _email_context(signature: Signature, token: str) -> dict[str, Any]:
+def _email_context(signature: Signature, token: str) -> dict[str, object]:
     petition = signature.petition
     languages = petition.campaign.languages
     with translation.override(signature.language):
@@ -438,7 +440,7 @@ def _over_rate_limit_ids(signatures: list[Signature]) -> dict[int, str]:
     any_group = Q()
     for (petition_id, ip_hash), group in groups.items():
         any_group |= Q(petition_id=petition_id, ip_hash=ip_hash, pk__lte=max(s.pk for s in group))
-    earlier: dict[tuple[int, str], list[tuple[int, Any, bool]]] = {key: [] for key in groups}
+    earlier: dict[tuple[int, str], list[tuple[int, datetime, bool]]] = {key: [] for key in groups}
     for petition_id, ip_hash, pk, created_at, solved in _recent_signatures(
         any_group, since=since, most=most
     ):
@@ -626,7 +628,7 @@ def organisation_signature_create(
     country: str,
     region: str = "",
     website: str = "",
-    logo: Any = None,
+    logo: File[bytes] | None = None,
     contact_name: str,
     contact_email: str,
     language: str,
@@ -662,7 +664,7 @@ def organisation_signature_create(
 
 
 def organisation_signature_decide(
-    *, signature: OrganisationSignature, approve: bool, actor: Any
+    *, signature: OrganisationSignature, approve: bool, actor: Actor
 ) -> OrganisationSignature:
     with transaction.atomic():
         signature.status = (

@@ -31,6 +31,8 @@ from .models import Petition
 from .selectors import petition_for_signing
 from .services import signature_create
 
+# Any: a form's cleaned data, each field's own type (Django's cleaned_data).
+
 
 def token_scope(petition: Petition) -> str:
     """The scope of the signing form's token (`core.web.formguard`)."""

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -40,7 +38,7 @@ from .signing import signature_form, signature_store, signing_partner, token_sco
 
 def _petition_context(
     request: HttpRequest, petition: Petition, form: SignatureForm
-) -> dict[str, Any]:
+) -> dict[str, object]:
     count = petition_public_count(petition)
     groups = letter_organisations_by_country(petition) if petition.is_open_letter else []
     partner = signing_partner(petition, form["partner"].value() or "")

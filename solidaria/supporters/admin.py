@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -16,7 +15,7 @@ from .models import ConsentRecord, ConsentText, Supporter
 from .services import supporter_erase, supporter_export
 
 
-class ConsentRecordInline(admin.TabularInline):
+class ConsentRecordInline(admin.TabularInline[ConsentRecord, Supporter]):
     model = ConsentRecord
     extra = 0
     can_delete = False
@@ -30,12 +29,12 @@ class ConsentRecordInline(admin.TabularInline):
         "withdrawn_at",
     )
 
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Supporter | None = None) -> bool:
         return False
 
 
 @admin.register(Supporter)
-class SupporterAdmin(AuditedModelAdmin):
+class SupporterAdmin(AuditedModelAdmin[Supporter]):
     """Only superusers (the data protection role) open individual supporter records."""
 
     list_display = ["__str__", "country", "language", "created_at", "erased_at"]
@@ -48,16 +47,16 @@ class SupporterAdmin(AuditedModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "is_superuser", False))
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Supporter | None = None) -> bool:
         return self.has_module_permission(request)
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Supporter | None = None) -> bool:
         return self.has_module_permission(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Supporter | None = None) -> bool:
         return False
 
     @admin.action(description=_("Download their data (JSON)"))
@@ -84,7 +83,7 @@ class SupporterAdmin(AuditedModelAdmin):
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(AuditedModelAdmin):
+class ConsentTextAdmin(AuditedModelAdmin[ConsentText]):
     list_display = ["organisation", "version", "created_at"]
     list_filter = ["organisation"]
     readonly_fields = ["organisation", "version", "text", "created_at"]
@@ -92,5 +91,5 @@ class ConsentTextAdmin(AuditedModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: ConsentText | None = None) -> bool:
         return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from solidaria.core.privacy import pii
-from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.rendering.i18n import localize
 from solidaria.organisations.models import Organisation
 
@@ -57,7 +57,7 @@ def supporter_get_or_create(
 
 
 def consent_text_publish(
-    *, organisation: Organisation, text: dict[str, str], actor: Any = None
+    *, organisation: Organisation, text: dict[str, str], actor: Actor = None
 ) -> ConsentText:
     """A new wording; the previous ones stay, because records point at them."""
     with transaction.atomic():
@@ -95,7 +95,7 @@ def consent_text_current(organisation: Organisation) -> ConsentText:
     return consent_text_publish(organisation=organisation, text=text)
 
 
-def consent_text_at(organisation: Organisation, moment: Any) -> ConsentText:
+def consent_text_at(organisation: Organisation, moment: datetime) -> ConsentText:
     """The wording the signer saw: wordings are append-only, so time decides."""
     shown = (
         ConsentText.objects.filter(organisation=organisation, created_at__lte=moment)
@@ -153,12 +153,12 @@ def consent_withdraw(*, supporter: Supporter, organisation: Organisation) -> int
     ).update(withdrawn_at=timezone.now())
 
 
-def supporter_export(*, supporter: Supporter, actor: Any = None) -> dict[str, Any]:
+def supporter_export(*, supporter: Supporter, actor: Actor = None) -> dict[str, object]:
     """Everything Solidaria holds about one person, in plain JSON-ready data (GDPR Art. 15/20)."""
     consents = supporter.consents.select_related("organisation", "consent_text").order_by(
         "given_at"
     )
-    data: dict[str, Any] = {
+    data: dict[str, object] = {
         "supporter": {
             "email": supporter.email,
             "name": supporter.name,
@@ -197,7 +197,7 @@ def supporter_export(*, supporter: Supporter, actor: Any = None) -> dict[str, An
     return data
 
 
-def supporter_erase(*, supporter: Supporter, actor: Any = None) -> Supporter:
+def supporter_erase(*, supporter: Supporter, actor: Actor = None) -> Supporter:
     """Right to erasure: every personal value goes; the row stays so counts stay honest."""
     from .signals import supporter_erasing
 

@@ -7,18 +7,34 @@ one before anything else opens; in development the second factor is optional.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
-from django_otp.forms import OTPAuthenticationFormMixin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_stubs_ext import StrOrPromise
+
+if TYPE_CHECKING:
+
+    class OTPAuthenticationFormMixin:
+        """django-otp ships no types: what the login form uses of its mixin."""
+
+        otp_error_messages: ClassVar[dict[str, StrOrPromise]]
+
+        def clean_otp(self, user: User) -> None: ...
+
+else:
+    from django_otp.forms import OTPAuthenticationFormMixin
+
+# Any: a form's cleaned_data holds each field's own type (Django's signature), and
+# django-otp's middleware gives request.user an is_verified() that User does not declare.
 
 
 class StaffLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
@@ -35,7 +51,7 @@ class StaffLoginForm(AdminAuthenticationForm, OTPAuthenticationFormMixin):
         invalid_token=_("That code is not valid. Please check your app and try again."),
     )
 
-    def _chosen_device(self, user: Any) -> Any:
+    def _chosen_device(self, user: User) -> TOTPDevice | None:
         # Staff enrol one authenticator; the form has no device picker.
         return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
@@ -64,7 +80,7 @@ class SolidariaAdminSite(admin.AdminSite):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         response = super().login(request, extra_context)
-        user: Any = request.user
+        user = request.user
         needs_device = (
             settings.OTP_REQUIRED
             and user.is_authenticated

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from collections.abc import Callable
+from typing import TypeVar, cast
 
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +19,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.web.middleware import private_page
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def _staff_only(view: View) -> View:
+    """Django's staff_member_required, sending others to the admin's login."""
+    return staff_member_required(view, login_url="admin:login")
 
 
 class ConfirmDeviceForm(forms.Form):
@@ -29,10 +38,11 @@ class ConfirmDeviceForm(forms.Form):
 
 
 @private_page
-@staff_member_required(login_url="admin:login")
+@_staff_only
 def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol a TOTP authenticator: scan the code, type one token to confirm."""
-    user: Any = request.user
+    # Only staff get here (above), so request.user is a User.
+    user = cast(User, request.user)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)

@@ -19,6 +19,8 @@ from typing import Any
 import psycopg
 from django.db import connections, models, transaction
 
+# Any: DB-API connections and the column values of a row, of any database type.
+
 # Fields whose Python value of one of these types is already what the database
 # takes: their own preparation would return it unchanged.
 _AS_IS_FIELDS = (models.CharField, models.BooleanField, models.IntegerField, models.ForeignKey)

@@ -9,6 +9,8 @@ from django.db import transaction
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
 
+# Any: a task of any arguments and result, and the arguments it is enqueued with.
+
 
 def enqueue_durably(
     task: Task[Any, Any], *, run_after: datetime | None = None, **kwargs: Any

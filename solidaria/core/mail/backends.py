@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -26,7 +25,7 @@ class OutboxEmailBackend(BaseEmailBackend):
         for message in email_messages:
             name = f"{timezone.now():%Y%m%d-%H%M%S}-{get_random_string(6)}.eml"
             (outbox / name).write_bytes(message.message().as_bytes())
-        forward: Any = getattr(settings, "EMAIL_FORWARD_BACKEND", "")
+        forward: str = getattr(settings, "EMAIL_FORWARD_BACKEND", "")
         if forward and not forward.endswith(".dummy.EmailBackend"):
             get_connection(forward, fail_silently=self.fail_silently).send_messages(email_messages)
         return len(email_messages)

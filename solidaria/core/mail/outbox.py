@@ -10,8 +10,8 @@ import json
 import logging
 import smtplib
 import socket
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -40,7 +40,7 @@ def email_queue(
     *,
     to: str,
     template: str,
-    context: dict[str, Any],
+    context: Mapping[str, object],
     language: str,
     reply_to: str = "",
     attachments: list[tuple[str, str, str]] | None = None,

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeAlias
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from solidaria.core.models import AuditEntry
 
+# Who did something: `request.user` (staff, or a visitor who is not signed in),
+# or None for the system (tasks, webhooks, the donor through an emailed link).
+Actor: TypeAlias = User | AnonymousUser | None
+
 
 def audit_log(
     *,
     action: str,
-    actor: Any = None,
+    actor: Actor = None,
     obj: models.Model | None = None,
+    # Any: an Organisation, which core may not import (it sits below the apps).
     organisation: Any = None,
-    data: dict[str, Any] | None = None,
+    data: Mapping[str, object] | None = None,
 ) -> AuditEntry:
     """Records one action. `data` must not hold personal data: ids and counts only."""
-    is_person = actor is not None and getattr(actor, "is_authenticated", False)
+    person = actor if actor is not None and actor.is_authenticated else None
     return AuditEntry.objects.create(
-        actor=actor if is_person else None,
-        actor_label=actor.get_username() if is_person else "system",
+        actor=person,
+        actor_label=person.get_username() if person is not None else "system",
         action=action,
         organisation=organisation,
         content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,

@@ -3,11 +3,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Combinable, Expression
+from django.db.models.lookups import Lookup
 
 from solidaria.core.privacy import pii
 
+# Any: a field's options go on to Django's TextField as they came, and its lookups
+# are Django's, for values of any type.
 
-class EncryptedTextField(models.TextField):
+
+class EncryptedTextField(models.TextField[str | Combinable, str]):
     """Text encrypted at rest with the PII key; decrypted when loaded.
 
     The ciphertext is bound to ``<table>.<column>``. Rows cannot be filtered on
@@ -25,18 +31,20 @@ class EncryptedTextField(models.TextField):
     def encryption_context(self) -> str:
         return f"{self.model._meta.db_table}.{self.column}"
 
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+    def from_db_value(
+        self, value: str | None, expression: Expression, connection: BaseDatabaseWrapper
+    ) -> str | None:
         if not value:
             return value
         return pii.decrypt(value, context=self.encryption_context)
 
-    def get_prep_value(self, value: Any) -> Any:
+    def get_prep_value(self, value: object) -> object:
         value = super().get_prep_value(value)
         if not value:
             return value
         return pii.encrypt(str(value), context=self.encryption_context)
 
-    def get_lookup(self, lookup_name: str) -> Any:
+    def get_lookup(self, lookup_name: str) -> type[Lookup[Any]] | None:
         # A fresh nonce per value makes any comparison on ciphertext meaningless.
         if lookup_name != "isnull":
             return None

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 
 def bar_chart(
     series: list[tuple[date, int]], width: int = 600, height: int = 160
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """Bars for a server-rendered SVG chart, one per (day or month, value)."""
     top = max((n for _day, n in series), default=0) or 1
     bar = width / max(len(series), 1)

@@ -6,7 +6,6 @@ import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
-from typing import Any
 
 
 class _Echo:
@@ -14,7 +13,7 @@ class _Echo:
         return value
 
 
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
     """Every cell passes through `spreadsheet_safe` here, so no export can forget a column."""
     writer = csv.writer(_Echo())
     yield writer.writerow([_cell(value) for value in header])
@@ -35,7 +34,7 @@ _FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: object) -> object:
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         return value  # numbers stay numbers
     return spreadsheet_safe(str(value))

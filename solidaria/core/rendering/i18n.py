@@ -9,23 +9,33 @@ can mark it with ``lang=`` for screen readers and translators.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms import Field
 from django.urls import Resolver404, resolve, translate_url
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from i18nfield.strings import LazyI18nString
+
+if TYPE_CHECKING:
+    # django-i18nfield ships no types. Its model form only swaps in per-language
+    # widgets, so to the checker it is the ModelForm it extends.
+    from django.forms import ModelForm
+
+    I18nModelForm = ModelForm
+else:
+    from i18nfield.forms import I18nModelForm as I18nModelForm  # re-exported for the admins
 
 
 def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def validate_language_list(value: Any) -> None:
+def validate_language_list(value: object) -> None:
     if not isinstance(value, list) or not value:
         raise ValidationError(_("Choose at least one language."), code="empty")
     unknown = [code for code in value if code not in language_codes()]
@@ -82,7 +92,7 @@ def localize(
 class MultilingualText:
     """``obj.text.title`` → the title in the best available language."""
 
-    def __init__(self, obj: Any, languages: Sequence[str]) -> None:
+    def __init__(self, obj: object, languages: Sequence[str]) -> None:
         self._obj = obj
         self._languages = languages
 
@@ -92,6 +102,7 @@ class MultilingualText:
         return localize(getattr(self._obj, name), languages=self._languages)
 
 
+# Any: an object of a domain app with a `campaign` (core may not name those models).
 def campaign_languages(obj: Any) -> Sequence[str]:
     """The languages of the campaign an object belongs to, without a query.
 
@@ -132,7 +143,7 @@ def site_url_in_language(url: str, language: str) -> str:
         return translate_url(url, language)
 
 
-def show_languages(fields: Any, languages: Sequence[str]) -> None:
+def show_languages(fields: Mapping[str, Field], languages: Sequence[str]) -> None:
     """Only these languages get a text box in the multilingual fields of a form."""
     from i18nfield.forms import I18nFormField
 

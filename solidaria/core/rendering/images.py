@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 from PIL import Image, ImageOps
 
+# Any: Django's field signatures: options passed through, and pre_save's value.
+
 FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_SIDE = 4000
 # Logos are shown at most 96 pixels wide: 256 stays sharp on high-density screens.

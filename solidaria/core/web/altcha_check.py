@@ -12,9 +12,10 @@ import base64
 import binascii
 import datetime
 import json
-from typing import Any
 
-from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
+from altcha.v1 import ChallengeOptions as ChallengeOptionsV1
+from altcha.v1 import create_challenge as create_challenge_v1
+from altcha.v1 import verify_solution as verify_solution_v1
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -26,7 +27,7 @@ def _key() -> str:
     return f"altcha:{settings.SECRET_KEY}"
 
 
-def altcha_challenge() -> dict[str, Any]:
+def altcha_challenge() -> dict[str, object]:
     challenge = create_challenge_v1(
         ChallengeOptionsV1(
             hmac_key=_key(),

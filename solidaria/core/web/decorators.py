@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Concatenate, ParamSpec
 
 from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -12,10 +12,12 @@ from django.urls import reverse
 
 from solidaria.core.web.query import carried_query
 
-View = Callable[..., HttpResponseBase]
+# A view's own arguments, after the request (the URL's parameters).
+Params = ParamSpec("Params")
+View = Callable[Concatenate[HttpRequest, Params], HttpResponseBase]
 
 
-def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View], View]:
+def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View[Params]], View[Params]]:
     """For the address a form posts to: GET and HEAD go to the page with the form.
 
     That address shows in the browser after a rejected form, so it gets reloaded,
@@ -24,9 +26,11 @@ def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View], View
     view's own arguments in the language of the request.
     """
 
-    def decorator(view: View) -> View:
+    def decorator(view: View[Params]) -> View[Params]:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        def wrapper(
+            request: HttpRequest, /, *args: Params.args, **kwargs: Params.kwargs
+        ) -> HttpResponseBase:
             if request.method in ("GET", "HEAD"):
                 url = reverse(to, args=args, kwargs=kwargs)
                 if query := carried_query(request.GET):  # ?source=, ?ref= stay

@@ -26,6 +26,9 @@ from django_stubs_ext import StrOrPromise
 
 from solidaria.core.validators import validate_no_control_characters
 
+# Any: Django's form and widget signatures: posted and initial values of any type, and
+# options passed through as **kwargs.
+
 # What is shown back of a field without a max_length. Their valid values are short.
 ECHO_LIMIT = 256
 

@@ -45,6 +45,9 @@ from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 
+# Any: ASGI scopes and messages and WSGI environs are string-keyed dicts of values of
+# any type (PEP 3333, the ASGI spec), and a WSGI app's result is whatever iterable it returns.
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]

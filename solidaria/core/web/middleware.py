@@ -22,7 +22,7 @@ import gzip
 import hashlib
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -39,20 +39,26 @@ PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
 COMPRESS_MIN_BYTES = 512
 
 Response = TypeVar("Response", bound=HttpResponseBase)
+# A view's own arguments, after the request (the URL's parameters).
+Params = ParamSpec("Params")
 
 
-def public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def public_page(
+    view: Callable[Concatenate[HttpRequest, Params], Response],
+) -> Callable[Concatenate[HttpRequest, Params], Response]:
     """Marks a view whose anonymous response is the same for every visitor."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: HttpRequest, /, *args: Params.args, **kwargs: Params.kwargs) -> Response:
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
+            # A mark for the page cache below; responses declare no such attribute.
             response.public_page = True  # type: ignore[attr-defined]
             patch_cache_control(response, public=True, max_age=settings.PAGE_CACHE_SECONDS)
         return response
 
-    # A page, not a form: other methods get a 405 (core.web.hygiene).
+    # A page, not a form: other methods get a 405 (core.web.hygiene). A mark on the
+    # function, which declares no such attribute.
     wrapper.allowed_methods = ("GET", "HEAD")  # type: ignore[attr-defined]
     return wrapper
 
@@ -65,11 +71,13 @@ def private_response(response: Response) -> Response:
     return response
 
 
-def private_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def private_page(
+    view: Callable[Concatenate[HttpRequest, Params], Response],
+) -> Callable[Concatenate[HttpRequest, Params], Response]:
     """Marks a view whose every response is personal (thank-you, confirm, manage…)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: HttpRequest, /, *args: Params.args, **kwargs: Params.kwargs) -> Response:
         return private_response(view(request, *args, **kwargs))
 
     return wrapper

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.utils import timezone
 
+from solidaria.campaigns.models import Campaign
 from solidaria.events.models import Event
 
 register = template.Library()
 
 
 @register.inclusion_tag("events/_campaign_events.html")
-def campaign_events(campaign: Any, limit: int = 6) -> dict[str, Any]:
+def campaign_events(campaign: Campaign, limit: int = 6) -> dict[str, object]:
     """Upcoming events of a campaign that are not part of a day of action (those are
     listed on the day's own page), and its days of action. Two queries."""
     events = list(

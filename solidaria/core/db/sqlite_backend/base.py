@@ -28,6 +28,8 @@ from typing import Any, BinaryIO
 
 from django.db.backends.sqlite3 import base
 
+# Any: Django's database backend signatures (connection options, the DB-API connection).
+
 
 class DatabaseWrapper(base.DatabaseWrapper):
     # The hooks overridden below are Django's own private ones, which django-stubs

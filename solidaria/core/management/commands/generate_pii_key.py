@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.core.management.base import BaseCommand
 
 from solidaria.core.privacy.pii import generate_key
@@ -10,5 +8,5 @@ class Command(BaseCommand):
 
     requires_system_checks: list[str] = []
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: str, **options: object) -> None:
         self.stdout.write(generate_key())

@@ -13,10 +13,10 @@ from __future__ import annotations
 import signal
 import time
 from datetime import timedelta
-from typing import Any
+from types import FrameType
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
@@ -45,17 +45,17 @@ def task_pending(task_path: str, interval: float) -> bool:
 class Command(BaseCommand):
     help = "Run the periodic task scheduler (enqueues; the worker runs)."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--once", action="store_true", help="Enqueue what is due once, then exit."
         )
 
-    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
+    def handle(self, *args: str, once: bool = False, **options: object) -> None:
         schedule = [(import_string(path), seconds) for path, seconds in settings.PERIODIC_TASKS]
         next_run = {task.module_path: 0.0 for task, _seconds in schedule}
         running = True
 
-        def stop(signum: int, _frame: Any) -> None:
+        def stop(signum: int, _frame: FrameType | None) -> None:
             nonlocal running
             running = False
 

@@ -14,10 +14,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from types import FrameType
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 # Milliseconds a client has to send its request headers before granian drops it.
 HEADER_READ_TIMEOUT_MS = 5000
@@ -54,7 +54,7 @@ def _background_priority() -> None:
 class Command(BaseCommand):
     help = "Serve the web application (granian), the task worker and the scheduler together."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument(
@@ -65,24 +65,32 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-worker", action="store_true", help="Serve the web only.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(
+        self,
+        *args: str,
+        host: str,
+        port: int,
+        workers: int,
+        no_worker: bool,
+        **options: object,
+    ) -> None:
         base_dir = Path(settings.BASE_DIR)
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ["DJANGO_SETTINGS_MODULE"],
             # Development builds SITE_URL (the links in emails) from it.
-            "PORT": str(options["port"]),
+            "PORT": str(port),
         }
-        bind = f"{options['host']}:{options['port']}"
+        bind = f"{host}:{port}"
         manage = [sys.executable, str(base_dir / "manage.py")]
         commands: dict[str, list[str]] = {
             "web": web_command(
-                host=options["host"],
-                port=options["port"],
-                workers=options["workers"],
+                host=host,
+                port=port,
+                workers=workers,
             ),
         }
-        if not options["no_worker"]:
+        if not no_worker:
             commands["worker"] = [
                 *manage, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.5",
                 "--verbosity", "0",  # a line per periodic run drowns what matters
@@ -107,7 +115,7 @@ class Command(BaseCommand):
 
         stopping = False
 
-        def stop(signum: int, _frame: Any) -> None:
+        def stop(signum: int, _frame: FrameType | None) -> None:
             nonlocal stopping
             stopping = True
 

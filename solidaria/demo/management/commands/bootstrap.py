@@ -1,10 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from solidaria.demo.loader import demo_load, demo_organiser_reset
 from solidaria.events.gazetteer import ensure_index as ensure_gazetteer_index
@@ -13,14 +11,14 @@ from solidaria.events.gazetteer import ensure_index as ensure_gazetteer_index
 class Command(BaseCommand):
     help = "First-start set-up: cache table, demo campaigns (once) and a fresh organiser login."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-demo", action="store_true", help="Do not load the demo content.")
         parser.add_argument(
             "--no-login", action="store_true", help="Do not reset the demo organiser's password."
         )
 
     def handle(
-        self, *args: Any, no_demo: bool = False, no_login: bool = False, **options: Any
+        self, *args: str, no_demo: bool = False, no_login: bool = False, **options: object
     ) -> None:
         call_command("createcachetable", verbosity=0)
         # Written once, so that the first supporter proposing an action does not wait.
