@@ -61,6 +61,11 @@ class OutgoingEmail(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     recipient = EncryptedTextField(_("recipient"))
+    # The recipient's blind index stays once the message is sent, so that a person's
+    # export lists what we sent them and their erasure finds it; erasure empties it.
+    recipient_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # Kept once sent (encrypted: it says which petition or event the message was about).
+    subject = EncryptedTextField(_("subject"))
     language = models.CharField(_("language"), max_length=8)
     template = models.CharField(_("template"), max_length=100)
     context = EncryptedTextField(_("context (encrypted JSON)"))

@@ -183,7 +183,7 @@ class EventAdmin(OrganisationScopedAdmin[Event]):
         "country",
     ]
     list_select_related = ["campaign"]
-    search_fields = ["slug", "city", "venue", "host_name"]
+    search_fields = ["slug", "city", "venue"]
     date_hierarchy = "starts_at"
     actions = ["approve_proposals", "approve_and_trust", "decline_proposals", "cancel_events"]
 

@@ -138,9 +138,18 @@ class Event(models.Model):
         verbose_name=_("host organisation"),
     )
     # Supporters who host a local action: their name is public, their contact is not.
-    host_name = models.CharField(_("host's name"), max_length=120, blank=True)
+    # Both are encrypted at rest all the same, and erased with the supporter.
+    host_name = EncryptedTextField(_("host's name"))
     host_email = EncryptedTextField(_("host's email"))
     host_email_index = models.CharField(max_length=64, blank=True, editable=False)
+    host_supporter = models.ForeignKey(
+        "supporters.Supporter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     host_language = models.CharField(max_length=8, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PUBLISHED
@@ -248,6 +257,15 @@ class Rsvp(models.Model):
     email = EncryptedTextField(_("email"))
     email_index = models.CharField(max_length=64, editable=False)
     phone = EncryptedTextField(_("phone"))
+    # The person, once registered (not while waiting to be confirmed by anyone).
+    supporter = models.ForeignKey(
+        "supporters.Supporter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     guests = models.PositiveSmallIntegerField(
         _("guests"), default=0, validators=[MaxValueValidator(MAX_GUESTS)]
     )
@@ -289,7 +307,7 @@ class TrustedHost(models.Model):
     """Supporters whose next proposals are published without moderation."""
 
     email_index = models.CharField(max_length=64, unique=True)
-    name = models.CharField(max_length=120)
+    name = EncryptedTextField(_("name"))
     trusted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

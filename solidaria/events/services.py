@@ -213,8 +213,7 @@ def rsvp_create(
             Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + seats)
         else:
             Event.objects.filter(pk=event.pk).update(waiting=F("waiting") + 1)
-        if consent_owner:
-            _record_consent(rsvp, event)
+        _link_supporter(rsvp, event)
         _attendee_email(rsvp, "events_registration")
     return RsvpResult(rsvp=rsvp, repeated=False)
 
@@ -228,16 +227,31 @@ def _reminders_already_covered(event: Event) -> dict[str, bool]:
     }
 
 
-def _record_consent(rsvp: Rsvp, event: Event) -> None:
+def _link_supporter(rsvp: Rsvp, event: Event) -> None:
+    """A registration is one of the person's actions, consent or not."""
     supporter, _created = supporter_get_or_create(
         email=rsvp.email, name=rsvp.name, phone=rsvp.phone, language=rsvp.language
     )
-    consent_record_once(
-        supporter=supporter,
-        consent_text=consent_text_current(event.campaign.owner),
-        language=rsvp.language,
-        source=f"event:{event.slug}",
+    Rsvp.objects.filter(pk=rsvp.pk).update(supporter=supporter)
+    rsvp.supporter = supporter
+    if rsvp.consent_owner:
+        consent_record_once(
+            supporter=supporter,
+            consent_text=consent_text_current(event.campaign.owner),
+            language=rsvp.language,
+            source=f"event:{event.slug}",
+        )
+
+
+def _link_host(event: Event) -> None:
+    """A published local action is one of its host's actions."""
+    if not event.host_email or event.host_supporter_id is not None:
+        return
+    supporter, _created = supporter_get_or_create(
+        email=event.host_email, name=event.host_name, language=event.host_language or "en"
     )
+    Event.objects.filter(pk=event.pk).update(host_supporter=supporter)
+    event.host_supporter = supporter
 
 
 def rsvp_for_token(token: str) -> Rsvp | None:
@@ -578,6 +592,8 @@ def proposal_decide(*, event: Event, approve: bool, trust: bool, actor: User) ->
         if not updated:
             return False
         event.refresh_from_db()
+        if approve:
+            _link_host(event)
         if approve and trust and event.host_email_index:
             TrustedHost.objects.get_or_create(
                 email_index=event.host_email_index,
@@ -613,6 +629,7 @@ def event_publish_by_trusted_host(*, event: Event) -> bool:
     )
     if updated:
         event.status = Event.Status.PUBLISHED
+        _link_host(event)
         audit_log(
             action="event.proposal_approved",
             obj=event,

@@ -6,3 +6,10 @@ class FundraisingConfig(AppConfig):
     name = "solidaria.fundraising"
     label = "fundraising"
     verbose_name = _("Defense funds")
+
+    def ready(self) -> None:
+        from solidaria.supporters.registry import register
+
+        from .personal_data import FUNDRAISING
+
+        register(FUNDRAISING)

@@ -292,9 +292,9 @@ class LedgerEntry(models.Model):
         max_length=300,
         help_text=_("Shown on the public ledger. Do not name donors or the people defended."),
     )
-    private_details = models.TextField(
+    # Encrypted: it can name the people defended.
+    private_details = EncryptedTextField(
         _("details for organisers"),
-        blank=True,
         help_text=_("Names, case numbers, invoice numbers: seen by organisers only."),
     )
     show_details_publicly = models.BooleanField(

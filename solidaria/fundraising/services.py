@@ -241,8 +241,7 @@ def _record_arrival(donation: Donation, *, actor: Actor, amount_minor: int | Non
         donation=donation,
         approved_at=now,  # the money is in the account: nothing for a second person to check
     )
-    if donation.consent_owner:
-        _record_consent(donation)
+    _link_supporter(donation)
     manage_url = ""
     # Only the record that started a monthly gift (from Checkout) carries the link;
     # later months are records of money that arrived, never to be changed.
@@ -303,19 +302,24 @@ def in_every_language(message: str, **params: str) -> dict[str, str]:
     return texts
 
 
-def _record_consent(donation: Donation) -> None:
+def _link_supporter(donation: Donation) -> None:
+    """A gift that arrived is one of the donor's actions, consent or not. An anonymous
+    donor's name stays on the gift only: organisers do not see it on their record."""
     supporter, _created = supporter_get_or_create(
-        email=donation.email, name=donation.name, language=donation.language
+        email=donation.email,
+        name="" if donation.anonymous else donation.name,
+        language=donation.language,
     )
     if donation.supporter_id is None:
         donation.supporter = supporter
         donation.save(update_fields=["supporter"])
-    consent_record_once(
-        supporter=supporter,
-        consent_text=consent_text_at(donation.fund.campaign.owner, donation.created_at),
-        language=donation.language,
-        source=f"fund:{donation.fund.slug}",
-    )
+    if donation.consent_owner:
+        consent_record_once(
+            supporter=supporter,
+            consent_text=consent_text_at(donation.fund.campaign.owner, donation.created_at),
+            language=donation.language,
+            source=f"fund:{donation.fund.slug}",
+        )
 
 
 def pledge_mark_received(

@@ -297,6 +297,16 @@ class OrganisationSignature(models.Model):
     )
     contact_name = EncryptedTextField(_("contact person"))
     contact_email = EncryptedTextField(_("contact email"))
+    contact_email_index = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    # The contact person as a supporter, once an organiser has approved the signature.
+    contact_supporter = models.ForeignKey(
+        "supporters.Supporter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     language = models.CharField(_("language"), max_length=8)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True

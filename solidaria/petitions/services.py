@@ -643,6 +643,7 @@ def organisation_signature_create(
         website=website,
         contact_name=contact_name.strip(),
         contact_email=contact_email.strip(),
+        contact_email_index=pii.email_index(contact_email),
         language=language,
     )
     if logo:
@@ -674,6 +675,17 @@ def organisation_signature_decide(
         )
         signature.decided_at = timezone.now()
         signature.save(update_fields=["status", "decided_at"])
+        if approve and signature.contact_email and signature.contact_supporter_id is None:
+            # Their letter counts now: the contact person's action joins their record.
+            supporter, _created = supporter_get_or_create(
+                email=signature.contact_email,
+                name=signature.contact_name,
+                language=signature.language,
+            )
+            OrganisationSignature.objects.filter(pk=signature.pk).update(
+                contact_supporter=supporter
+            )
+            signature.contact_supporter = supporter
         audit_log(
             action="letter.organisation_approved" if approve else "letter.organisation_rejected",
             actor=actor,

@@ -6,3 +6,10 @@ class SupportersConfig(AppConfig):
     name = "solidaria.supporters"
     label = "supporters"
     verbose_name = _("Supporters")
+
+    def ready(self) -> None:
+        from solidaria.supporters.registry import register
+
+        from .personal_data import SUPPORTERS
+
+        register(SUPPORTERS)

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.rendering.i18n import localize
+from solidaria.core.web.middleware import page_cache_clear
 from solidaria.organisations.models import Organisation
 
 from .exceptions import SupporterErased
 from .models import ConsentRecord, ConsentText, Supporter
+from .registry import Person, registered
 from .selectors import supporter_find_by_email
 
 
@@ -187,23 +189,34 @@ def supporter_export(*, supporter: Supporter, actor: Actor = None) -> dict[str, 
             for record in consents
         ],
     }
-    # Later apps (petitions, donations, RSVPs) add their sections here.
-    from .signals import supporter_exporting
-
-    for _receiver, section in supporter_exporting.send(sender=Supporter, supporter=supporter):
-        if isinstance(section, dict):
-            data.update(section)
+    person = person_of(supporter)
+    for entry in registered():
+        data.update(entry.export(person))
     audit_log(action="supporter.exported", actor=actor, obj=supporter)
     return data
 
 
-def supporter_erase(*, supporter: Supporter, actor: Actor = None) -> Supporter:
-    """Right to erasure: every personal value goes; the row stays so counts stay honest."""
-    from .signals import supporter_erasing
+def person_of(supporter: Supporter) -> Person:
+    """The supporter and the indexes of their address under every key in use, by
+    which each app finds their rows, linked or not yet."""
+    indexes = set(pii.email_indexes(supporter.email)) if supporter.email else set()
+    if supporter.email_index:
+        indexes.add(supporter.email_index)
+    return Person(supporter=supporter, email_indexes=sorted(indexes))
 
+
+def supporter_erase(*, supporter: Supporter, actor: Actor = None) -> dict[str, int]:
+    """Right to erasure: every personal value in every app goes, in one transaction.
+
+    The rows stay, emptied, so counts, totals and the ledger do not move. Returns
+    how many rows each app emptied (also written to the audit log: counts only).
+    Erasing someone already erased changes nothing and returns no counts."""
+    if supporter.erased_at is not None:
+        return {}
+    person = person_of(supporter)
     with transaction.atomic():
-        supporter_erasing.send(sender=Supporter, supporter=supporter)
-        supporter.consents.all().delete()
+        counts = {entry.app_label: entry.erase(person) for entry in registered()}
+        counts["consents"], _by_model = supporter.consents.all().delete()
         supporter.email_index = None
         supporter.email = ""
         supporter.name = ""
@@ -212,5 +225,7 @@ def supporter_erase(*, supporter: Supporter, actor: Actor = None) -> Supporter:
         supporter.save(
             update_fields=["email_index", "email", "name", "phone", "erased_at", "updated_at"]
         )
-        audit_log(action="supporter.erased", actor=actor, obj=supporter)
-    return supporter
+        audit_log(action="supporter.erased", actor=actor, obj=supporter, data=counts)
+        # Public pages may show their name (a shown signature, a hosted action).
+        transaction.on_commit(page_cache_clear)
+    return counts

@@ -1,12 +1,8 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
 
 import pytest
-from django.db import connection
 
 from solidaria.core.models import AuditEntry
 from solidaria.supporters.models import ConsentRecord, ConsentText, Supporter
@@ -20,7 +16,7 @@ from solidaria.supporters.services import (
     supporter_get_or_create,
 )
 from tests import factories
-from tests.conftest import is_postgres
+from tests.supporters.dumps import database_dump
 
 pytestmark = pytest.mark.django_db
 
@@ -99,35 +95,6 @@ def test_erasure_removes_every_personal_value() -> None:
     assert created and again.pk != supporter.pk
 
 
-def _database_dump() -> str:
-    if is_postgres():
-        pg_dump = shutil.which("pg_dump")
-        assert pg_dump, "pg_dump is needed for the PostgreSQL run"
-        settings_dict = connection.settings_dict
-        env = {**os.environ, "PGPASSWORD": settings_dict.get("PASSWORD") or ""}
-        result = subprocess.run(
-            [
-                pg_dump,
-                "--data-only",
-                "-h",
-                settings_dict.get("HOST") or "127.0.0.1",
-                "-p",
-                str(settings_dict.get("PORT") or 5432),
-                "-U",
-                settings_dict.get("USER") or "postgres",
-                settings_dict["NAME"],
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        )
-        return result.stdout
-    connection.ensure_connection()
-    return "\n".join(connection.connection.iterdump())
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_database_dump_reveals_no_supporter() -> None:
     organisation = factories.OrganisationFactory()
@@ -142,7 +109,7 @@ def test_a_database_dump_reveals_no_supporter() -> None:
         to=PEOPLE[0][1], template="test_message", context={"name": PEOPLE[0][0]}, language="es"
     )
 
-    dump = _database_dump()
+    dump = database_dump()
     assert "supporters_supporter" in dump  # the dump really has the table
     for name, email, phone in PEOPLE:
         for secret in (name, email, phone, *name.split(), email.split("@")[0]):

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 
 from solidaria.core.db.tasking import enqueue_durably
 from solidaria.core.models import OutgoingEmail
+from solidaria.core.privacy import pii
 from solidaria.core.rendering.i18n import language_codes
 
 logger = logging.getLogger(__name__)
@@ -57,6 +58,7 @@ def email_queue(
     with transaction.atomic():
         email = OutgoingEmail.objects.create(
             recipient=to,
+            recipient_index=pii.email_index(to),
             language=language,
             template=template,
             context=json.dumps(stored),
@@ -101,7 +103,8 @@ def email_deliver(*, email_id: int) -> OutgoingEmail.Status | None:
         return None
     email = OutgoingEmail.objects.get(pk=email_id)
     try:
-        email_render(email).send()
+        message = email_render(email)
+        message.send()
     except TRANSIENT_ERRORS as exc:
         return _email_retry_later(email, exc)
     except Exception:
@@ -119,7 +122,9 @@ def email_deliver(*, email_id: int) -> OutgoingEmail.Status | None:
         attempts=email.attempts + 1,
         sent_at=timezone.now(),
         last_error="",
-        # Data minimisation: nothing personal stays once the message is handed over.
+        subject=message.subject,
+        # Data minimisation: nothing personal stays once the message is handed over
+        # (the subject stays, encrypted, for the recipient's export; erasure empties it).
         recipient="",
         reply_to="",
         context="",

@@ -83,6 +83,15 @@ def private_page(
     return wrapper
 
 
+def page_cache_clear() -> None:
+    """Forgets every stored page, e.g. once a person shown on public pages is erased.
+
+    With a cache shared by all processes (PAGE_CACHE_URL) they all forget at once;
+    with the default cache in each process's memory, the others' copies expire
+    within PAGE_CACHE_SECONDS."""
+    caches["pages"].clear()
+
+
 def _is_anonymous(request: HttpRequest) -> bool:
     return not any(name in request.COOKIES for name in PRIVATE_COOKIES)
 

@@ -1,0 +1,90 @@
+"""What the defense fund holds about a person: their gifts (`supporters.registry`).
+
+The ledger holds no supporter's data: a gift's entry names the fund and the
+amount, never the donor, and its private details are about payees.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from solidaria.supporters.registry import Action, ExportSection, Person, PersonalData
+
+from .models import Donation
+from .services import monthly_cancel
+
+
+def _gifts(person: Person) -> QuerySet[Donation]:
+    return Donation.objects.filter(
+        Q(supporter=person.supporter) | Q(email_index__in=person.email_indexes)
+    ).select_related("fund__campaign")
+
+
+def _ongoing_monthly(gifts: QuerySet[Donation]) -> QuerySet[Donation]:
+    """The monthly gifts still charging: the first record of each, not one month's payment."""
+    return gifts.filter(
+        frequency=Donation.Frequency.MONTHLY,
+        stripe_invoice_id__isnull=True,
+        cancelled_at__isnull=True,
+    ).exclude(stripe_subscription_id="")
+
+
+def actions(person: Person) -> list[Action]:
+    return [
+        Action(
+            kind="monthly_gift" if gift.frequency == Donation.Frequency.MONTHLY else "gift",
+            what=_("Gave %(amount)s to “%(fund)s”") % {"amount": gift.amount, "fund": gift.fund},
+            at=gift.created_at,
+            status=gift.get_status_display(),
+            organisation_id=gift.fund.campaign.owner_id,
+            campaign_id=gift.fund.campaign_id,
+        )
+        for gift in _gifts(person)
+    ]
+
+
+def export(person: Person) -> ExportSection:
+    return {
+        "gifts": [
+            {
+                "fund": str(gift.fund),
+                "address": gift.fund.get_absolute_url(),
+                "created": gift.created_at.isoformat(),
+                "received": gift.succeeded_at.isoformat() if gift.succeeded_at else None,
+                "status": gift.status,
+                "method": gift.method,
+                "frequency": gift.frequency,
+                "amount_minor": gift.amount_minor,
+                "currency": gift.currency,
+                "refunded_minor": gift.refunded_minor,
+                "reference": gift.reference,
+                "name": gift.name,
+                "email": gift.email,
+                "anonymous": gift.anonymous,
+                "may_hear_from_the_organisation": gift.consent_owner,
+                "language": gift.language,
+                "monthly_gift_ended": gift.cancelled_at.isoformat() if gift.cancelled_at else None,
+            }
+            for gift in _gifts(person)
+        ]
+    }
+
+
+def erase(person: Person) -> int:
+    """A monthly gift still charging is stopped at Stripe first (if Stripe cannot be
+    reached, `PaymentUnavailable` undoes the whole erasure); then names and addresses
+    go. Amounts, references and the ledger stay, so every total is unchanged."""
+    gifts = _gifts(person)
+    for monthly in _ongoing_monthly(gifts):
+        monthly_cancel(donation=monthly)
+    return gifts.update(name="", email="", email_index="", manage_token_hash="")
+
+
+FUNDRAISING = PersonalData(
+    app_label="fundraising",
+    models=[Donation],
+    actions=actions,
+    export=export,
+    erase=erase,
+)

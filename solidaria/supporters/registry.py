@@ -1,0 +1,82 @@
+"""What each app holds about a person: how to list, export and erase it.
+
+A supporter's data is spread over every app they acted in (a signature, a gift,
+a registration, a hosted action, an email waiting to go out). Every app that
+stores personal data registers one `PersonalData` in its `AppConfig.ready()`,
+naming the models it covers; a test fails if a model with personal data is
+covered by no app. `supporters.services` walks the registry to build a
+person's page and export and to erase them everywhere in one transaction.
+
+An app looks a person up by their `Supporter` link and by the blind indexes of
+their address (`Person.email_indexes`), so that rows not yet linked (a
+signature still waiting for confirmation) are found too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from .models import Supporter
+
+
+@dataclass(frozen=True)
+class Person:
+    """The one a list, export or erasure is about: their record and the blind
+    indexes of their address under every key still in use."""
+
+    supporter: Supporter
+    email_indexes: Sequence[str]
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing a person did, as their own page and the organisers' timeline show it."""
+
+    kind: str  # a stable name, e.g. "signature", "gift", "registration"
+    what: str | Promise  # in the reader's language, e.g. "Signed: Drop the charges"
+    at: datetime
+    status: str | Promise
+    organisation_id: int | None
+    campaign_id: int | None = None
+    # Where the person can change or end it (their own page), if anywhere.
+    manage_url: str = ""
+
+
+# An export section: a name and its rows, each a JSON-ready dict.
+ExportSection = dict[str, list[dict[str, object]]]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    app_label: str
+    models: Sequence[type[models.Model]]
+    actions: Callable[[Person], list[Action]]
+    export: Callable[[Person], ExportSection]
+    # Runs inside the erasure's transaction; returns how many rows lost personal data.
+    # Counts, totals and amounts stay exactly as they were.
+    erase: Callable[[Person], int]
+
+
+_registry: dict[str, PersonalData] = {}
+
+
+def register(entry: PersonalData) -> None:
+    if entry.app_label in _registry and _registry[entry.app_label] != entry:
+        raise ValueError(f"{entry.app_label} registered its personal data twice")
+    _registry[entry.app_label] = entry
+
+
+def registered() -> list[PersonalData]:
+    """Every app's entry, in the order apps were registered (INSTALLED_APPS)."""
+    return list(_registry.values())
+
+
+def covered_models() -> set[type[models.Model]]:
+    return {model for entry in _registry.values() for model in entry.models}
