@@ -34,6 +34,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidaria.petitions.urls")),
     path("", include("solidaria.fundraising.urls")),
     path("", include("solidaria.events.urls")),
+    path("", include("solidaria.supporters.urls")),
     prefix_default_language=True,
 )
 

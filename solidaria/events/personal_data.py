@@ -12,9 +12,11 @@ from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
 from solidaria.core.privacy import pii
+from solidaria.supporters.exceptions import ActionNotFound
 from solidaria.supporters.registry import Action, ExportSection, Person, PersonalData
 
 from .models import Cosponsor, Event, Rsvp, TrustedHost
+from .services import rsvp_cancel
 
 
 def _registrations(person: Person) -> QuerySet[Rsvp]:
@@ -38,6 +40,14 @@ def _cosponsorships(person: Person) -> list[Cosponsor]:
     ]
 
 
+def end(person: Person, kind: str, pk: int) -> str:
+    rsvp = _registrations(person).filter(pk=pk).exclude(status=Rsvp.Status.CANCELLED).first()
+    if kind != "registration" or rsvp is None or rsvp.event.is_past:
+        raise ActionNotFound(_("This registration is not yours to cancel, or it is cancelled."))
+    rsvp_cancel(rsvp=rsvp)
+    return _("Your registration for “%(event)s” is cancelled.") % {"event": rsvp.event}
+
+
 def actions(person: Person) -> list[Action]:
     found = [
         Action(
@@ -47,6 +57,12 @@ def actions(person: Person) -> list[Action]:
             status=rsvp.get_status_display(),
             organisation_id=rsvp.event.campaign.owner_id,
             campaign_id=rsvp.event.campaign_id,
+            pk=rsvp.pk,
+            end_label=(
+                _("Cancel my registration")
+                if rsvp.status != Rsvp.Status.CANCELLED and not rsvp.event.is_past
+                else ""
+            ),
         )
         for rsvp in _registrations(person)
     ]
@@ -141,4 +157,5 @@ EVENTS = PersonalData(
     actions=actions,
     export=export,
     erase=erase,
+    end=end,
 )

@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from solidaria.supporters.exceptions import ActionNotFound, ActionRefused
 from solidaria.supporters.registry import Action, ExportSection, Person, PersonalData
 
+from .exceptions import PaymentUnavailable
 from .models import Donation
 from .services import monthly_cancel
 
@@ -19,6 +21,18 @@ def _gifts(person: Person) -> QuerySet[Donation]:
     return Donation.objects.filter(
         Q(supporter=person.supporter) | Q(email_index__in=person.email_indexes)
     ).select_related("fund__campaign")
+
+
+def _stop(monthly: Donation) -> None:
+    try:
+        monthly_cancel(donation=monthly)
+    except PaymentUnavailable as exc:
+        raise ActionRefused(
+            _(
+                "Your monthly gift could not be stopped just now, so nothing was changed. "
+                "Please try again in a few minutes."
+            )
+        ) from exc
 
 
 def _ongoing_monthly(gifts: QuerySet[Donation]) -> QuerySet[Donation]:
@@ -30,7 +44,17 @@ def _ongoing_monthly(gifts: QuerySet[Donation]) -> QuerySet[Donation]:
     ).exclude(stripe_subscription_id="")
 
 
+def end(person: Person, kind: str, pk: int) -> str:
+    monthly = _ongoing_monthly(_gifts(person)).filter(pk=pk).first()
+    if kind != "monthly_gift" or monthly is None:
+        raise ActionNotFound(_("This monthly gift is not yours to stop, or it has ended."))
+    _stop(monthly)
+    return _("Your monthly gift to “%(fund)s” is stopped. Thank you.") % {"fund": monthly.fund}
+
+
 def actions(person: Person) -> list[Action]:
+    gifts = _gifts(person)
+    ongoing = set(_ongoing_monthly(gifts).values_list("pk", flat=True))
     return [
         Action(
             kind="monthly_gift" if gift.frequency == Donation.Frequency.MONTHLY else "gift",
@@ -39,8 +63,10 @@ def actions(person: Person) -> list[Action]:
             status=gift.get_status_display(),
             organisation_id=gift.fund.campaign.owner_id,
             campaign_id=gift.fund.campaign_id,
+            pk=gift.pk,
+            end_label=_("Stop my monthly gift") if gift.pk in ongoing else "",
         )
-        for gift in _gifts(person)
+        for gift in gifts
     ]
 
 
@@ -73,11 +99,11 @@ def export(person: Person) -> ExportSection:
 
 def erase(person: Person) -> int:
     """A monthly gift still charging is stopped at Stripe first (if Stripe cannot be
-    reached, `PaymentUnavailable` undoes the whole erasure); then names and addresses
+    reached, ActionRefused undoes the whole erasure); then names and addresses
     go. Amounts, references and the ledger stay, so every total is unchanged."""
     gifts = _gifts(person)
     for monthly in _ongoing_monthly(gifts):
-        monthly_cancel(donation=monthly)
+        _stop(monthly)
     return gifts.update(name="", email="", email_index="", manage_token_hash="")
 
 
@@ -87,4 +113,5 @@ FUNDRAISING = PersonalData(
     actions=actions,
     export=export,
     erase=erase,
+    end=end,
 )

@@ -7,9 +7,11 @@ from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext as _
 
+from solidaria.supporters.exceptions import ActionNotFound
 from solidaria.supporters.registry import Action, ExportSection, Person, PersonalData
 
 from .models import OrganisationSignature, Signature
+from .services import signature_withdraw_by_signer
 
 
 def _signatures(person: Person) -> QuerySet[Signature]:
@@ -24,6 +26,17 @@ def _letters(person: Person) -> QuerySet[OrganisationSignature]:
     ).select_related("petition__campaign")
 
 
+ENDABLE = {Signature.Status.PENDING, Signature.Status.CONFIRMED, Signature.Status.SUSPECT}
+
+
+def end(person: Person, kind: str, pk: int) -> str:
+    signature = _signatures(person).filter(pk=pk, status__in=ENDABLE).first()
+    if kind != "signature" or signature is None:
+        raise ActionNotFound(_("This signature is not yours to withdraw, or it is withdrawn."))
+    signature_withdraw_by_signer(signature=signature)
+    return _("Your signature on “%(title)s” is withdrawn.") % {"title": signature.petition}
+
+
 def actions(person: Person) -> list[Action]:
     found = [
         Action(
@@ -33,6 +46,8 @@ def actions(person: Person) -> list[Action]:
             status=signature.get_status_display(),
             organisation_id=signature.petition.campaign.owner_id,
             campaign_id=signature.petition.campaign_id,
+            pk=signature.pk,
+            end_label=_("Withdraw my signature") if signature.status in ENDABLE else "",
         )
         for signature in _signatures(person)
     ]
@@ -112,4 +127,5 @@ PETITIONS = PersonalData(
     actions=actions,
     export=export,
     erase=erase,
+    end=end,
 )

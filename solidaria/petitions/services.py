@@ -273,8 +273,19 @@ def signature_confirm(*, token: str) -> Signature:
 
 
 def signature_withdraw(*, token: str) -> Signature:
+    """From the link in the signer's email."""
+    return signature_withdraw_by_signer(signature=_signature_by_token(token))
+
+
+def signature_withdraw_by_signer(*, signature: Signature) -> Signature:
+    """The signer takes their name off; a confirmed signature stops counting.
+    Idempotent. Callers have checked that the signature is the person's own."""
     with transaction.atomic():
-        signature = _signature_by_token(token)
+        signature.status = (
+            Signature.objects.select_for_update()
+            .values_list("status", flat=True)
+            .get(pk=signature.pk)
+        )
         if signature.status == Signature.Status.WITHDRAWN:
             return signature
         was_counted = signature.status == Signature.Status.CONFIRMED

@@ -113,3 +113,31 @@ class ConsentRecord(models.Model):
     @property
     def active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class AccessLink(models.Model):
+    """A request for a link to one's own page, by typing one's address.
+
+    A row is kept for every request, known address or not, so that requests can
+    be limited per address and per client without telling anyone which addresses
+    we know. Only known addresses get a link; its token is stored as a hash, works
+    once, and expires after an hour."""
+
+    email_index = models.CharField(max_length=64, db_index=True, editable=False)
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    supporter = models.ForeignKey(
+        Supporter, null=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    # NULL, not "", when no link was sent: many such rows must not collide.
+    token_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    used_at = models.DateTimeField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = _("link to a supporter's page")
+        verbose_name_plural = _("links to supporters' pages")
+
+    def __str__(self) -> str:
+        return f"AccessLink #{self.pk}"

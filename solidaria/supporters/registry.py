@@ -45,8 +45,10 @@ class Action:
     status: str | Promise
     organisation_id: int | None
     campaign_id: int | None = None
-    # Where the person can change or end it (their own page), if anywhere.
-    manage_url: str = ""
+    # The row, and what the person's own page offers to end it (withdraw a
+    # signature, cancel a registration, stop a monthly gift), if anything.
+    pk: int | None = None
+    end_label: str | Promise = ""
 
 
 # An export section: a name and its rows, each a JSON-ready dict.
@@ -62,6 +64,9 @@ class PersonalData:
     # Runs inside the erasure's transaction; returns how many rows lost personal data.
     # Counts, totals and amounts stay exactly as they were.
     erase: Callable[[Person], int]
+    # Ends one of the person's actions of this kind (an Action's `kind` and `pk`),
+    # returning what to tell them; raises ActionNotFound if it is not theirs.
+    end: Callable[[Person, str, int], str | Promise] | None = None
 
 
 _registry: dict[str, PersonalData] = {}

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from solidaria.core.mail.outbox import email_queue
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
+from solidaria.core.privacy.tokens import new_token, token_hash
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.web.middleware import page_cache_clear
 from solidaria.organisations.models import Organisation
 
-from .exceptions import SupporterErased
-from .models import ConsentRecord, ConsentText, Supporter
-from .registry import Person, registered
-from .selectors import supporter_find_by_email
+from .exceptions import AccessRefused, ActionNotFound, SupporterErased, SupporterError
+from .models import AccessLink, ConsentRecord, ConsentText, Supporter
+from .registry import registered
+from .selectors import person_of, supporter_find_by_email
 
 
 def supporter_get_or_create(
@@ -149,10 +153,23 @@ def consent_record_once(
     )
 
 
-def consent_withdraw(*, supporter: Supporter, organisation: Organisation) -> int:
-    return ConsentRecord.objects.filter(
-        supporter=supporter, organisation=organisation, withdrawn_at__isnull=True
-    ).update(withdrawn_at=timezone.now())
+def consent_withdraw(
+    *, supporter: Supporter, organisation: Organisation, actor: Actor = None
+) -> int:
+    """The person no longer wants to hear from this organisation (every wording)."""
+    with transaction.atomic():
+        withdrawn = ConsentRecord.objects.filter(
+            supporter=supporter, organisation=organisation, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now())
+        if withdrawn:
+            audit_log(
+                action="consent.withdrawn",
+                actor=actor,
+                obj=supporter,
+                organisation=organisation,
+                data={"records": withdrawn},
+            )
+    return withdrawn
 
 
 def supporter_export(*, supporter: Supporter, actor: Actor = None) -> dict[str, object]:
@@ -196,15 +213,6 @@ def supporter_export(*, supporter: Supporter, actor: Actor = None) -> dict[str, 
     return data
 
 
-def person_of(supporter: Supporter) -> Person:
-    """The supporter and the indexes of their address under every key in use, by
-    which each app finds their rows, linked or not yet."""
-    indexes = set(pii.email_indexes(supporter.email)) if supporter.email else set()
-    if supporter.email_index:
-        indexes.add(supporter.email_index)
-    return Person(supporter=supporter, email_indexes=sorted(indexes))
-
-
 def supporter_erase(*, supporter: Supporter, actor: Actor = None) -> dict[str, int]:
     """Right to erasure: every personal value in every app goes, in one transaction.
 
@@ -229,3 +237,114 @@ def supporter_erase(*, supporter: Supporter, actor: Actor = None) -> dict[str, i
         # Public pages may show their name (a shown signature, a hosted action).
         transaction.on_commit(page_cache_clear)
     return counts
+
+
+# A person's own page: reached from a link we email, no account, no password.
+
+ACCESS_LINK_LIFETIME = timedelta(hours=1)
+DEFAULT_ACCESS_LIMITS = {"address": 3, "client": 10}  # links asked for, per hour
+
+
+def _access_limits() -> dict[str, int]:
+    return {**DEFAULT_ACCESS_LIMITS, **getattr(settings, "SUPPORTER_ACCESS_LIMITS", {})}
+
+
+def access_link_send(*, email: str, ip: str, language: str) -> None:
+    """Emails a link to the person's own page if we know the address. Whether we
+    know it or not, the caller tells the visitor the same thing, and the same
+    limits apply, so nobody learns which addresses we hold.
+
+    Raises AccessRefused when too many links were asked for this address, or from
+    this client, within the hour."""
+    index = pii.email_index(email)
+    client = pii.ip_hash(ip) if ip else ""
+    since = timezone.now() - timedelta(hours=1)
+    limits = _access_limits()
+    with transaction.atomic():
+        recent = AccessLink.objects.filter(created_at__gte=since)
+        if recent.filter(email_index=index).count() >= limits["address"]:
+            raise AccessRefused(
+                _(
+                    "Several links were sent for this address in the last hour. Please use "
+                    "one of them, or try again in an hour."
+                )
+            )
+        if client and recent.filter(ip_hash=client).count() >= limits["client"]:
+            raise AccessRefused(
+                _(
+                    "Too many links were asked for from this connection. Please try again "
+                    "in an hour."
+                )
+            )
+        supporter = supporter_find_by_email(email)
+        if supporter is None:
+            AccessLink.objects.create(email_index=index, ip_hash=client)
+            return
+        token, hashed = new_token()
+        AccessLink.objects.create(
+            email_index=index, ip_hash=client, supporter=supporter, token_hash=hashed
+        )
+        with translation.override(language):
+            url = reverse("supporters:open", kwargs={"token": token})
+        email_queue(
+            to=supporter.email,
+            template="supporters_access_link",
+            language=language,
+            context={"url": url, "site_name": settings.SITE_NAME},
+        )
+        audit_log(action="supporter.link_sent", obj=supporter)
+
+
+def _usable_links(token: str) -> QuerySet[AccessLink]:
+    return AccessLink.objects.filter(
+        token_hash=token_hash(token),
+        used_at__isnull=True,
+        created_at__gte=timezone.now() - ACCESS_LINK_LIFETIME,
+        supporter__erased_at__isnull=True,
+    )
+
+
+def access_link_usable(token: str) -> bool:
+    """For the page the link opens: it asks to press a button (mail scanners open links)."""
+    return bool(token) and _usable_links(token).exists()
+
+
+def access_link_use(*, token: str) -> Supporter:
+    """The button was pressed: the link is spent, and the person is who it was sent to."""
+    if not token:
+        raise AccessRefused(_("This link is not valid any more. Please ask for a new one."))
+    with transaction.atomic():
+        link = _usable_links(token).select_for_update().select_related("supporter").first()
+        if link is None or link.supporter is None:
+            raise AccessRefused(_("This link is not valid any more. Please ask for a new one."))
+        link.used_at = timezone.now()
+        link.save(update_fields=["used_at"])
+        audit_log(action="supporter.signed_in", obj=link.supporter)
+    return link.supporter
+
+
+def supporter_language_set(*, supporter: Supporter, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise SupporterError(_("Choose one of the languages offered."))
+    with transaction.atomic():
+        Supporter.objects.filter(pk=supporter.pk).update(
+            language=language, updated_at=timezone.now()
+        )
+        supporter.language = language
+        audit_log(action="supporter.language_changed", obj=supporter, data={"language": language})
+
+
+def supporter_action_end(*, supporter: Supporter, app_label: str, kind: str, pk: int) -> str:
+    """Ends one of the person's own actions (withdraw, cancel, stop) from their page;
+    returns what to tell them. Raises ActionNotFound if it is not theirs."""
+    entry = next((e for e in registered() if e.app_label == app_label), None)
+    if entry is None or entry.end is None:
+        raise ActionNotFound(_("This cannot be changed from your page."))
+    with transaction.atomic():
+        message = str(entry.end(person_of(supporter), kind, pk))
+        audit_log(
+            action="supporter.action_ended",
+            obj=supporter,
+            data={"app": app_label, "kind": kind, "id": pk},
+        )
+    return message

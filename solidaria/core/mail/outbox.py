@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from solidaria.core.db.tasking import enqueue_durably
 from solidaria.core.models import OutgoingEmail
@@ -68,13 +70,26 @@ def email_queue(
     return email
 
 
+def _my_data_url() -> str:
+    """The page where a person sees, changes or erases what we hold: every message
+    links to it. Looked up by name, since the page is the supporters app's."""
+    try:
+        return settings.SITE_URL + reverse("supporters:request")
+    except NoReverseMatch:
+        return ""
+
+
 def email_render(email: OutgoingEmail) -> EmailMultiAlternatives:
     context = {**json.loads(email.context or "{}"), "site_url": settings.SITE_URL}
     attachments = context.pop(ATTACHMENTS_KEY, None) or []
     with translation.override(email.language):
+        context["my_data_url"] = _my_data_url()
         base = f"emails/{email.template}"
         subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
-        text = render_to_string(f"{base}/body.txt", context)
+        text = str(render_to_string(f"{base}/body.txt", context))
+        if my_data_url := context["my_data_url"]:
+            footer = _("What we hold about you, and how to change or erase it:")
+            text += f"\n\n-- \n{footer}\n{my_data_url}\n"
         html = render_to_string(f"{base}/body.html", {**context, "subject": subject})
     message = EmailMultiAlternatives(
         subject=subject,
