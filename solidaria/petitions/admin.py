@@ -144,8 +144,9 @@ class PetitionAdmin(OrganisationScopedAdmin[Petition]):
     def delivery_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Print-ready: the text, the count, public signers and organisations by country.
 
-        Only signers who chose to be shown are named: a delivery document goes
-        to the very people a campaign may be up against."""
+        Only signers who chose to be shown are named, and only as they agreed: first
+        name and country. A delivery document goes to the very people a campaign may
+        be up against; everyone else is counted, not named."""
         petition = self._petition(request, pk)
         public = (
             Signature.objects.filter(
@@ -156,7 +157,11 @@ class PetitionAdmin(OrganisationScopedAdmin[Petition]):
         )
         people: dict[str, list[str]] = {}
         for signature in public.iterator(chunk_size=2000):
-            people.setdefault(str(signature.country.name), []).append(signature.name)
+            people.setdefault(str(signature.country.name), []).append(signature.public_name)
+        # Counted once per document, which is printed rarely.
+        unnamed = Signature.objects.filter(
+            petition=petition, status=Signature.Status.CONFIRMED, show_publicly=False
+        ).count()
         audit_log(
             action="petition.delivery_document",
             actor=request.user,
@@ -169,6 +174,7 @@ class PetitionAdmin(OrganisationScopedAdmin[Petition]):
             {
                 "petition": petition,
                 "count": petition_public_count(petition),
+                "unnamed": unnamed,
                 "by_country": reports.signatures_by_country(petition, reports.SignatureFilters()),
                 "people": sorted(people.items()),
                 "organisations": letter_organisations_by_country(petition)

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidaria.core.privacy import pii
@@ -95,6 +97,17 @@ class ExportSection:
     rows: list[list[object]]
 
 
+def _readable(value: object) -> object:
+    """A date and time as the reader's language writes it; other values as they are."""
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return value
+
+
 def export_sections(data: dict[str, object]) -> list[ExportSection]:
     """The export as tables for the readable page: one per section, one row per item."""
     sections = []
@@ -108,7 +121,7 @@ def export_sections(data: dict[str, object]) -> list[ExportSection]:
                 key=key,
                 title=str(SECTION_TITLES.get(key, key.replace("_", " ").capitalize())),
                 columns=[column.replace("_", " ") for column in columns],
-                rows=[[item.get(column) for column in columns] for item in items],
+                rows=[[_readable(item.get(column)) for column in columns] for item in items],
             )
         )
     return sections

@@ -96,8 +96,11 @@ def consent_text_current(organisation: Organisation) -> ConsentText:
         with translation.override(code):
             text[code] = _(
                 "Yes, %(organisation)s may email me about this campaign and related actions. "
-                "I can unsubscribe at any time."
-            ) % {"organisation": organisation.name}
+                "I can unsubscribe at any time on my data page: %(url)s"
+            ) % {
+                "organisation": organisation.name,
+                "url": settings.SITE_URL + reverse("supporters:request"),
+            }
     return consent_text_publish(organisation=organisation, text=text)
 
 
