@@ -13,6 +13,7 @@ from solidaria.core.models import AuditEntry
 from .admin_scoping import OrganisationScopedAdmin
 from .models import Membership, Organisation, OrganisationContact
 from .selectors import organisations_for_user, user_role
+from .services import organisation_create
 
 
 class OrganisationForm(forms.ModelForm[Organisation]):
@@ -65,6 +66,15 @@ class OrganisationAdmin(OrganisationScopedAdmin[Organisation]):
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         # Any organiser may record a new partner organisation (e.g. a co-signer).
         return super().has_add_permission(request)
+
+    def save_model(
+        self, request: HttpRequest, obj: Organisation, form: OrganisationForm, change: bool
+    ) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # Its recorder becomes its organiser, or it would vanish from their console.
+        organisation_create(organisation=obj, actor=staff_user(request))
 
 
 @admin.register(AuditEntry)

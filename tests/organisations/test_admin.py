@@ -6,7 +6,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from solidaria.organisations.models import Membership
+from solidaria.core.models import AuditEntry
+from solidaria.organisations.models import Membership, Organisation
+from solidaria.organisations.services import organisation_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +109,54 @@ def test_organisers_may_record_a_new_partner_organisation_and_viewers_may_not(
     client = logged_in(client, (factories.OrganisationFactory(), role))
 
     assert client.get(f"{ORGANISATIONS}add/").status_code == status
+
+
+def test_an_organiser_who_records_an_organisation_becomes_its_organiser(
+    client: Client,
+) -> None:
+    client = logged_in(client, (factories.OrganisationFactory(), Membership.Role.ORGANISER))
+    user = client.get(ORGANISATIONS).wsgi_request.user
+
+    response = client.post(
+        f"{ORGANISATIONS}add/",
+        {
+            "name": "Colectivo Nuevo",
+            "slug": "colectivo-nuevo",
+            "country": "UY",
+            "languages": ["es"],
+            **{
+                f"{prefix}-{field}": value
+                for prefix in ("contacts", "memberships")
+                for field, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))
+            },
+        },
+    )
+
+    assert (response.status_code, response["Location"]) == (302, ORGANISATIONS)
+    recorded = Organisation.objects.get(slug="colectivo-nuevo")
+    listed = client.get(ORGANISATIONS).context["cl"].result_list
+    assert recorded in listed
+    assert client.get(f"{ORGANISATIONS}{recorded.pk}/change/").status_code == 200
+    assert list(Membership.objects.filter(organisation=recorded).values_list("user", "role")) == [
+        (user.pk, Membership.Role.ORGANISER)
+    ]
+    assert list(
+        AuditEntry.objects.filter(action="organisation.recorded").values_list(
+            "actor", "object_id", "organisation", "data"
+        )
+    ) == [(user.pk, str(recorded.pk), recorded.pk, {"recorder_role": "organiser"})]
+
+
+def test_a_superuser_who_records_an_organisation_joins_none() -> None:
+    superuser = factories.UserFactory(is_superuser=True)
+
+    recorded = organisation_create(
+        organisation=Organisation(name="Partido", slug="partido"), actor=superuser
+    )
+
+    assert not Membership.objects.filter(organisation=recorded).exists()
+    entry = AuditEntry.objects.get(action="organisation.recorded")
+    assert (entry.actor, entry.organisation, entry.data) == (superuser, recorded, {})
 
 
 def test_a_campaign_can_be_filed_only_under_organisations_staff_act_for(client: Client) -> None:
