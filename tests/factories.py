@@ -12,6 +12,15 @@ from solidaria.organisations.models import Membership, Organisation
 from solidaria.supporters.models import ConsentText, Supporter
 
 
+def numbered_slug(prefix: str) -> factory.Sequence:
+    return factory.Sequence(lambda n: f"{prefix}-{n}")
+
+
+def numbered_title(spanish: str, english: str) -> factory.Sequence:
+    """A title in both languages of the factories' campaigns, numbered so that each differs."""
+    return factory.Sequence(lambda n: {"es": f"{spanish} {n}", "en": f"{english} {n}"})
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
@@ -33,7 +42,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
         model = Organisation
 
     name = factory.Sequence(lambda n: f"Organisation {n}")
-    slug = factory.Sequence(lambda n: f"organisation-{n}")
+    slug = numbered_slug("organisation")
     country = "AR"
     languages = ["es", "en"]
 
@@ -51,8 +60,8 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Campaign
 
-    slug = factory.Sequence(lambda n: f"campaign-{n}")
-    title = factory.Sequence(lambda n: {"es": f"Campaña {n}", "en": f"Campaign {n}"})
+    slug = numbered_slug("campaign")
+    title = numbered_title("Campaña", "Campaign")
     summary = {"es": "Resumen de la campaña.", "en": "Summary of the campaign."}
     story = {
         "es": "Primer párrafo.\n\nSegundo párrafo.",
@@ -94,25 +103,32 @@ class ConsentTextFactory(factory.django.DjangoModelFactory):
     text = {"es": "Quiero recibir novedades.", "en": "I want to hear about this."}
 
 
-class PetitionFactory(factory.django.DjangoModelFactory):
+class CampaignPartFactory(factory.django.DjangoModelFactory):
+    """A petition, fund, day of action or event: each belongs to a campaign."""
+
+    class Meta:
+        abstract = True
+
+    campaign = factory.SubFactory(CampaignFactory)
+
+
+class PetitionFactory(CampaignPartFactory):
     class Meta:
         model = "petitions.Petition"
 
-    campaign = factory.SubFactory(CampaignFactory)
-    slug = factory.Sequence(lambda n: f"petition-{n}")
-    title = factory.Sequence(lambda n: {"es": f"Petición {n}", "en": f"Petition {n}"})
+    slug = numbered_slug("petition")
+    title = numbered_title("Petición", "Petition")
     target = {"es": "Al Congreso", "en": "To Congress"}
     text = {"es": "Pedimos justicia.", "en": "We ask for justice."}
     goal = 100
 
 
-class FundFactory(factory.django.DjangoModelFactory):
+class FundFactory(CampaignPartFactory):
     class Meta:
         model = "fundraising.Fund"
 
-    campaign = factory.SubFactory(CampaignFactory)
-    slug = factory.Sequence(lambda n: f"fund-{n}")
-    title = factory.Sequence(lambda n: {"es": f"Fondo {n}", "en": f"Fund {n}"})
+    slug = numbered_slug("fund")
+    title = numbered_title("Fondo", "Fund")
     purpose = {"es": "Para la defensa legal.", "en": "For the legal defense."}
     goal_minor = 1_000_000
     goal_currency = "USD"
@@ -122,24 +138,22 @@ class FundFactory(factory.django.DjangoModelFactory):
     }
 
 
-class DayOfActionFactory(factory.django.DjangoModelFactory):
+class DayOfActionFactory(CampaignPartFactory):
     class Meta:
         model = "events.DayOfAction"
 
-    campaign = factory.SubFactory(CampaignFactory)
-    slug = factory.Sequence(lambda n: f"day-{n}")
+    slug = numbered_slug("day")
     title = {"es": "Día de acción", "en": "Day of action"}
     description = {"es": "Frente a las embajadas.", "en": "At the embassies."}
     date = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=30)).date())
 
 
-class EventFactory(factory.django.DjangoModelFactory):
+class EventFactory(CampaignPartFactory):
     class Meta:
         model = "events.Event"
 
-    campaign = factory.SubFactory(CampaignFactory)
-    slug = factory.Sequence(lambda n: f"event-{n}")
-    title = factory.Sequence(lambda n: {"es": f"Evento {n}", "en": f"Event {n}"})
+    slug = numbered_slug("event")
+    title = numbered_title("Evento", "Event")
     description = {"es": "Un panel.", "en": "A panel."}
     kind = "online"
     starts_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))

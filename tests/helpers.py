@@ -8,6 +8,9 @@ from urllib.parse import urlencode
 
 from django.test import Client
 
+from solidaria.core.web.formguard import form_token
+from solidaria.petitions.models import Petition
+
 # Our own site, as the test client calls it: the Origin a browser sends from our pages.
 ORIGIN = "http://testserver"
 
@@ -29,3 +32,14 @@ def post_form(
         HTTP_ORIGIN=origin,
         REMOTE_ADDR=ip,
     )
+
+
+def signing_fields(petition: Petition, **fields: Any) -> dict[str, Any]:
+    """A valid signature of `petition`, as its form sends it; `fields` replace or add."""
+    return {
+        "name": "Ana María Gómez",
+        "email": "ana@example.org",
+        "country": "AR",
+        "form_token": form_token(f"sign:{petition.pk}"),
+        **fields,
+    }

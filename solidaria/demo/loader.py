@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -35,19 +36,13 @@ DEMO_ORGANISER = "organiser"
 
 def demo_load() -> dict[str, int]:
     """Creates what is missing of the demo; leaves whatever exists (and edits to it) alone."""
-    created = {"organisations": 0, "campaigns": 0}
+    created = {"organisations": 0}
     with transaction.atomic():
         organisations: dict[str, Organisation] = {}
         for data in ORGANISATIONS:
             organisation, was_created = Organisation.objects.get_or_create(
                 slug=data["slug"],
-                defaults={
-                    "name": data["name"],
-                    "country": data["country"],
-                    "region": data["region"],
-                    "website": data["website"],
-                    "languages": data["languages"],
-                },
+                defaults=_content(data, "name", "country", "region", "website", "languages"),
             )
             if was_created:
                 created["organisations"] += 1
@@ -56,23 +51,11 @@ def demo_load() -> dict[str, int]:
                         organisation=organisation, language=language, email=email
                     )
             organisations[data["slug"]] = organisation
-        for data in CAMPAIGNS:
-            if Campaign.objects.filter(slug=data["slug"]).exists():
-                continue
-            _create_campaign(data, organisations)
-            created["campaigns"] += 1
-        created["petitions"] = 0
-        for data in PETITIONS:
-            if Petition.objects.filter(slug=data["slug"]).exists():
-                continue
-            _create_petition(data)
-            created["petitions"] += 1
-        created["funds"] = 0
-        for data in FUNDS:
-            if Fund.objects.filter(slug=data["slug"]).exists():
-                continue
-            _create_fund(data)
-            created["funds"] += 1
+        created["campaigns"] = _create_missing(
+            CAMPAIGNS, Campaign, lambda data: _create_campaign(data, organisations)
+        )
+        created["petitions"] = _create_missing(PETITIONS, Petition, _create_petition)
+        created["funds"] = _create_missing(FUNDS, Fund, _create_fund)
         created["events"] = 0
         if not Event.objects.filter(slug=PANEL["slug"]).exists():
             _create_panel(PANEL, organisations)
@@ -80,6 +63,36 @@ def demo_load() -> dict[str, int]:
         if not DayOfAction.objects.filter(slug=DAY["slug"]).exists():
             created["events"] += _create_day(DAY, organisations)
     return created
+
+
+def _create_missing(
+    records: list[dict[str, Any]],
+    model: type[models.Model],
+    create: Callable[[dict[str, Any]], models.Model],
+) -> int:
+    """Creates each record whose slug `model` does not hold yet; returns how many it created."""
+    missing = [
+        data for data in records if not model._default_manager.filter(slug=data["slug"]).exists()
+    ]
+    for data in missing:
+        create(data)
+    return len(missing)
+
+
+def _content(data: dict[str, Any], *fields: str) -> dict[str, Any]:
+    """The named fields of a demo record, each holding what its model field takes."""
+    return {field: data[field] for field in fields}
+
+
+def _approved(organisation: Organisation, *, at: datetime) -> dict[str, Any]:
+    """What a co-sponsorship or an organisation's signature takes from a demo
+    organisation, decided (approved) at `at`."""
+    return {
+        "name": organisation.name,
+        "country": organisation.country,
+        "language": organisation.languages[0],
+        "decided_at": at,
+    }
 
 
 def _at(days_from_now: int, hour: int, minute: int, zone: str) -> datetime:
@@ -93,15 +106,10 @@ def _create_panel(data: dict[str, Any], organisations: dict[str, Organisation]) 
     starts_at = _at(data["days_from_now"], hour, minute, data["timezone"])
     return Event.objects.create(
         campaign=Campaign.objects.get(slug=data["campaign"]),
-        slug=data["slug"],
-        title=data["title"],
-        description=data["description"],
+        **_content(data, "slug", "title", "description", "timezone", "capacity", "online_url"),
         kind=Event.Kind.ONLINE,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=data["duration_minutes"]),
-        timezone=data["timezone"],
-        capacity=data["capacity"],
-        online_url=data["online_url"],
         host=organisations[data["host"]],
     )
 
@@ -110,9 +118,7 @@ def _create_day(data: dict[str, Any], organisations: dict[str, Organisation]) ->
     campaign = Campaign.objects.get(slug=data["campaign"])
     day = DayOfAction.objects.create(
         campaign=campaign,
-        slug=data["slug"],
-        title=data["title"],
-        description=data["description"],
+        **_content(data, "slug", "title", "description"),
         date=timezone.localdate() + timedelta(days=data["days_from_now"]),
     )
     for city, country, zone, hour, venue, sponsors in data["actions"]:
@@ -138,12 +144,9 @@ def _create_day(data: dict[str, Any], organisations: dict[str, Organisation]) ->
             organisation = organisations[slug]
             Cosponsor.objects.create(
                 event=event,
-                name=organisation.name,
-                country=organisation.country,
+                **_approved(organisation, at=timezone.now()),
                 website=organisation.website,
-                language=organisation.languages[0],
                 status=Cosponsor.Status.APPROVED,
-                decided_at=timezone.now(),
             )
     return len(data["actions"])
 
@@ -153,12 +156,8 @@ def _create_fund(data: dict[str, Any]) -> Fund:
     campaign = Campaign.objects.get(slug=data["campaign"])
     fund = Fund.objects.create(
         campaign=campaign,
-        slug=data["slug"],
-        title=data["title"],
-        purpose=data["purpose"],
+        **_content(data, "slug", "title", "purpose", "goal_currency", "bank_details"),
         goal_minor=data["goal"],
-        goal_currency=data["goal_currency"],
-        bank_details=data["bank_details"],
     )
     for currency, rate in data["rates"].items():
         ExchangeRate.objects.create(fund=fund, currency=currency, rate=Decimal(rate))
@@ -214,13 +213,7 @@ def _create_petition(data: dict[str, Any]) -> Petition:
     campaign = Campaign.objects.get(slug=data["campaign"])
     petition = Petition.objects.create(
         campaign=campaign,
-        slug=data["slug"],
-        kind=data["kind"],
-        goal=data["goal"],
-        title=data["title"],
-        target=data["target"],
-        text=data["text"],
-        next_action_label=data["next_action_label"],
+        **_content(data, "slug", "kind", "goal", "title", "target", "text", "next_action_label"),
         # No address: the thank-you page links to the campaign in the signer's language.
         next_action_url="",
     )
@@ -229,25 +222,18 @@ def _create_petition(data: dict[str, Any]) -> Petition:
         for organisation in [campaign.owner, *campaign.partners.all()]:
             OrganisationSignature.objects.create(
                 petition=petition,
-                name=organisation.name,
-                country=organisation.country,
+                **_approved(organisation, at=now),
                 region=organisation.region,
-                language=organisation.languages[0],
                 status=OrganisationSignature.Status.APPROVED,
-                decided_at=now,
             )
     return petition
 
 
 def _create_campaign(data: dict[str, Any], organisations: dict[str, Organisation]) -> Campaign:
     campaign = Campaign.objects.create(
-        slug=data["slug"],
-        title=data["title"],
-        summary=data["summary"],
-        story=data["story"],
+        **_content(data, "slug", "title", "summary", "story", "languages"),
         image_alt=data.get("image_alt") or {},
         owner=organisations[data["owner"]],
-        languages=data["languages"],
     )
     campaign.partners.set([organisations[slug] for slug in data["partners"]])
     now = timezone.now()

@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.csrf import csrf_exempt
 
 from solidaria.campaigns.models import Campaign
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.rendering.worldmap import MapPoint, world_map_svg
-from solidaria.core.web.decorators import post_only_or_redirect
-from solidaria.core.web.formguard import cross_site_refusal, form_token, form_token_valid
+from solidaria.core.web.decorators import public_form_post
+from solidaria.core.web.formguard import cross_site_refusal, form_token, form_token_refusal
+from solidaria.core.web.formviews import form_page, refusal_as_form_error
 from solidaria.core.web.middleware import private_page, private_response, public_page
 from solidaria.core.web.query import SEARCH_MAX_LENGTH
 from solidaria.organisations.models import Organisation
@@ -87,24 +87,18 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/event_detail.html", _event_context(request, event, form))
 
 
-@csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.web.formguard)
-@post_only_or_redirect("events:detail", anchor="rsvp-heading")
+@public_form_post("events:detail", anchor="rsvp-heading")
 def event_rsvp(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_public(slug=slug)
-    refusal = cross_site_refusal(request)
-    if refusal is not None:
-        return refusal
     form = RsvpForm(request.POST)
     if form.is_valid():
         cleaned = form.cleaned_data
-        if not form_token_valid(_token_scope(event), cleaned["form_token"]):
-            form.add_error(
-                None, _("This form is too old. Please check your details and send it again.")
-            )
+        if refusal := form_token_refusal(_token_scope(event), cleaned["form_token"]):
+            form.add_error(None, refusal)
         elif cleaned["website"]:
             return redirect("events:registered", slug=event.slug)  # a bot: nothing stored
         else:
-            try:
+            with refusal_as_form_error(form, EventError):
                 rsvp_create(
                     event=event,
                     name=cleaned["name"],
@@ -114,9 +108,6 @@ def event_rsvp(request: HttpRequest, slug: str) -> HttpResponse:
                     consent_owner=cleaned["consent_owner"],
                     language=request.LANGUAGE_CODE,
                 )
-            except EventError as exc:
-                form.add_error(None, str(exc))
-            else:
                 return redirect("events:registered", slug=event.slug)
     data = request.POST.copy()
     data["form_token"] = form_token(_token_scope(event))
@@ -224,29 +215,19 @@ def organisation_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 @private_page
 def cosponsor_view(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_get_public(slug=slug)
-    if request.method == "POST":
-        form = CosponsorForm(request.POST)
-        if form.is_valid():
-            try:
-                cosponsor_request(
-                    event=event,
-                    language=request.LANGUAGE_CODE,
-                    **{key: form.cleaned_data[key] for key in form.fields},
-                )
-            except EventError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("Thank you. The organisers will look at your request and write to you."),
-                )
-                return redirect(event.get_absolute_url())
-        status = 400
-    else:
-        form, status = CosponsorForm(), 200
-    return private_response(
-        render(request, "events/cosponsor.html", {"event": event, "form": form}, status=status)
-    )
+    form = CosponsorForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        with refusal_as_form_error(form, EventError):
+            cosponsor_request(
+                event=event,
+                language=request.LANGUAGE_CODE,
+                **{key: form.cleaned_data[key] for key in form.fields},
+            )
+            messages.success(
+                request, _("Thank you. The organisers will look at your request and write to you.")
+            )
+            return redirect(event.get_absolute_url())
+    return form_page(request, "events/cosponsor.html", form, {"event": event})
 
 
 @public_page
@@ -315,41 +296,32 @@ def day_propose(request: HttpRequest, slug: str) -> HttpResponse:
     day = day_of_action_get_public(slug=slug)
     if not day.takes_proposals:
         raise Http404
-    if request.method == "POST":
-        form = ProposalForm(request.POST)
-        if form.is_valid() and not form.cleaned_data["website"]:
-            cleaned = form.cleaned_data
-            try:
-                event_propose(
-                    day=day,
-                    title=cleaned["title"],
-                    description=cleaned["description"],
-                    venue=cleaned["venue"],
-                    address=cleaned["address"],
-                    city=cleaned["city"],
-                    country=cleaned["country"],
-                    latitude=cleaned["latitude"],
-                    longitude=cleaned["longitude"],
-                    starts_at=cleaned["starts_at"],
-                    ends_at=cleaned["ends_at"],
-                    zone_name=cleaned["timezone"],
-                    host_name=cleaned["host_name"],
-                    host_email=cleaned["host_email"],
-                    language=request.LANGUAGE_CODE,
-                )
-            except (EventError, ValidationError) as exc:
-                form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-            else:
-                # The host's page is reached only from the email: the address is theirs.
-                return redirect("events:proposal-sent", slug=day.slug)
-        elif form.is_valid():
+    form = ProposalForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        if cleaned["website"]:
             return redirect("events:proposal-sent", slug=day.slug)  # a bot: nothing stored
-        status = 400
-    else:
-        form, status = ProposalForm(), 200
-    return private_response(
-        render(request, "events/propose.html", {"day": day, "form": form}, status=status)
-    )
+        with refusal_as_form_error(form, EventError, ValidationError):
+            event_propose(
+                day=day,
+                title=cleaned["title"],
+                description=cleaned["description"],
+                venue=cleaned["venue"],
+                address=cleaned["address"],
+                city=cleaned["city"],
+                country=cleaned["country"],
+                latitude=cleaned["latitude"],
+                longitude=cleaned["longitude"],
+                starts_at=cleaned["starts_at"],
+                ends_at=cleaned["ends_at"],
+                zone_name=cleaned["timezone"],
+                host_name=cleaned["host_name"],
+                host_email=cleaned["host_email"],
+                language=request.LANGUAGE_CODE,
+            )
+            # The host's page is reached only from the email: the address is theirs.
+            return redirect("events:proposal-sent", slug=day.slug)
+    return form_page(request, "events/propose.html", form, {"day": day})
 
 
 @private_page
@@ -365,7 +337,6 @@ def host_page(request: HttpRequest, token: str) -> HttpResponse:
     if event is None:
         return _invalid_link(request)
     form = HostMessageForm()
-    status = 200
     if request.method == "POST":
         # Mail scanners and link previews open the emailed link: only this POST changes anything.
         if (refusal := cross_site_refusal(request)) is not None:
@@ -378,34 +349,26 @@ def host_page(request: HttpRequest, token: str) -> HttpResponse:
         if event.status != Event.Status.PUBLISHED:
             form.add_error(None, _("You can write to attendees once your action is published."))
         elif form.is_valid():
-            try:
+            with refusal_as_form_error(form, EventError):
                 sent = host_message_send(
                     event=event,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
                 )
-            except EventError as exc:
-                form.add_error(None, str(exc))
-            else:
                 messages.success(
                     request,
                     _("Your message is on its way to %(count)s people.") % {"count": sent},
                 )
                 return redirect(request.path)
-        status = 400
     attendees = Rsvp.objects.filter(event=event).exclude(status=Rsvp.Status.CANCELLED)
-    return private_response(
-        render(
-            request,
-            "events/host.html",
-            {
-                "event": event,
-                "attendees": attendees,
-                "form": form,
-                "now": datetime.now(UTC),
-                "can_publish": event.status == Event.Status.PROPOSED
-                and host_is_trusted(event=event),
-            },
-            status=status,
-        )
+    return form_page(
+        request,
+        "events/host.html",
+        form,
+        {
+            "event": event,
+            "attendees": attendees,
+            "now": datetime.now(UTC),
+            "can_publish": event.status == Event.Status.PROPOSED and host_is_trusted(event=event),
+        },
     )

@@ -13,6 +13,7 @@ from typing import Any, TypeAlias
 
 import stripe
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from .models import Donation, StripeEvent
 from .services import (
@@ -36,6 +37,12 @@ logger = logging.getLogger(__name__)
 StripeObject: TypeAlias = dict[str, Any]
 
 
+def _locked_donations() -> QuerySet[Donation]:
+    """Gifts as the handlers change them: locked until the event's transaction ends,
+    with what their emails and audit entries name."""
+    return Donation.objects.select_for_update().select_related("fund__campaign__owner")
+
+
 def _donation_for(session: StripeObject) -> Donation | None:
     """The gift a Checkout Session was made for: by the session's id, which only we
     know, so sessions of another site on the same Stripe account never match."""
@@ -43,8 +50,7 @@ def _donation_for(session: StripeObject) -> Donation | None:
     if not session_id:
         return None
     return (
-        Donation.objects.select_for_update()
-        .select_related("fund__campaign__owner")
+        _locked_donations()
         .filter(stripe_session_id=session_id, method=Donation.Method.CARD)
         .first()
     )
@@ -59,7 +65,7 @@ def _id(value: object) -> str:
 def _by_payment(obj: StripeObject) -> Donation | None:
     """The gift a charge or dispute is about: by its payment intent, or by the
     invoice it paid (monthly gifts; see `invoice_of_payment`)."""
-    queryset = Donation.objects.select_for_update().select_related("fund__campaign__owner")
+    queryset = _locked_donations()
     payment_intent = _id(obj.get("payment_intent"))
     if payment_intent:
         found = queryset.filter(stripe_payment_intent_id=payment_intent).first()
@@ -89,14 +95,12 @@ def invoice_of_payment(payment_intent: str) -> str:
 
 
 def _by_subscription(subscription: Any) -> Donation | None:
-    if isinstance(subscription, dict):
-        subscription = subscription.get("id")
-    if not subscription:
+    subscription_id = _id(subscription)
+    if not subscription_id:
         return None
     return (
-        Donation.objects.select_for_update()
-        .select_related("fund__campaign__owner")
-        .filter(stripe_subscription_id=subscription, frequency=Donation.Frequency.MONTHLY)
+        _locked_donations()
+        .filter(stripe_subscription_id=subscription_id, frequency=Donation.Frequency.MONTHLY)
         .order_by("pk")
         .first()
     )

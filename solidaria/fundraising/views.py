@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.rendering.money import parse_amount
-from solidaria.core.web.decorators import post_only_or_redirect
-from solidaria.core.web.formguard import cross_site_refusal, form_token, form_token_valid
+from solidaria.core.web.decorators import public_form_post
+from solidaria.core.web.formguard import cross_site_refusal, form_token, form_token_refusal
 from solidaria.core.web.forms import PublicForm
+from solidaria.core.web.formviews import refusal_as_form_error
 from solidaria.core.web.middleware import private_page, private_response, public_page
 from solidaria.supporters.services import consent_text_current
 
@@ -105,21 +105,15 @@ def fund_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "fundraising/fund_detail.html", _context(request, fund, form))
 
 
-@csrf_exempt  # the page is shared from a cache: Origin and form token instead (core.web.formguard)
-@post_only_or_redirect("fundraising:detail", anchor="give-heading")
+@public_form_post("fundraising:detail", anchor="give-heading")
 def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
     fund = fund_get_public(slug=slug)
-    refusal = cross_site_refusal(request)
-    if refusal is not None:
-        return refusal
     currency = _currency(fund, request.POST.get("currency", ""))
     form = _form(fund, currency, request.POST)
     if form.is_valid():
         cleaned = form.cleaned_data
-        if not form_token_valid(_token_scope(fund), cleaned["form_token"]):
-            form.add_error(
-                None, _("This form is too old. Please check your details and send it again.")
-            )
+        if refusal := form_token_refusal(_token_scope(fund), cleaned["form_token"]):
+            form.add_error(None, refusal)
         elif not fund.accepts_gifts:
             form.add_error(None, _("This fund is closed: it no longer takes gifts."))
         elif cleaned["website"]:
@@ -139,7 +133,7 @@ def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
             "language": request.LANGUAGE_CODE,
             "source": cleaned["source"],
         }
-        try:
+        with refusal_as_form_error(form, FundClosed, GiftRefused, PaymentUnavailable):
             if cleaned["method"] == Donation.Method.CARD:
                 return redirect(
                     card_gift_start(
@@ -147,11 +141,6 @@ def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
                     )
                 )
             donation = pledge_create(**gift)
-        except (FundClosed, GiftRefused) as exc:
-            form.add_error(None, str(exc))
-        except PaymentUnavailable as exc:
-            form.add_error(None, str(exc))
-        else:
             token = signing.dumps(donation.pk, salt=PLEDGE_SALT)
             return redirect("fundraising:pledge", slug=fund.slug, token=token)
     data = request.POST.copy()

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from solidaria.core.web.altcha_check import altcha_verify
-from solidaria.core.web.formguard import client_ip, form_token_valid
+from solidaria.core.web.formguard import client_ip, form_token_refusal
 from solidaria.organisations.models import Organisation
 
 from .exceptions import PetitionClosed
@@ -48,8 +48,8 @@ def signing_partner(petition: Petition, slug: str) -> Organisation | None:
 
 def signing_refusal(petition: Petition, cleaned: dict[str, Any]) -> str | None:
     """Why well-formed fields cannot be taken as a signature, in the visitor's language."""
-    if not form_token_valid(token_scope(petition), cleaned["form_token"]):
-        return _("This form is too old. Please check your details and send it again.")
+    if refusal := form_token_refusal(token_scope(petition), cleaned["form_token"]):
+        return refusal
     if not petition.accepts_signatures:
         return _("This petition is closed: it no longer takes signatures.")
     # Last: a solution is spent once checked, so nothing after it may send the

@@ -6,13 +6,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
 from solidaria.campaigns.share import share_links
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.web.altcha_check import altcha_challenge
-from solidaria.core.web.decorators import post_only_or_redirect
+from solidaria.core.web.decorators import public_form_post
 from solidaria.core.web.formguard import cross_site_refusal, form_token
+from solidaria.core.web.formviews import form_page, refusal_as_form_error
 from solidaria.core.web.middleware import private_page, private_response, public_page
 from solidaria.supporters.services import consent_text_current
 
@@ -82,40 +82,26 @@ def petition_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@csrf_exempt  # see core.web.formguard: the page is shared from a cache, so no per-visitor token
-@post_only_or_redirect("petitions:detail", anchor="sign-heading")
+@public_form_post("petitions:detail", anchor="sign-heading")
 def petition_sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_for_signing(slug=slug)
-    refusal = cross_site_refusal(request)
-    if refusal is not None:
-        return refusal
     form = signature_form(request, petition)
-    if not form.is_valid():
-        data = request.POST.copy()
-        data["form_token"] = form_token(token_scope(petition))
-        data["altcha"] = ""
-        form.data = data
-        return private_response(
-            render(
-                request,
-                "petitions/petition_detail.html",
-                _petition_context(request, petition, form),
-                status=400,
-            )
+    if form.is_valid():
+        with refusal_as_form_error(form, PetitionClosed):
+            return redirect(signature_store(request, petition, form.cleaned_data))
+    # Shown again with a new token, and without the spent proof of work, to send again.
+    data = request.POST.copy()
+    data["form_token"] = form_token(token_scope(petition))
+    data["altcha"] = ""
+    form.data = data
+    return private_response(
+        render(
+            request,
+            "petitions/petition_detail.html",
+            _petition_context(request, petition, form),
+            status=400,
         )
-    try:
-        location = signature_store(request, petition, form.cleaned_data)
-    except PetitionClosed as exc:
-        form.add_error(None, str(exc))
-        return private_response(
-            render(
-                request,
-                "petitions/petition_detail.html",
-                _petition_context(request, petition, form),
-                status=400,
-            )
-        )
-    return redirect(location)
+    )
 
 
 @private_page
@@ -194,34 +180,24 @@ def organisation_sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = petition_get_public(slug=slug)
     if not petition.is_open_letter:
         raise Http404
-    form = OrganisationSignatureForm(request.POST or None, request.FILES or None)
-    status = 200
     if request.method == "POST":
-        if form.is_valid():
-            try:
-                organisation_signature_create(
-                    petition=petition,
-                    language=request.LANGUAGE_CODE,
-                    **form.cleaned_data,
-                )
-            except PetitionClosed as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Thank you. An organiser will check the signature "
-                        "before it appears in the list."
-                    ),
-                )
-                return redirect(petition.get_absolute_url())
-        status = 400
-    return render(
-        request,
-        "petitions/organisation_sign.html",
-        {"petition": petition, "form": form},
-        status=status,
-    )
+        form = OrganisationSignatureForm(request.POST, request.FILES)
+    else:
+        form = OrganisationSignatureForm()
+    if form.is_valid():
+        with refusal_as_form_error(form, PetitionClosed):
+            organisation_signature_create(
+                petition=petition, language=request.LANGUAGE_CODE, **form.cleaned_data
+            )
+            messages.success(
+                request,
+                _(
+                    "Thank you. An organiser will check the signature "
+                    "before it appears in the list."
+                ),
+            )
+            return redirect(petition.get_absolute_url())
+    return form_page(request, "petitions/organisation_sign.html", form, {"petition": petition})
 
 
 @private_page

@@ -4,7 +4,6 @@ field makes a small 400 page that says, in the visitor's language, what is wrong
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django import forms
@@ -22,6 +21,7 @@ from solidaria.fundraising.forms import GiftForm
 from solidaria.petitions.forms import OrganisationSignatureForm, SignatureForm
 from tests import factories
 from tests.helpers import post_form as post
+from tests.helpers import signing_fields
 
 pytestmark = pytest.mark.django_db
 HUGE = "A" * (5 * 1024 * 1024)
@@ -34,19 +34,11 @@ def too_long(limit: int, length: int, language: str) -> str:
         return escape(str(message))
 
 
-def sign_data(petition: Any, **fields: str) -> dict[str, str]:
-    return {
-        "name": "Ana María Gómez",
-        "email": "ana@example.org",
-        "country": "AR",
-        "form_token": form_token(f"sign:{petition.pk}"),
-        **fields,
-    }
-
-
 def test_a_5_mb_name_on_the_sign_form_is_not_sent_back(client: Client) -> None:
     petition = factories.PetitionFactory()
-    response = post(client, f"/es/petitions/{petition.slug}/sign/", sign_data(petition, name=HUGE))
+    response = post(
+        client, f"/es/petitions/{petition.slug}/sign/", signing_fields(petition, name=HUGE)
+    )
     body = response.content.decode()
     assert response.status_code == 400
     assert len(response.content) < SMALL_PAGE
@@ -57,7 +49,7 @@ def test_a_5_mb_name_on_the_sign_form_is_not_sent_back(client: Client) -> None:
 def test_a_5_mb_country_is_not_quoted_in_the_choice_error(client: Client) -> None:
     """The choice error would quote it ("X is not one of the choices"): only its length is said."""
     petition = factories.PetitionFactory()
-    data = sign_data(petition, country=HUGE)
+    data = signing_fields(petition, country=HUGE)
     response = post(client, f"/fr/petitions/{petition.slug}/sign/", data)
     assert response.status_code == 400
     assert len(response.content) < SMALL_PAGE
@@ -66,7 +58,7 @@ def test_a_5_mb_country_is_not_quoted_in_the_choice_error(client: Client) -> Non
 
 def test_a_value_within_its_limit_is_shown_back_for_correcting(client: Client) -> None:
     petition = factories.PetitionFactory()
-    data = sign_data(petition, name="Ana María Gómez", email="not an address", city=HUGE)
+    data = signing_fields(petition, name="Ana María Gómez", email="not an address", city=HUGE)
     response = post(client, f"/en/petitions/{petition.slug}/sign/", data)
     body = response.content.decode()
     assert response.status_code == 400 and len(response.content) < SMALL_PAGE

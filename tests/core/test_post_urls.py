@@ -8,7 +8,7 @@ from django.test import Client
 
 from solidaria.core.web.formguard import form_token
 from tests import factories
-from tests.helpers import ORIGIN, post_form
+from tests.helpers import ORIGIN, post_form, signing_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +62,9 @@ def test_the_language_switcher_after_an_error_leads_to_the_form(client: Client) 
 
 def test_post_still_signs(client: Client) -> None:
     petition = factories.PetitionFactory()
-    data = {
-        "name": "Ana María Gómez",
-        "email": "ana@example.org",
-        "country": "AR",
-        "form_token": form_token(f"sign:{petition.pk}"),
-    }
-    response = client.post(f"/en/petitions/{petition.slug}/sign/", data, HTTP_ORIGIN=ORIGIN)
+    response = client.post(
+        f"/en/petitions/{petition.slug}/sign/", signing_fields(petition), HTTP_ORIGIN=ORIGIN
+    )
     assert response.status_code == 302 and "/thanks/" in response["Location"]
 
 

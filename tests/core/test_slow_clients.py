@@ -188,14 +188,12 @@ def test_the_site_answers_while_hundreds_of_clients_stall(platform: Platform) ->
             with contextlib.suppress(OSError):
                 refused += sock.recv(64).startswith(b"HTTP/1.1 408")
         assert refused == STALLED
-        # The dribbled headers are dropped too, by granian's header deadline.
+        # The dribbled headers are dropped too, by granian's header deadline: the
+        # connection is closed without an answer (no 408 for a request never read).
         dropped = 0
         for sock in slow:
             sock.settimeout(15)
-            try:
-                dropped += sock.recv(64) in (b"", b"HTTP/1.1 408")
-            except ConnectionResetError:
-                dropped += 1
+            dropped += sock.recv(64) == b""
         assert dropped == SLOW_HEADERS
     finally:
         stop.set()

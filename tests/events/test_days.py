@@ -246,7 +246,7 @@ def test_hosts_write_to_attendees_without_seeing_addresses(client: Client, run_t
 
 
 def test_co_sponsors_ask_and_appear_once_approved(client: Client, run_tasks) -> None:
-    event = factories.EventFactory()
+    event = factories.EventFactory(title={"es": "Charla", "en": "Panel"})
     response = client.post(
         f"/en/events/{event.slug}/co-sponsor/",
         {
@@ -271,7 +271,9 @@ def test_co_sponsors_ask_and_appear_once_approved(client: Client, run_tasks) -> 
     page = client.get(event.get_absolute_url()).content.decode()
     assert "Sindicato de Prensa" in page and "laura@example.org" not in page
     run_tasks()
-    assert any(m.to == ["laura@example.org"] for m in mail.outbox)
+    assert [(m.subject, m.to) for m in mail.outbox] == [
+        ("You co-sponsor Panel", ["laura@example.org"])
+    ]
     bad = client.post(f"/en/events/{event.slug}/co-sponsor/", {"name": "", "contact_email": "x"})
     assert bad.status_code == 400 and Cosponsor.objects.count() == 1
 
@@ -366,7 +368,7 @@ def test_moving_an_event_tells_attendees_and_restarts_reminders(client: Client, 
     from solidaria.events.services import reminders_send
 
     now = timezone.now()
-    event = factories.EventFactory()
+    event = factories.EventFactory(title={"es": "Charla", "en": "Panel"})
     rsvp = rsvp_create(event=event, name="Ana", email="ana@example.org", language="en").rsvp
     Event.objects.filter(pk=event.pk).update(
         starts_at=now + timedelta(hours=20), ends_at=now + timedelta(hours=21)
@@ -380,8 +382,8 @@ def test_moving_an_event_tells_attendees_and_restarts_reminders(client: Client, 
         {
             "campaign": event.campaign.pk,
             "slug": event.slug,
-            "title_0": "Event",
-            "title_1": "Evento",
+            "title_0": "Charla",  # the languages in the order of settings.LANGUAGES
+            "title_1": "Panel",
             "kind": "online",
             "date": new_day.isoformat(),
             "start": "22:00",
@@ -399,7 +401,11 @@ def test_moving_an_event_tells_attendees_and_restarts_reminders(client: Client, 
     rsvp.refresh_from_db()
     assert not rsvp.reminded_day and not rsvp.reminded_hour
     run_tasks()
-    assert any(m.subject.startswith("New time:") for m in mail.outbox)
+    assert sorted((m.subject, m.to) for m in mail.outbox) == [
+        ("New time: Panel", ["ana@example.org"]),
+        ("Tomorrow: Panel", ["ana@example.org"]),
+        ("You are registered: Panel", ["ana@example.org"]),
+    ]
 
 
 def test_an_event_change_that_fails_half_way_saves_nothing_and_tells_no_one(

@@ -6,10 +6,9 @@ from django.db import close_old_connections, connection
 from django.test import Client
 
 from solidaria.core.privacy import pii
-from solidaria.core.web.formguard import form_token
 from solidaria.petitions.models import Petition, Signature
 from tests import factories
-from tests.helpers import ORIGIN
+from tests.helpers import ORIGIN, signing_fields
 
 from .test_signing import sign
 
@@ -65,12 +64,7 @@ def test_after_a_dropped_connection_the_full_view_still_signs(
     close_old_connections()  # what the server does as a request starts (the test client does not)
     response = client.post(
         f"/en/petitions/{signed_then_dropped.slug}/sign/",
-        {
-            "name": "Ana María Gómez",
-            "email": "multipart@example.org",
-            "country": "AR",
-            "form_token": form_token(f"sign:{signed_then_dropped.pk}"),
-        },
+        signing_fields(signed_then_dropped, email="multipart@example.org"),
         HTTP_ORIGIN=ORIGIN,
         REMOTE_ADDR="198.51.100.22",
     )

@@ -8,22 +8,16 @@ import pytest
 from django.test import Client
 
 from solidaria.core.rendering.i18n import site_url_in_language
-from solidaria.core.web.formguard import form_token
 from solidaria.petitions.selectors import petition_next_action_url
 from tests import factories
-from tests.helpers import post_form
+from tests.helpers import post_form, signing_fields
 
 pytestmark = pytest.mark.django_db
 
 
 def sign_and_follow(client: Client, petition, language: str) -> str:
     """Signs on the page in `language`; returns the thank-you page."""
-    data = {
-        "name": "Noa Levi",
-        "email": "noa@example.org",
-        "country": "UY",
-        "form_token": form_token(f"sign:{petition.pk}"),
-    }
+    data = signing_fields(petition, name="Noa Levi", email="noa@example.org", country="UY")
     response = post_form(client, f"/{language}/petitions/{petition.slug}/sign/", data)
     assert response.status_code == 302
     thanks = client.get(response["Location"])

@@ -9,7 +9,9 @@ from typing import Concatenate, ParamSpec
 from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
+from solidaria.core.web.formguard import cross_site_refusal
 from solidaria.core.web.query import carried_query
 
 # A view's own arguments, after the request (the URL's parameters).
@@ -40,5 +42,28 @@ def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View[Params
             return view(request, *args, **kwargs)
 
         return wrapper
+
+    return decorator
+
+
+def public_form_post(to: str, *, anchor: str = "") -> Callable[[View[Params]], View[Params]]:
+    """For the address a form on a cached public page posts to (signing, giving,
+    registering): GET and HEAD go to the page (`post_only_or_redirect`), and a POST
+    from another site is refused before the view runs.
+
+    The page is shared from a cache, so it carries no per-visitor CSRF token: the
+    Origin check here and the view's form token take its place (`core.web.formguard`).
+    """
+
+    def decorator(view: View[Params]) -> View[Params]:
+        @wraps(view)
+        def refusing_other_sites(
+            request: HttpRequest, /, *args: Params.args, **kwargs: Params.kwargs
+        ) -> HttpResponseBase:
+            if (refusal := cross_site_refusal(request)) is not None:
+                return refusal
+            return view(request, *args, **kwargs)
+
+        return csrf_exempt(post_only_or_redirect(to, anchor=anchor)(refusing_other_sites))
 
     return decorator

@@ -43,6 +43,14 @@ def form_token_valid(scope: str, token: str) -> bool:
     return any(hmac.compare_digest(given, _token(scope, p).encode()) for p in (period, period - 1))
 
 
+def form_token_refusal(scope: str, token: str) -> str | None:
+    """Why a form sent with `token` is refused, in the visitor's language; None if the
+    token is valid."""
+    if form_token_valid(scope, token):
+        return None
+    return _("This form is too old. Please check your details and send it again.")
+
+
 def same_origin(request: HttpRequest) -> bool:
     origin = request.headers.get("Origin") or request.headers.get("Referer")
     if not origin or origin == "null":
