@@ -160,6 +160,9 @@ PERIODIC_TASKS = [
     ("solidaria.events.tasks.send_reminders", 60),
     ("solidaria.core.tasks.requeue_stalled_emails", 300),
     ("solidaria.core.tasks.prune_task_results", 3600),
+    # Daily, and at each start of the scheduler: both are idempotent.
+    ("solidaria.core.tasks.prune_failed_emails", 86400),
+    ("solidaria.supporters.tasks.expire_personal_data", 86400),
 ]
 HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}
 # Signing: at most N signatures from one address on one petition per window (seconds).

@@ -45,6 +45,7 @@ class CampaignAdminForm(I18nModelForm[Campaign]):
             "owner",
             "partners",
             "languages",
+            "retention_months",
         ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -102,6 +103,7 @@ class CampaignAdmin(OrganisationScopedAdmin[Campaign]):
         (None, {"fields": ["title", "slug", "owner", "status", "published_at", "languages"]}),
         (_("Text"), {"fields": ["summary", "story", "image", "image_alt"]}),
         (_("Partners"), {"fields": ["partners"]}),
+        (_("Supporters' personal data"), {"fields": ["retention_months"]}),
     ]
 
     def formfield_for_manytomany(

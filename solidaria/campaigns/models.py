@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import calendar
+from datetime import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +16,25 @@ from solidaria.core.validators import IMAGE_VALIDATORS
 
 def default_languages() -> list[str]:
     return ["es", "en"]
+
+
+# How long supporters' personal data is kept after an action closes (a petition,
+# an event), in months. Six by default, as the UK Parliament petitions site keeps
+# signers' data; organisers may shorten it to one month, never lengthen it past
+# two years: long enough to deliver a petition and follow a case to its next
+# hearing, short enough that a list of names does not outlive its purpose.
+RETENTION_DEFAULT_MONTHS = 6
+RETENTION_MIN_MONTHS = 1
+RETENTION_MAX_MONTHS = 24
+
+
+def months_after(moment: datetime, months: int) -> datetime:
+    """The same time `months` calendar months later; the 31st becomes the month's last day."""
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(
+        year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1])
+    )
 
 
 def public_campaign_q(*, via: str) -> models.Q:
@@ -74,7 +97,24 @@ class Campaign(models.Model):
             "the others are used when a translation is missing."
         ),
     )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep supporters' personal data for (months)"),
+        default=RETENTION_DEFAULT_MONTHS,
+        validators=[
+            MinValueValidator(RETENTION_MIN_MONTHS),
+            MaxValueValidator(RETENTION_MAX_MONTHS),
+        ],
+        help_text=_(
+            "Months after a petition closes or an event ends before the names, addresses "
+            "and comments of its signers, attendees and hosts are erased. Counts, totals "
+            "and statistics stay. 6 by default; from 1 to 24 months. What supporters "
+            "agreed to keep (hearing from you) stays."
+        ),
+    )
     published_at = models.DateTimeField(_("first published"), null=True, blank=True)
+    # When the campaign last stopped being live (closed, archived or back to draft);
+    # empty while it is live. Its petitions close then, if not before.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -84,6 +124,15 @@ class Campaign(models.Model):
         ordering = ["-published_at", "-created_at"]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    retention_months__gte=RETENTION_MIN_MONTHS,
+                    retention_months__lte=RETENTION_MAX_MONTHS,
+                ),
+                name="campaign_retention_in_range",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text.title or self.slug
@@ -103,6 +152,22 @@ class Campaign(models.Model):
     def is_live(self) -> bool:
         """Live campaigns take signatures, gifts and sign-ups; closed ones do not."""
         return self.status == self.Status.LIVE
+
+    @property
+    def stopped_at(self) -> datetime | None:
+        """When the campaign stopped being live, if it is not live now. Campaigns
+        closed before the moment was recorded fall back to their last change,
+        which came at or after it: their data is never erased early."""
+        if self.is_live:
+            return None
+        if self.closed_at is not None:
+            return self.closed_at
+        # Never published: it never took anything.
+        return self.updated_at if self.published_at is not None else None
+
+    def personal_data_kept_until(self, closed: datetime) -> datetime:
+        """When the personal data of an action of this campaign that closed at `closed` goes."""
+        return months_after(closed, self.retention_months)
 
 
 class CampaignUpdate(models.Model):

@@ -23,6 +23,13 @@ def campaign_set_status(*, campaign: Campaign, status: str, actor: Actor = None)
         if status == Campaign.Status.LIVE and campaign.published_at is None:
             campaign.published_at = timezone.now()
             fields.append("published_at")
+        # Its actions' personal data is kept for a while after they close (retention).
+        if status == Campaign.Status.LIVE:
+            campaign.closed_at = None
+            fields.append("closed_at")
+        elif previous == Campaign.Status.LIVE:
+            campaign.closed_at = timezone.now()
+            fields.append("closed_at")
         campaign.save(update_fields=fields)
         audit_log(
             action=f"campaign.{status}",

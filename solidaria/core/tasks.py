@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from solidaria.core.mail.outbox import email_deliver, email_requeue_stalled
+from solidaria.core.mail.outbox import email_deliver, email_prune_failed, email_requeue_stalled
 
 
 @task(queue_name="email")
@@ -12,6 +12,12 @@ def deliver_email(*, email_id: int) -> str:
 @task()
 def requeue_stalled_emails() -> int:
     return email_requeue_stalled()
+
+
+@task()
+def prune_failed_emails() -> int:
+    """Failed messages lose their recipient and contents after a month: run daily."""
+    return email_prune_failed()
 
 
 @task()

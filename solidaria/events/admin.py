@@ -18,7 +18,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -186,6 +186,7 @@ class EventAdmin(OrganisationScopedAdmin[Event]):
     search_fields = ["slug", "city", "venue"]
     date_hierarchy = "starts_at"
     actions = ["approve_proposals", "approve_and_trust", "decline_proposals", "cancel_events"]
+    readonly_fields = ["personal_data_retention"]
 
     def save_model(
         self, request: HttpRequest, obj: Event, form: EventAdminForm, change: bool
@@ -219,6 +220,37 @@ class EventAdmin(OrganisationScopedAdmin[Event]):
     def when(self, event: Event) -> str:
         start = event.local_start
         return f"{start:%Y-%m-%d %H:%M} {event.timezone}"
+
+    @admin.display(description=_("personal data"))
+    def personal_data_retention(self, event: Event) -> str:
+        if event.pk is None:
+            return str(
+                _(
+                    "Attendees' and the host's personal data will be erased when the "
+                    "campaign's retention period after the event ends is over."
+                )
+            )
+        months = event.campaign.retention_months
+        erased_at = event.personal_data_erased_at
+        if erased_at is not None and event.personal_data_erased:
+            message = ngettext(
+                "Attendees' and the host's personal data was erased on %(date)s "
+                "(%(months)d month after the event ended).",
+                "Attendees' and the host's personal data was erased on %(date)s "
+                "(%(months)d months after the event ended).",
+                months,
+            )
+            when = erased_at
+        else:
+            message = ngettext(
+                "Attendees' and the host's personal data will be erased on %(date)s "
+                "(%(months)d month after the event ends).",
+                "Attendees' and the host's personal data will be erased on %(date)s "
+                "(%(months)d months after the event ends).",
+                months,
+            )
+            when = event.personal_data_kept_until
+        return message % {"date": formats.date_format(timezone.localtime(when)), "months": months}
 
     @admin.display(description=_("places taken"))
     def registered(self, event: Event) -> str:

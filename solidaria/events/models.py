@@ -157,6 +157,9 @@ class Event(models.Model):
     # Kept by the RSVP services under the event's row lock: places taken, people waiting.
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     waiting = models.PositiveIntegerField(default=0, editable=False)
+    # When its attendees' and host's personal data was last erased at the end of
+    # the campaign's retention period (see personal_data.expire).
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -211,6 +214,18 @@ class Event(models.Model):
     def place(self) -> str:
         country = str(self.country.name) if self.country else ""
         return ", ".join(part for part in (self.venue, self.city, country) if part)
+
+    @property
+    def personal_data_kept_until(self) -> datetime:
+        """When its attendees' and host's personal data goes: the campaign's retention
+        after the event ends (moving the event later moves this too)."""
+        return self.campaign.personal_data_kept_until(self.ends_at)
+
+    @property
+    def personal_data_erased(self) -> bool:
+        """Whether the retention rule already erased what the event holds now."""
+        erased = self.personal_data_erased_at
+        return erased is not None and erased >= self.personal_data_kept_until
 
 
 class Cosponsor(models.Model):

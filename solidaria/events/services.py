@@ -30,6 +30,7 @@ from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
     consent_record_once,
     consent_text_current,
+    supporter_acted,
     supporter_get_or_create,
 )
 
@@ -234,6 +235,9 @@ def _link_supporter(rsvp: Rsvp, event: Event) -> None:
     )
     Rsvp.objects.filter(pk=rsvp.pk).update(supporter=supporter)
     rsvp.supporter = supporter
+    supporter_acted(
+        supporter=supporter, organisation_id=event.campaign.owner_id, at=rsvp.created_at
+    )
     if rsvp.consent_owner:
         consent_record_once(
             supporter=supporter,
@@ -252,6 +256,9 @@ def _link_host(event: Event) -> None:
     )
     Event.objects.filter(pk=event.pk).update(host_supporter=supporter)
     event.host_supporter = supporter
+    supporter_acted(
+        supporter=supporter, organisation_id=event.campaign.owner_id, at=event.created_at
+    )
 
 
 def rsvp_for_token(token: str) -> Rsvp | None:

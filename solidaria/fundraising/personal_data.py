@@ -6,6 +6,9 @@ amount, never the donor, and its private details are about payees.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -13,7 +16,7 @@ from solidaria.supporters.exceptions import ActionNotFound, ActionRefused
 from solidaria.supporters.registry import Action, ExportSection, Person, PersonalData
 
 from .exceptions import PaymentUnavailable
-from .models import Donation
+from .models import Donation, Fund
 from .services import monthly_cancel
 
 
@@ -107,6 +110,17 @@ def erase(person: Person) -> int:
     return gifts.update(name="", email="", email_index="", manage_token_hash="")
 
 
+def took_part_choices(organisation_ids: Sequence[int]) -> list[tuple[str, str]]:
+    funds = Fund.objects.filter(campaign__owner_id__in=organisation_ids).select_related("campaign")
+    return [(str(f.pk), _("Gave to: %(fund)s") % {"fund": f}) for f in funds]
+
+
+def took_part_in(key: str) -> QuerySet[Any]:
+    return Donation.objects.filter(
+        fund_id=int(key), succeeded_at__isnull=False, supporter__isnull=False
+    ).values("supporter_id")
+
+
 FUNDRAISING = PersonalData(
     app_label="fundraising",
     models=[Donation],
@@ -114,4 +128,6 @@ FUNDRAISING = PersonalData(
     export=export,
     erase=erase,
     end=end,
+    took_part_choices=took_part_choices,
+    took_part_in=took_part_in,
 )

@@ -39,6 +39,7 @@ from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
     consent_record_once,
     consent_text_at,
+    supporter_acted,
     supporter_get_or_create,
 )
 
@@ -313,6 +314,11 @@ def _link_supporter(donation: Donation) -> None:
     if donation.supporter_id is None:
         donation.supporter = supporter
         donation.save(update_fields=["supporter"])
+    supporter_acted(
+        supporter=supporter,
+        organisation_id=donation.fund.campaign.owner_id,
+        at=donation.succeeded_at or donation.created_at,
+    )
     if donation.consent_owner:
         consent_record_once(
             supporter=supporter,

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -65,6 +65,51 @@ class PetitionAdmin(OrganisationScopedAdmin[Petition]):
     list_filter = ["kind", "is_open", ("campaign", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["campaign", "count"]
     search_fields = ["slug"]
+    readonly_fields = ["personal_data_retention"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Petition, form: PetitionAdminForm, change: bool
+    ) -> None:
+        # When it was closed by hand: its signers' data is kept for a while after.
+        if not change or "is_open" in form.changed_data:
+            obj.closed_at = None if obj.is_open else timezone.now()
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("personal data"))
+    def personal_data_retention(self, petition: Petition) -> str:
+        if petition.pk is None:
+            return str(
+                _(
+                    "Signers' personal data will be erased when the campaign's retention "
+                    "period after the petition closes is over."
+                )
+            )
+        now = timezone.now()
+        months = petition.campaign.retention_months
+        until = petition.personal_data_kept_until(now)
+        if until is None:
+            return ngettext(
+                "Signers' personal data will be erased %(months)d month after the petition closes.",
+                "Signers' personal data will be erased %(months)d months after the "
+                "petition closes.",
+                months,
+            ) % {"months": months}
+        erased_at = petition.personal_data_erased_at
+        if erased_at is not None and petition.personal_data_erased(now):
+            return ngettext(
+                "Signers' personal data was erased on %(date)s (%(months)d month after "
+                "the petition closed).",
+                "Signers' personal data was erased on %(date)s (%(months)d months after "
+                "the petition closed).",
+                months,
+            ) % {"date": formats.date_format(timezone.localtime(erased_at)), "months": months}
+        return ngettext(
+            "Signers' personal data will be erased on %(date)s (%(months)d month after "
+            "the petition closed).",
+            "Signers' personal data will be erased on %(date)s (%(months)d months after "
+            "the petition closed).",
+            months,
+        ) % {"date": formats.date_format(timezone.localtime(until)), "months": months}
 
     @admin.display(description=_("confirmed signatures"))
     def signature_count(self, petition: Petition) -> int:

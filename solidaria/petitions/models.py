@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -45,6 +47,11 @@ class Petition(models.Model):
         help_text=_("Shown after signing, e.g. “Give to the defense fund”."),
     )
     next_action_url = models.CharField(_("next action (address)"), max_length=300, blank=True)
+    # When an organiser last closed it by hand (unticked "open"); empty while open.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True, editable=False)
+    # When its signers' personal data was last erased at the end of the campaign's
+    # retention period (see personal_data.expire).
+    personal_data_erased_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -72,6 +79,34 @@ class Petition(models.Model):
     @property
     def is_open_letter(self) -> bool:
         return self.kind == self.Kind.OPEN_LETTER
+
+    def ended_at(self, now: datetime) -> datetime | None:
+        """When the petition stopped taking signatures for good, as of `now`: the
+        first of its deadline, the moment an organiser closed it and the moment its
+        campaign closed. None while it is open, or could open again by the clock
+        (a deadline still ahead). Reopening it (a later deadline, ticking "open")
+        moves this later or empties it."""
+        ends = []
+        if self.deadline is not None and self.deadline <= now:
+            ends.append(self.deadline)
+        if not self.is_open:
+            # Closed before the moment was recorded: its last change came at or after it.
+            ends.append(self.closed_at or self.updated_at)
+        if (stopped := self.campaign.stopped_at) is not None:
+            ends.append(stopped)
+        return min(ends, default=None)
+
+    def personal_data_kept_until(self, now: datetime) -> datetime | None:
+        """When its signers' personal data goes (the campaign's retention after the
+        petition ended), or None while the petition is open."""
+        ended = self.ended_at(now)
+        return None if ended is None else self.campaign.personal_data_kept_until(ended)
+
+    def personal_data_erased(self, now: datetime) -> bool:
+        """Whether the retention rule already erased what the petition holds now."""
+        until = self.personal_data_kept_until(now)
+        erased = self.personal_data_erased_at
+        return until is not None and erased is not None and erased >= until
 
 
 class PetitionCount(models.Model):

@@ -32,6 +32,7 @@ from solidaria.organisations.models import Organisation
 from solidaria.supporters.services import (
     consent_record_once,
     consent_text_at,
+    supporter_acted,
     supporter_get_or_create,
 )
 
@@ -534,10 +535,14 @@ def _fold_counts() -> int:
 
 
 def _record_supporters() -> int:
-    """Confirmed signers become supporters; their consents are recorded with the wording."""
+    """Confirmed signers become supporters; their consents are recorded with the wording.
+
+    Not signatures emptied by an erasure or at the end of their campaign's retention
+    period: they have no address left, and some have lost their supporter link."""
     confirmed = list(
         Signature.objects.select_related("petition__campaign__owner", "partner")
         .filter(status=Signature.Status.CONFIRMED, supporter__isnull=True)
+        .exclude(email_index__startswith="erased:")
         .order_by("pk")[:TICK_BATCH]
     )
     with transaction.atomic():
@@ -549,6 +554,11 @@ def _record_supporters() -> int:
                 language=signature.language,
             )
             Signature.objects.filter(pk=signature.pk).update(supporter=supporter)
+            supporter_acted(
+                supporter=supporter,
+                organisation_id=signature.petition.campaign.owner_id,
+                at=signature.confirmed_at or signature.created_at,
+            )
             source = f"petition:{signature.petition.slug}"
             consents = []
             if signature.consent_owner:
@@ -697,6 +707,11 @@ def organisation_signature_decide(
                 contact_supporter=supporter
             )
             signature.contact_supporter = supporter
+            supporter_acted(
+                supporter=supporter,
+                organisation_id=signature.petition.campaign.owner_id,
+                at=signature.created_at,
+            )
         audit_log(
             action="letter.organisation_approved" if approve else "letter.organisation_rejected",
             actor=actor,

@@ -93,3 +93,7 @@ class ConsentTextAdmin(AuditedModelAdmin[ConsentText]):
 
     def has_change_permission(self, request: HttpRequest, obj: ConsentText | None = None) -> bool:
         return False
+
+
+# Organisers' own view of their people, beside the data protection role's above.
+from . import admin_people  # noqa: E402, F401

@@ -141,3 +141,71 @@ class AccessLink(models.Model):
 
     def __str__(self) -> str:
         return f"AccessLink #{self.pk}"
+
+
+class Tag(models.Model):
+    """A label an organisation puts on its people (e.g. "translator", "Berlin group")."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="tags",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="one_tag_name_per_org")
+        ]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationSupporter(models.Model):
+    """A supporter as one organisation knows them: someone who acted on its campaigns
+    or agreed to hear from it. Kept up to date by the services that record actions
+    and consents, so that an organisation's list of people is one indexed table,
+    never a search through every signature and gift."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="people",
+        verbose_name=_("organisation"),
+    )
+    supporter = models.ForeignKey(
+        Supporter,
+        on_delete=models.CASCADE,
+        related_name="organisations_known",
+        verbose_name=_("supporter"),
+    )
+    first_seen = models.DateTimeField(_("first seen"))
+    last_action_at = models.DateTimeField(_("last action"), null=True, blank=True)
+    actions = models.PositiveIntegerField(_("actions"), default=0)
+    # Whether they currently agree to hear from this organisation, and since when.
+    consent_since = models.DateTimeField(_("agreed to hear from us"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("tags"))
+    notes = EncryptedTextField(_("private notes"))
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "supporter"], name="one_record_per_org_and_supporter"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["organisation", "-last_action_at", "-id"], name="orgsupporter_recent_idx"
+            ),
+            models.Index(fields=["organisation", "consent_since"], name="orgsupporter_consent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supporter} @ {self.organisation_id}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from solidaria.core.models import OutgoingEmail
 
-from .models import ConsentRecord, Supporter
+from .models import ConsentRecord, OrganisationSupporter, Supporter
 from .registry import Action, ExportSection, Person, PersonalData
 
 
@@ -27,7 +27,18 @@ def actions(person: Person) -> list[Action]:
 
 
 def export(person: Person) -> ExportSection:
+    records = person.supporter.organisations_known.select_related("organisation")
     return {
+        "organisations_records": [
+            {
+                "organisation": record.organisation.name,
+                "first_seen": record.first_seen.isoformat(),
+                "actions": record.actions,
+                "tags": [tag.name for tag in record.tags.all()],
+                "notes": record.notes,
+            }
+            for record in records.prefetch_related("tags")
+        ],
         "emails": [
             {
                 "subject": email.subject,
@@ -37,7 +48,7 @@ def export(person: Person) -> ExportSection:
                 "language": email.language,
             }
             for email in _emails(person)
-        ]
+        ],
     }
 
 
@@ -53,7 +64,7 @@ def erase(person: Person) -> int:
 
 SUPPORTERS = PersonalData(
     app_label="supporters",
-    models=[Supporter, ConsentRecord, OutgoingEmail],
+    models=[Supporter, ConsentRecord, OutgoingEmail, OrganisationSupporter],
     actions=actions,
     export=export,
     erase=erase,

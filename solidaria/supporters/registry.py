@@ -5,7 +5,9 @@ a registration, a hosted action, an email waiting to go out). Every app that
 stores personal data registers one `PersonalData` in its `AppConfig.ready()`,
 naming the models it covers; a test fails if a model with personal data is
 covered by no app. `supporters.services` walks the registry to build a
-person's page and export and to erase them everywhere in one transaction.
+person's page and export and to erase them everywhere in one transaction, and
+to erase everyone's data in actions closed longer ago than their campaign keeps
+it (retention).
 
 An app looks a person up by their `Supporter` link and by the blind indexes of
 their address (`Person.email_indexes`), so that rows not yet linked (a
@@ -17,10 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.functional import Promise
+
+# Any: the supporter ids an app returns come from its own model's queryset.
 
 if TYPE_CHECKING:
     from .models import Supporter
@@ -67,6 +72,16 @@ class PersonalData:
     # Ends one of the person's actions of this kind (an Action's `kind` and `pk`),
     # returning what to tell them; raises ActionNotFound if it is not theirs.
     end: Callable[[Person, str, int], str | Promise] | None = None
+    # Retention: empties, as `erase` does, the personal data of every action that
+    # closed longer ago than its campaign's retention period, as of the moment
+    # given (now). Returns how many rows lost personal data. Opens its own short
+    # transactions, a batch of rows at a time; running it again changes nothing.
+    expire: Callable[[datetime], int] | None = None
+    # For organisers' filters: what people took part in, for these organisations
+    # (each a key such as "12" and a label such as "Signed: Drop the charges"), and
+    # the ids of the supporters who took part in one of them.
+    took_part_choices: Callable[[Sequence[int]], list[tuple[str, str]]] | None = None
+    took_part_in: Callable[[str], QuerySet[Any]] | None = None
 
 
 _registry: dict[str, PersonalData] = {}

@@ -86,6 +86,7 @@ SECTION_TITLES = {
     "hosted_actions": _("Actions you host"),
     "cosponsorships": _("Co-sponsorships you asked for"),
     "emails": _("Emails we sent you"),
+    "organisations_records": _("What organisations note about you"),
 }
 
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -20,7 +21,14 @@ from solidaria.core.web.middleware import page_cache_clear
 from solidaria.organisations.models import Organisation
 
 from .exceptions import AccessRefused, ActionNotFound, SupporterErased, SupporterError
-from .models import AccessLink, ConsentRecord, ConsentText, Supporter
+from .models import (
+    AccessLink,
+    ConsentRecord,
+    ConsentText,
+    OrganisationSupporter,
+    Supporter,
+    Tag,
+)
 from .registry import registered
 from .selectors import person_of, supporter_find_by_email
 
@@ -60,6 +68,39 @@ def supporter_get_or_create(
     if changed:
         supporter.save(update_fields=[*changed, "updated_at"])
     return supporter, False
+
+
+def _known_by(supporter: Supporter, organisation_id: int, *, at: datetime) -> OrganisationSupporter:
+    """The organisation's record of this person, made on first contact."""
+    known = OrganisationSupporter.objects.filter(
+        organisation_id=organisation_id, supporter=supporter
+    ).first()
+    if known is not None:
+        return known
+    try:
+        with transaction.atomic():
+            return OrganisationSupporter.objects.create(
+                organisation_id=organisation_id,
+                supporter=supporter,
+                first_seen=at,
+                last_action_at=at,
+            )
+    except IntegrityError:  # recorded a moment ago by another request
+        return OrganisationSupporter.objects.get(
+            organisation_id=organisation_id, supporter=supporter
+        )
+
+
+def supporter_acted(*, supporter: Supporter, organisation_id: int, at: datetime) -> None:
+    """One more action of this person on the organisation's campaigns: it now knows
+    them (its list of people), with the number and dates of their actions."""
+    with transaction.atomic():
+        known = _known_by(supporter, organisation_id, at=at)
+        OrganisationSupporter.objects.filter(pk=known.pk).update(
+            actions=F("actions") + 1,
+            first_seen=Least("first_seen", Value(at)),
+            last_action_at=Greatest("last_action_at", Value(at)),
+        )
 
 
 def consent_text_publish(
@@ -124,14 +165,20 @@ def consent_record(
 ) -> ConsentRecord:
     if supporter.erased_at is not None:
         raise SupporterErased("this supporter's data has been erased")
-    return ConsentRecord.objects.create(
-        supporter=supporter,
-        organisation=consent_text.organisation,
-        consent_text=consent_text,
-        language=language,
-        method=method,
-        source=source[:200],
-    )
+    with transaction.atomic():
+        record = ConsentRecord.objects.create(
+            supporter=supporter,
+            organisation=consent_text.organisation,
+            consent_text=consent_text,
+            language=language,
+            method=method,
+            source=source[:200],
+        )
+        known = _known_by(supporter, consent_text.organisation_id, at=record.given_at)
+        OrganisationSupporter.objects.filter(pk=known.pk, consent_since__isnull=True).update(
+            consent_since=record.given_at
+        )
+    return record
 
 
 def consent_record_once(
@@ -164,6 +211,9 @@ def consent_withdraw(
         withdrawn = ConsentRecord.objects.filter(
             supporter=supporter, organisation=organisation, withdrawn_at__isnull=True
         ).update(withdrawn_at=timezone.now())
+        OrganisationSupporter.objects.filter(supporter=supporter, organisation=organisation).update(
+            consent_since=None
+        )
         if withdrawn:
             audit_log(
                 action="consent.withdrawn",
@@ -228,6 +278,8 @@ def supporter_erase(*, supporter: Supporter, actor: Actor = None) -> dict[str, i
     with transaction.atomic():
         counts = {entry.app_label: entry.erase(person) for entry in registered()}
         counts["consents"], _by_model = supporter.consents.all().delete()
+        # Organisations' own records of the person: their notes and tags go too.
+        counts["organisations_records"], _by_model = supporter.organisations_known.all().delete()
         supporter.email_index = None
         supporter.email = ""
         supporter.name = ""
@@ -239,6 +291,23 @@ def supporter_erase(*, supporter: Supporter, actor: Actor = None) -> dict[str, i
         audit_log(action="supporter.erased", actor=actor, obj=supporter, data=counts)
         # Public pages may show their name (a shown signature, a hosted action).
         transaction.on_commit(page_cache_clear)
+    return counts
+
+
+def personal_data_expire(*, now: datetime) -> dict[str, int]:
+    """Retention: every app empties the personal data of actions (signatures,
+    registrations, hosted actions) that closed longer ago than their campaign keeps
+    it, as erasure does: rows, counts and totals stay. What supporters agreed to
+    keep, their record and consents, stays.
+
+    Each app works a batch of rows per transaction, so no lock is held for long
+    and an interrupted run resumes where it stopped. Running it again changes
+    nothing. One audit entry per run, with how many rows each app emptied."""
+    counts = {entry.app_label: entry.expire(now) for entry in registered() if entry.expire}
+    audit_log(action="personal_data.expired", data=counts)
+    if any(counts.values()):
+        # Public pages may show a signer's first name or a host's name.
+        page_cache_clear()
     return counts
 
 
@@ -351,3 +420,90 @@ def supporter_action_end(*, supporter: Supporter, app_label: str, kind: str, pk:
             data={"app": app_label, "kind": kind, "id": pk},
         )
     return message
+
+
+# What organisers do with their people: tags, notes, exports.
+
+MAX_TAGS_PER_ORGANISATION = 200
+
+
+def _tag_for(organisation_id: int, name: str) -> Tag:
+    name = " ".join(name.split())
+    if not name or len(name) > Tag._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise SupporterError(_("A tag is a name of 1 to 60 characters."))
+    tag = Tag.objects.filter(organisation_id=organisation_id, name__iexact=name).first()
+    if tag is not None:
+        return tag
+    if Tag.objects.filter(organisation_id=organisation_id).count() >= MAX_TAGS_PER_ORGANISATION:
+        raise SupporterError(
+            _("An organisation has at most %(count)d tags: remove some before adding more.")
+            % {"count": MAX_TAGS_PER_ORGANISATION}
+        )
+    return Tag.objects.create(organisation_id=organisation_id, name=name)
+
+
+def people_tag(
+    *, people: QuerySet[OrganisationSupporter], name: str, add: bool, actor: Actor
+) -> int:
+    """Adds (or removes) a tag on these people, in each of their organisations' own tag
+    list; returns how many people changed. The caller has limited `people` to the
+    organisations the actor may edit."""
+    changed = 0
+    with transaction.atomic():
+        by_organisation: dict[int, list[OrganisationSupporter]] = {}
+        for record in people.select_related(None).only("pk", "organisation_id"):
+            by_organisation.setdefault(record.organisation_id, []).append(record)
+        for organisation_id, records in by_organisation.items():
+            if add:
+                tag = _tag_for(organisation_id, name)
+                links = OrganisationSupporter.tags.through
+                existing = set(
+                    links.objects.filter(tag=tag, organisationsupporter__in=records).values_list(
+                        "organisationsupporter_id", flat=True
+                    )
+                )
+                links.objects.bulk_create(
+                    [
+                        links(organisationsupporter_id=r.pk, tag_id=tag.pk)
+                        for r in records
+                        if r.pk not in existing
+                    ]
+                )
+                count = len(records) - len(existing)
+            else:
+                tag_found = Tag.objects.filter(
+                    organisation_id=organisation_id, name__iexact=" ".join(name.split())
+                ).first()
+                if tag_found is None:
+                    continue
+                count, _by_model = OrganisationSupporter.tags.through.objects.filter(
+                    tag=tag_found, organisationsupporter__in=records
+                ).delete()
+            if count:
+                changed += count
+                audit_log(
+                    action="people.tagged" if add else "people.untagged",
+                    actor=actor,
+                    organisation=Organisation.objects.get(pk=organisation_id),
+                    data={"people": count},
+                )
+    return changed
+
+
+def person_record_update(
+    *, record: OrganisationSupporter, tags: list[Tag], notes: str, actor: Actor
+) -> None:
+    """An organiser's own tags and private notes about one of their people."""
+    if any(tag.organisation_id != record.organisation_id for tag in tags):
+        raise SupporterError(_("Use your own organisation's tags."))
+    with transaction.atomic():
+        record.notes = notes
+        record.save(update_fields=["notes"])
+        record.tags.set(tags)
+        audit_log(
+            action="person.updated",
+            actor=actor,
+            obj=record,
+            organisation=record.organisation,
+            data={"tags": len(tags), "notes": bool(notes)},
+        )

@@ -35,6 +35,7 @@ def campaign_form(organisation, **overrides):
         "story_1": "Story.",
         "image_alt_0": "",
         "image_alt_1": "",
+        "retention_months": "6",
         "updates-TOTAL_FORMS": "0",
         "updates-INITIAL_FORMS": "0",
         "updates-MIN_NUM_FORMS": "0",
@@ -94,6 +95,25 @@ def test_bad_uploads_and_languages_are_form_errors_not_500s(client: Client) -> N
         assert response.status_code == 200, overrides
         assert field in response.context["adminform"].form.errors, overrides
     assert not Campaign.objects.exists()
+
+
+def test_retention_may_be_shortened_never_lengthened_past_two_years(client: Client) -> None:
+    client, membership = staff_client(client)
+    page = client.get("/admin/campaigns/campaign/add/").content.decode()
+    assert "6 by default; from 1 to 24 months." in page
+    for months in ("0", "25"):
+        response = client.post(
+            "/admin/campaigns/campaign/add/",
+            campaign_form(membership.organisation, retention_months=months),
+        )
+        assert response.status_code == 200, months
+        assert "retention_months" in response.context["adminform"].form.errors
+    response = client.post(
+        "/admin/campaigns/campaign/add/",
+        campaign_form(membership.organisation, retention_months="3"),
+    )
+    assert response.status_code == 302
+    assert Campaign.objects.get(slug="solidarity-now").retention_months == 3
 
 
 def test_oversized_image_is_refused(client: Client, settings) -> None:

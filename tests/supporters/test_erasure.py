@@ -26,10 +26,14 @@ from solidaria.petitions.services import (
     petition_tick,
     signature_create,
 )
-from solidaria.supporters.models import Supporter
+from solidaria.supporters.models import OrganisationSupporter, Supporter
 from solidaria.supporters.registry import covered_models
 from solidaria.supporters.selectors import supporter_find_by_email
-from solidaria.supporters.services import supporter_erase, supporter_export
+from solidaria.supporters.services import (
+    person_record_update,
+    supporter_erase,
+    supporter_export,
+)
 from tests import factories
 from tests.helpers import ORIGIN
 from tests.supporters.dumps import database_dump
@@ -144,6 +148,9 @@ def act_everywhere(client: Client, smtp_server: Any, run_tasks: Any) -> Everywhe
         language="es",
     )
     proposal_decide(event=hosted, approve=True, trust=True, actor=staff)
+    # An organiser's private note about her.
+    record = OrganisationSupporter.objects.filter(supporter__email_index__isnull=False).first()
+    person_record_update(record=record, tags=[], notes=f"{NAME} translates.", actor=staff)
     # The confirmation went out (its subject is kept); the later messages are still queued.
     return Everywhere(petition=petition, fund=fund)
 

@@ -2,8 +2,8 @@
 
 Belongs here: the SQLite backend that queues writers on a kernel lock
 (`sqlite_backend`), the scheduler's SQLite upkeep (`sqlite`), the compiled
-INSERT used on the signing hot path (`rows`) and durable task enqueueing
-(`tasking`).
+INSERT used on the signing hot path (`rows`), durable task enqueueing
+(`tasking`) and updates of many rows in short transactions (`batches`).
 
 Not here: queries about domain models (they are each app's `selectors`).
 Everything here is measured by the benchmarks in `bench/`: run them side by

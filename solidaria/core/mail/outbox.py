@@ -11,7 +11,7 @@ import logging
 import smtplib
 import socket
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,9 +21,11 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from solidaria.core.db.batches import update_in_batches
 from solidaria.core.db.tasking import enqueue_durably
 from solidaria.core.models import OutgoingEmail
 from solidaria.core.privacy import pii
+from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.i18n import language_codes
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,10 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 
 # Where a message's attachments travel in its stored context.
 ATTACHMENTS_KEY = "_attachments"
+
+# A message that failed for good keeps its recipient this long, for an organiser to
+# see what went wrong and write again; then nothing personal about it stays.
+FAILED_EMAIL_KEPT = timedelta(days=30)
 
 
 def email_queue(
@@ -186,3 +192,25 @@ def email_requeue_stalled(*, older_than: timedelta = timedelta(minutes=15)) -> i
         for email_id in ids:
             enqueue_durably(deliver_email, email_id=email_id)
     return len(ids)
+
+
+def email_prune_failed(*, now: datetime | None = None) -> int:
+    """Empties messages that failed for good over FAILED_EMAIL_KEPT ago: recipient,
+    its blind index, subject, context and reply-to go; template, language, dates
+    and the error stay. A batch of rows per transaction; running it again changes
+    nothing. Returns how many messages were emptied."""
+    cutoff = (now or timezone.now()) - FAILED_EMAIL_KEPT
+    failed = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.FAILED, created_at__lt=cutoff)
+    # Encrypted values cannot be asked about; the blind index stands for the rest,
+    # and is empty only where everything was emptied already (erasure does all).
+    pruned = update_in_batches(
+        failed.exclude(recipient_index=""),
+        recipient="",
+        recipient_index="",
+        subject="",
+        context="",
+        reply_to="",
+    )
+    if pruned:
+        audit_log(action="emails.failed_pruned", data={"emails": pruned})
+    return pruned

@@ -27,6 +27,9 @@ from solidaria.core.db import sqlite
 
 # How often the SQLite log is copied back into the database (a no-op elsewhere).
 CHECKPOINT_SECONDS = 1.0
+# A run still marked running after this long was left by a killed worker, whatever
+# its interval: twenty intervals would block a daily task for twenty days.
+LONGEST_RUN = timedelta(hours=6)
 
 
 def task_pending(task_path: str, interval: float) -> bool:
@@ -34,7 +37,7 @@ def task_pending(task_path: str, interval: float) -> bool:
 
     A worker killed mid-task leaves its row RUNNING for ever; after a while such
     a run no longer counts, so periodic work resumes (the tasks are idempotent)."""
-    stale = timezone.now() - timedelta(seconds=max(120.0, 20 * interval))
+    stale = timezone.now() - min(timedelta(seconds=max(120.0, 20 * interval)), LONGEST_RUN)
     return (
         DBTaskResult.objects.filter(task_path=task_path)
         .filter(Q(status="READY") | Q(status="RUNNING", started_at__gte=stale))

@@ -1,0 +1,406 @@
+"""Organisers' view of their people: who acted on their campaigns or agreed to hear
+from them, and nobody else's.
+
+The list reads one indexed table (`OrganisationSupporter`), counts at most
+10,000 rows per page view (`CappedPaginator`) and decrypts only the names on the
+page shown. A person is found by their exact address through its blind index;
+a name is looked for among the most recent people only, since names are
+encrypted and cannot be searched in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from solidaria.core.console.paginator import CappedPaginator
+from solidaria.core.privacy import pii
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.rendering.csvstream import csv_lines
+from solidaria.core.web.middleware import private_response
+from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
+from solidaria.organisations.models import Organisation
+from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
+
+from .exceptions import SupporterError
+from .models import OrganisationSupporter, Tag
+from .registry import registered
+from .selectors import person_of
+from .services import people_tag, person_record_update
+
+# Any: Django's admin hooks pass their querysets and forms untyped.
+
+NAME_SEARCH_WINDOW = 1000  # the most recent people a name is looked for among
+
+
+def _organisation_ids(request: HttpRequest) -> list[int]:
+    return list(organisations_for_user(request.user).values_list("pk", flat=True))
+
+
+class ConsentFilter(admin.SimpleListFilter):
+    title = _("agreed to hear from us")
+    parameter_name = "agreed"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() == "yes":
+            return queryset.filter(consent_since__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(consent_since__isnull=True)
+        return queryset
+
+
+class TookPartFilter(admin.SimpleListFilter):
+    """Signed petition X, gave to fund Y, registered for event Z: from every app."""
+
+    title = _("took part in")
+    parameter_name = "took_part"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        ids = _organisation_ids(request)
+        return [
+            (f"{entry.app_label}:{key}", label)
+            for entry in registered()
+            if entry.took_part_choices is not None
+            for key, label in entry.took_part_choices(ids)
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        app_label, _sep, key = value.partition(":")
+        entry = next((e for e in registered() if e.app_label == app_label), None)
+        if entry is None or entry.took_part_in is None or not key.isdigit():
+            return queryset.none()
+        return queryset.filter(supporter_id__in=entry.took_part_in(key))
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = _("tag")
+    parameter_name = "tag"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        tags = Tag.objects.filter(organisation_id__in=_organisation_ids(request))
+        return [(str(tag.pk), tag.name) for tag in tags[:200]]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(tags=int(value))
+
+
+class CountryFilter(admin.SimpleListFilter):
+    title = _("country")
+    parameter_name = "country"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        from django_countries import countries
+
+        present = (
+            OrganisationSupporter.objects.filter(organisation_id__in=_organisation_ids(request))
+            .exclude(supporter__country="")
+            .values_list("supporter__country", flat=True)
+            .distinct()[:250]
+        )
+        return sorted(((code, countries.name(code)) for code in present), key=lambda c: c[1])
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        return queryset.filter(supporter__country=value) if value else queryset
+
+
+class TagActionForm(ActionForm):
+    tag = forms.CharField(label=_("Tag"), max_length=60, required=False)
+
+
+class PersonForm(forms.ModelForm[OrganisationSupporter]):
+    class Meta:
+        model = OrganisationSupporter
+        fields = ["tags", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+@admin.register(OrganisationSupporter)
+class OrganisationSupporterAdmin(OrganisationScopedAdmin[OrganisationSupporter]):
+    form = PersonForm
+    action_form = TagActionForm
+    paginator = CappedPaginator
+    show_full_result_count = False
+    list_per_page = 50
+    list_display = [
+        "name",
+        "country",
+        "language",
+        "first_seen",
+        "last_action_at",
+        "actions",
+        "consent_since",
+        "tag_names",
+    ]
+    list_display_links = ["name"]
+    list_select_related = ["supporter", "organisation"]
+    list_filter = [
+        ConsentFilter,
+        TookPartFilter,
+        TagFilter,
+        CountryFilter,
+        "supporter__language",
+        ("last_action_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["supporter__email_index"]  # see get_search_results
+    search_help_text = _(
+        "An exact email address, or a name among the 1,000 people who acted most recently."
+    )
+    ordering = ["-last_action_at", "-id"]
+    fields = ["person", "timeline", "tags", "notes"]
+    readonly_fields = ["person", "timeline"]
+    filter_horizontal = ["tags"]
+    actions = ["add_tag", "remove_tag", "export_csv", "export_csv_agreed"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OrganisationSupporter]:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(supporter__erased_at__isnull=True)
+            .prefetch_related("tags")
+        )
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: OrganisationSupporter | None = None
+    ) -> bool:
+        return False  # erasure belongs to the person, or to the data protection role
+
+    def _may_edit(self, request: HttpRequest) -> bool:
+        return bool(
+            request.user.is_superuser
+            or organisations_for_user(request.user, roles=EDIT_ROLES).exists()
+        )
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not self._may_edit(request):  # viewers neither tag nor export
+            return {}
+        return actions
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[OrganisationSupporter], search_term: str
+    ) -> tuple[QuerySet[OrganisationSupporter], bool]:
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(supporter__email_index__in=pii.email_indexes(term)), False
+        wanted = term.casefold()
+        recent = queryset.order_by("-last_action_at", "-id")[:NAME_SEARCH_WINDOW]
+        found = [r.pk for r in recent if wanted in (r.supporter.name or "").casefold()]
+        return queryset.filter(pk__in=found), False
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "tags":
+            kwargs["queryset"] = Tag.objects.filter(organisation_id__in=_organisation_ids(request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: OrganisationSupporter, form: Any, change: bool
+    ) -> None:
+        pass  # saved with its tags in save_related, through the service
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        try:
+            person_record_update(
+                record=form.instance,
+                tags=list(form.cleaned_data["tags"]),
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+            )
+        except SupporterError as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    # Columns
+
+    @admin.display(description=_("name"))
+    def name(self, obj: OrganisationSupporter) -> str:
+        return obj.supporter.name or "—"
+
+    @admin.display(description=_("country"))
+    def country(self, obj: OrganisationSupporter) -> str:
+        return str(obj.supporter.country.name) if obj.supporter.country else ""
+
+    @admin.display(description=_("language"))
+    def language(self, obj: OrganisationSupporter) -> str:
+        return obj.supporter.language
+
+    @admin.display(description=_("tags"))
+    def tag_names(self, obj: OrganisationSupporter) -> str:
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description=_("person"))
+    def person(self, obj: OrganisationSupporter) -> str:
+        supporter = obj.supporter
+        return format_html(
+            "{}<br>{}<br>{} · {}",
+            supporter.name or "—",
+            supporter.email,
+            str(supporter.country.name) if supporter.country else "—",
+            supporter.language,
+        )
+
+    @admin.display(description=_("what they did with us"))
+    def timeline(self, obj: OrganisationSupporter) -> str:
+        person = person_of(obj.supporter)
+        actions = sorted(
+            (
+                action
+                for entry in registered()
+                for action in entry.actions(person)
+                if action.organisation_id == obj.organisation_id
+            ),
+            key=lambda action: action.at,
+            reverse=True,
+        )
+        consents = obj.supporter.consents.filter(organisation_id=obj.organisation_id)
+        rows = [(a.at, a.what, a.status) for a in actions] + [
+            (
+                c.given_at,
+                _("Agreed to hear from us (wording v%(version)s)")
+                % {"version": c.consent_text.version},
+                _("withdrawn %(date)s") % {"date": c.withdrawn_at.date()} if c.withdrawn_at else "",
+            )
+            for c in consents.select_related("consent_text")
+        ]
+        if not rows:
+            return str(_("Nothing yet."))
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} · {} <span class='meta'>{}</span></li>",
+                (
+                    (timezone.localtime(at).strftime("%Y-%m-%d"), what, status)
+                    for at, what, status in sorted(rows, key=lambda row: row[0], reverse=True)
+                ),
+            ),
+        )
+
+    # Actions
+
+    def _editable(
+        self, request: HttpRequest, queryset: QuerySet[OrganisationSupporter]
+    ) -> QuerySet[OrganisationSupporter]:
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            organisation__in=organisations_for_user(request.user, roles=EDIT_ROLES)
+        )
+
+    def _tag(self, request: HttpRequest, queryset: QuerySet[Any], *, add: bool) -> None:
+        name = request.POST.get("tag", "")
+        try:
+            changed = people_tag(
+                people=self._editable(request, queryset), name=name, add=add, actor=request.user
+            )
+        except SupporterError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            ngettext("%(count)d person changed.", "%(count)d people changed.", changed)
+            % {"count": changed},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Add the tag typed beside to the selected people"))
+    def add_tag(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._tag(request, queryset, add=True)
+
+    @admin.action(description=_("Remove the tag typed beside from the selected people"))
+    def remove_tag(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        self._tag(request, queryset, add=False)
+
+    def _export(self, request: HttpRequest, queryset: QuerySet[Any]) -> StreamingHttpResponse:
+        people = self._editable(request, queryset).select_related("supporter", "organisation")
+        organisations = Organisation.objects.filter(
+            pk__in=people.values("organisation_id").distinct()
+        )
+        for organisation in organisations:
+            audit_log(
+                action="people.exported",
+                actor=request.user,
+                organisation=organisation,
+                data={"people": people.filter(organisation=organisation).count()},
+            )
+        response = StreamingHttpResponse(
+            csv_lines(EXPORT_HEADER, _export_rows(people)),
+            content_type="text/csv; charset=utf-8",
+        )
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="people-{stamp}.csv"'
+        return private_response(response)
+
+    @admin.action(description=_("Export the selected people (CSV)"))
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Any]) -> StreamingHttpResponse:
+        return self._export(request, queryset)
+
+    @admin.action(description=_("Export those who agreed to hear from us (CSV)"))
+    def export_csv_agreed(
+        self, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> StreamingHttpResponse:
+        return self._export(request, queryset.filter(consent_since__isnull=False))
+
+
+EXPORT_HEADER = [
+    "organisation",
+    "name",
+    "email",
+    "country",
+    "language",
+    "first_seen",
+    "last_action",
+    "actions",
+    "agreed_to_hear_from_us_since",
+    "tags",
+]
+
+
+def _export_rows(people: QuerySet[OrganisationSupporter]) -> Iterator[list[object]]:
+    for record in people.prefetch_related("tags").iterator(chunk_size=2000):
+        supporter = record.supporter
+        yield [
+            record.organisation.name,
+            supporter.name,
+            supporter.email,
+            str(supporter.country),
+            supporter.language,
+            record.first_seen.isoformat(),
+            record.last_action_at.isoformat() if record.last_action_at else "",
+            record.actions,
+            record.consent_since.isoformat() if record.consent_since else "",
+            ", ".join(tag.name for tag in record.tags.all()),
+        ]
+
+
+@admin.register(Tag)
+class TagAdmin(OrganisationScopedAdmin[Tag]):
+    list_display = ["name", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name"]
