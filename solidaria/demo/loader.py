@@ -17,15 +17,22 @@ from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.campaigns.services import campaign_set_status
 from solidaria.core.privacy import pii
 from solidaria.events.models import Cosponsor, DayOfAction, Event
+from solidaria.events.services import rsvp_create
 from solidaria.events.zones import local_to_utc
 from solidaria.fundraising.models import Donation, ExchangeRate, Fund, FundTotal, LedgerEntry
-from solidaria.fundraising.services import in_every_language
+from solidaria.fundraising.services import (
+    in_every_language,
+    pledge_create,
+    pledge_mark_received,
+)
 from solidaria.organisations.models import Membership, Organisation, OrganisationContact
 from solidaria.petitions.models import OrganisationSignature, Petition
+from solidaria.supporters.selectors import supporter_find_by_email
 
 from .content import CAMPAIGNS, ORGANISATIONS
 from .event_content import DAY, PANEL
 from .fund_content import FUNDS
+from .people_content import PEOPLE
 from .petition_content import PETITIONS
 
 # Any: the demonstration records of the *_content modules, each key holding the value
@@ -62,7 +69,38 @@ def demo_load() -> dict[str, int]:
             created["events"] += 1
         if not DayOfAction.objects.filter(slug=DAY["slug"]).exists():
             created["events"] += _create_day(DAY, organisations)
+        created["people"] = _create_people()
     return created
+
+
+def _create_people() -> int:
+    """Fictional people who register for the panel and give to the first fund, through
+    the same services as everyone, unless they are there already."""
+    panel = Event.objects.filter(slug=PANEL["slug"]).first()
+    fund = Fund.objects.filter(slug=FUNDS[0]["slug"]).first()
+    if panel is None or fund is None or supporter_find_by_email(PEOPLE[0][1]) is not None:
+        return 0
+    for name, email, language, guests, consent, gift in PEOPLE:
+        rsvp_create(
+            event=panel,
+            name=name,
+            email=email,
+            guests=guests,
+            consent_owner=consent,
+            language=language,
+        )
+        if gift:
+            pledge = pledge_create(
+                fund=fund,
+                amount_minor=gift,
+                currency=fund.goal_currency,
+                name=name,
+                email=email,
+                consent_owner=consent,
+                language=language,
+            )
+            pledge_mark_received(donation=pledge, actor=None)
+    return len(PEOPLE)
 
 
 def _create_missing(

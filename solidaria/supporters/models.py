@@ -208,4 +208,5 @@ class OrganisationSupporter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.supporter} @ {self.organisation_id}"
+        # Never the name: this string ends up in the audit trail.
+        return f"Person #{self.pk}"

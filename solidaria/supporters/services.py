@@ -507,3 +507,41 @@ def person_record_update(
             organisation=record.organisation,
             data={"tags": len(tags), "notes": bool(notes)},
         )
+
+
+def organisation_supporters_rebuild() -> int:
+    """Recomputes every organisation's record of its people from the actions and
+    consents the apps hold: once after upgrading to a version that keeps these
+    records, or whenever in doubt. Tags and notes stay. Returns how many records
+    were written. One supporter per transaction."""
+    written = 0
+    for supporter in Supporter.objects.filter(erased_at__isnull=True).iterator(chunk_size=500):
+        person = person_of(supporter)
+        dates: dict[int, list[datetime]] = {}
+        for entry in registered():
+            for action in entry.actions(person):
+                if action.organisation_id is not None:
+                    dates.setdefault(action.organisation_id, []).append(action.at)
+        consents: dict[int, datetime] = {}
+        for organisation_id, given_at in supporter.consents.filter(
+            withdrawn_at__isnull=True
+        ).values_list("organisation_id", "given_at"):
+            consents[organisation_id] = min(given_at, consents.get(organisation_id, given_at))
+        with transaction.atomic():
+            for organisation_id in dates.keys() | consents.keys():
+                # As recorded live: first seen at the first action or consent; the
+                # last action, or the consent for someone who only agreed to hear.
+                actions = dates.get(organisation_id, [])
+                agreed = [consents[organisation_id]] if organisation_id in consents else []
+                OrganisationSupporter.objects.update_or_create(
+                    organisation_id=organisation_id,
+                    supporter=supporter,
+                    defaults={
+                        "first_seen": min(actions + agreed),
+                        "last_action_at": max(actions or agreed),
+                        "actions": len(actions),
+                        "consent_since": consents.get(organisation_id),
+                    },
+                )
+                written += 1
+    return written

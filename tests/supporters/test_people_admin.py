@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -223,3 +224,26 @@ def test_private_notes_are_encrypted_and_tags_stay_within_the_organisation(
             "SELECT notes FROM supporters_organisationsupporter WHERE id = %s", [record.pk]
         )
         assert "German" not in cursor.fetchone()[0]
+
+
+def test_the_records_of_people_are_rebuilt_from_what_the_apps_hold(
+    two_organisations: tuple[Any, Any],
+) -> None:
+    def records() -> list[tuple[object, ...]]:
+        return sorted(
+            OrganisationSupporter.objects.values_list(
+                "organisation_id", "supporter_id", "first_seen", "last_action_at", "actions",
+                "consent_since",
+            )
+        )  # fmt: skip
+
+    before = records()
+    tagged = OrganisationSupporter.objects.first()
+    tag = Tag.objects.create(organisation_id=tagged.organisation_id, name="kept")
+    tagged.tags.add(tag)
+    OrganisationSupporter.objects.exclude(pk=tagged.pk).delete()
+
+    call_command("rebuild_people", stdout=io.StringIO())
+
+    assert records() == before
+    assert list(OrganisationSupporter.objects.get(pk=tagged.pk).tags.all()) == [tag]

@@ -29,7 +29,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Demo loaded: {created['organisations']} organisations, "
                     f"{created['campaigns']} campaigns, {created['petitions']} petitions, "
-                    f"{created['funds']} defense funds, {created['events']} events."
+                    f"{created['funds']} defense funds, {created['events']} events, "
+                    f"{created['people']} people."
                 )
         if not no_login:
             username, password = demo_organiser_reset()
