@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from django.test import Client
 
 from solidaria.core.web.formguard import form_token
+from solidaria.events.models import DayOfAction, Event
+from solidaria.events.services import event_propose
 from solidaria.petitions.models import Petition
 
 # Our own site, as the test client calls it: the Origin a browser sends from our pages.
@@ -43,3 +46,27 @@ def signing_fields(petition: Petition, **fields: Any) -> dict[str, Any]:
         "form_token": form_token(f"sign:{petition.pk}"),
         **fields,
     }
+
+
+def action_proposed(
+    day: DayOfAction, *, starts: datetime, host_name: str, host_email: str
+) -> Event:
+    """A supporter's local action in Berlin for `day`, proposed as the form does."""
+    event, _token = event_propose(
+        day=day,
+        title="Frente a la embajada",
+        description="Nos juntamos.",
+        venue="Plaza",
+        address="Calle 1",
+        city="Berlin",
+        country="DE",
+        latitude=None,
+        longitude=None,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        zone_name="Europe/Berlin",
+        host_name=host_name,
+        host_email=host_email,
+        language="es",
+    )
+    return event

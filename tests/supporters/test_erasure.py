@@ -16,7 +16,7 @@ from django.utils import timezone
 from solidaria.core.models import AuditEntry, OutgoingEmail
 from solidaria.core.privacy.fields import EncryptedTextField
 from solidaria.events.models import Event, Rsvp, TrustedHost
-from solidaria.events.services import cosponsor_request, event_propose, proposal_decide, rsvp_create
+from solidaria.events.services import cosponsor_request, proposal_decide, rsvp_create
 from solidaria.fundraising.models import Donation, FundTotal, LedgerEntry
 from solidaria.fundraising.services import pledge_create, pledge_mark_received
 from solidaria.petitions.models import Petition, PetitionCount, Signature
@@ -35,7 +35,7 @@ from solidaria.supporters.services import (
     supporter_export,
 )
 from tests import factories
-from tests.helpers import ORIGIN
+from tests.helpers import ORIGIN, action_proposed
 from tests.supporters.dumps import database_dump
 
 NAME = "Zelmira Quintanilla-Ortúzar"
@@ -130,23 +130,7 @@ def act_everywhere(client: Client, smtp_server: Any, run_tasks: Any) -> Everywhe
 
     day = factories.DayOfActionFactory()
     starts = timezone.now() + timedelta(days=20)
-    hosted, _token = event_propose(
-        day=day,
-        title="Frente a la embajada",
-        description="Nos juntamos.",
-        venue="Plaza",
-        address="Calle 1",
-        city="Berlin",
-        country="DE",
-        latitude=None,
-        longitude=None,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        zone_name="Europe/Berlin",
-        host_name=NAME,
-        host_email=EMAIL,
-        language="es",
-    )
+    hosted = action_proposed(day, starts=starts, host_name=NAME, host_email=EMAIL)
     proposal_decide(event=hosted, approve=True, trust=True, actor=staff)
     # An organiser's private note about her.
     record = OrganisationSupporter.objects.filter(supporter__email_index__isnull=False).first()

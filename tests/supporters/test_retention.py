@@ -19,7 +19,7 @@ from solidaria.campaigns.models import Campaign, months_after
 from solidaria.campaigns.services import campaign_set_status
 from solidaria.core.models import AuditEntry, OutgoingEmail
 from solidaria.events.models import Cosponsor, Event, Rsvp
-from solidaria.events.services import cosponsor_request, event_propose, proposal_decide, rsvp_create
+from solidaria.events.services import cosponsor_request, proposal_decide, rsvp_create
 from solidaria.fundraising.services import pledge_create, pledge_mark_received
 from solidaria.organisations.models import Membership
 from solidaria.petitions import reports
@@ -29,6 +29,7 @@ from solidaria.petitions.services import petition_tick, signature_confirm, signa
 from solidaria.supporters.models import ConsentRecord, Supporter
 from solidaria.supporters.services import consent_withdraw, personal_data_expire
 from tests import factories
+from tests.helpers import action_proposed
 from tests.supporters.test_erasure import public_figures
 
 pytestmark = pytest.mark.django_db
@@ -96,23 +97,7 @@ def build_scene() -> Scene:
     )
     day = factories.DayOfActionFactory(campaign=campaign)
     starts = T0 + timedelta(days=20)
-    hosted, _token = event_propose(
-        day=day,
-        title="Frente a la embajada",
-        description="Nos juntamos.",
-        venue="Plaza",
-        address="Calle 1",
-        city="Berlin",
-        country="DE",
-        latitude=None,
-        longitude=None,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        zone_name="Europe/Berlin",
-        host_name=HOST[0],
-        host_email=HOST[1],
-        language="es",
-    )
+    hosted = action_proposed(day, starts=starts, host_name=HOST[0], host_email=HOST[1])
     proposal_decide(event=hosted, approve=True, trust=False, actor=staff)
 
     fund = factories.FundFactory(campaign=campaign)
