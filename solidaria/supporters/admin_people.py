@@ -11,14 +11,17 @@ encrypted and cannot be searched in SQL.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -34,10 +37,10 @@ from solidaria.organisations.models import Organisation
 from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
 
 from .exceptions import SupporterError
-from .models import OrganisationSupporter, Tag
+from .models import OrganisationSupporter, Segment, Tag
 from .registry import registered
-from .selectors import person_of
-from .services import people_tag, person_record_update
+from .selectors import PEOPLE_CRITERIA, people_filtered, person_of, segment_people
+from .services import people_tag, person_record_update, segment_save
 
 # Any: Django's admin hooks pass their querysets and forms untyped.
 
@@ -76,11 +79,7 @@ class ConsentFilter(admin.SimpleListFilter):
         return [("yes", _("Yes")), ("no", _("No"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if self.value() == "yes":
-            return queryset.filter(consent_since__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(consent_since__isnull=True)
-        return queryset
+        return people_filtered(queryset, {self.parameter_name: self.value() or ""})
 
 
 class TookPartFilter(admin.SimpleListFilter):
@@ -99,14 +98,7 @@ class TookPartFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        app_label, _sep, key = value.partition(":")
-        entry = next((e for e in registered() if e.app_label == app_label), None)
-        if entry is None or entry.took_part_in is None or not key.isdigit():
-            return queryset.none()
-        return queryset.filter(supporter_id__in=entry.took_part_in(key))
+        return people_filtered(queryset, {self.parameter_name: self.value() or ""})
 
 
 class TagFilter(admin.SimpleListFilter):
@@ -118,12 +110,7 @@ class TagFilter(admin.SimpleListFilter):
         return [(str(tag.pk), tag.name) for tag in tags[:200]]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        if not value:
-            return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(tags=int(value))
+        return people_filtered(queryset, {self.parameter_name: self.value() or ""})
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -142,8 +129,7 @@ class CountryFilter(admin.SimpleListFilter):
         return sorted(((code, countries.name(code)) for code in present), key=lambda c: c[1])
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        value = self.value()
-        return queryset.filter(supporter__country=value) if value else queryset
+        return people_filtered(queryset, {self.parameter_name: self.value() or ""})
 
 
 class TagActionForm(ActionForm):
@@ -196,6 +182,73 @@ class OrganisationSupporterAdmin(OrganisationScopedAdmin[OrganisationSupporter])
     readonly_fields = ["person", "timeline"]
     filter_horizontal = ["tags"]
     actions = ["add_tag", "remove_tag", "export_csv", "export_csv_agreed"]
+
+    change_list_template = "admin/supporters/people_change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        view = self.admin_site.admin_view
+        return [
+            path("save-segment/", view(self.save_segment_view), name="supporters_save_segment"),
+            *super().get_urls(),
+        ]
+
+    def save_segment_view(self, request: HttpRequest) -> HttpResponse:
+        """The people list's filters, saved under a name for one of the staff member's
+        organisations (the ones they may edit)."""
+        organisations = organisations_for_user(request.user, roles=EDIT_ROLES)
+        if not organisations.exists():
+            raise PermissionDenied
+        source = request.POST if request.method == "POST" else request.GET
+        query = {name: source.get(name, "") for name in PEOPLE_CRITERIA}
+        form = SaveSegmentForm(request.POST if request.method == "POST" else None)
+        choices = cast(forms.ModelChoiceField[Organisation], form.fields["organisation"])
+        choices.queryset = organisations
+        if source.get("organisation", "").isdigit():
+            form.fields["organisation"].initial = int(source["organisation"])
+        if request.method == "POST" and form.is_valid():
+            try:
+                segment = segment_save(
+                    organisation=form.cleaned_data["organisation"],
+                    name=form.cleaned_data["name"],
+                    query=query,
+                    actor=request.user,
+                )
+            except SupporterError as exc:
+                form.add_error(None, str(exc))
+            else:
+                count = segment_people(segment).count()
+                if count:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "Segment saved: %(count)d person now.",
+                            "Segment saved: %(count)d people now.",
+                            count,
+                        )
+                        % {"count": count},
+                        messages.SUCCESS,
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        _("Segment saved. It holds nobody yet: people join it as they act."),
+                        messages.WARNING,
+                    )
+                return redirect("admin:supporters_segment_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Save these filters as a segment"),
+            "form": form,
+            "query": {name: value for name, value in query.items() if value},
+            "criteria_text": _criteria_text({k: v for k, v in query.items() if v}),
+            "opts": self.model._meta,
+        }
+        return render(
+            request,
+            "admin/supporters/save_segment.html",
+            context,
+            status=400 if form.is_bound and form.errors else 200,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[OrganisationSupporter]:
         return (
@@ -427,3 +480,48 @@ class TagAdmin(OrganisationScopedAdmin[Tag]):
     list_display = ["name", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["name"]
+
+
+class SaveSegmentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+
+
+def _criteria_text(criteria: dict[str, str]) -> str:
+    if not criteria:
+        return str(_("everyone"))
+    return "; ".join(
+        f"{name.replace('supporter__', '').replace('_', ' ')}: {value}"
+        for name, value in sorted(criteria.items())
+    )
+
+
+@admin.register(Segment)
+class SegmentAdmin(OrganisationScopedAdmin[Segment]):
+    """Saved choices of people. Made from the people list ("Save these filters as a
+    segment"); here they are renamed, counted and opened."""
+
+    list_display = ["name", "organisation", "people_count", "criteria_text", "people_link"]
+    list_filter = ["organisation"]
+    fields = ["name", "organisation", "criteria_text", "people_count", "people_link"]
+    readonly_fields = ["organisation", "criteria_text", "people_count", "people_link"]
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    @admin.display(description=_("people now"))
+    def people_count(self, obj: Segment) -> str:
+        capped = segment_people(obj)[: CappedPaginator.CAP + 1].count()
+        return f"{CappedPaginator.CAP:,}+" if capped > CappedPaginator.CAP else f"{capped:,}"
+
+    @admin.display(description=_("criteria"))
+    def criteria_text(self, obj: Segment) -> str:
+        return _criteria_text(obj.criteria)
+
+    @admin.display(description=_("list"))
+    def people_link(self, obj: Segment) -> str:
+        query = urlencode({**obj.criteria, "organisation": obj.organisation_id})
+        url = reverse("admin:supporters_organisationsupporter_changelist")
+        return format_html('<a href="{}?{}">{}</a>', url, query, _("See them"))

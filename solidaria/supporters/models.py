@@ -210,3 +210,31 @@ class OrganisationSupporter(models.Model):
     def __str__(self) -> str:
         # Never the name: this string ends up in the audit trail.
         return f"Person #{self.pk}"
+
+
+class Segment(models.Model):
+    """A named, stored choice of an organisation's people: criteria from the people
+    list's filters, kept as data (never SQL), counted live."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.CASCADE,
+        related_name="segments",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    criteria = models.JSONField(_("criteria"), default=dict, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="one_segment_name_per_org"
+            )
+        ]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidaria.core.privacy import pii
 from solidaria.core.rendering.i18n import localize
 
-from .models import ConsentRecord, Supporter
+from .models import ConsentRecord, OrganisationSupporter, Segment, Supporter
 from .registry import Action, Person, registered
 
 
@@ -126,3 +128,68 @@ def export_sections(data: dict[str, object]) -> list[ExportSection]:
             )
         )
     return sections
+
+
+# The people list's filters, written once: the console's filters apply them one at a
+# time, a segment stores several and applies them together. Parameter → meaning.
+PEOPLE_CRITERIA = (
+    "agreed",  # "yes" or "no": currently agrees to hear from the organisation
+    "took_part",  # "<app>:<key>", as each app's registry entry names it
+    "tag",  # a tag's id
+    "country",  # an ISO country code
+    "supporter__language",  # a UI language code
+    "last_action_at__gte",  # an ISO date or date and time
+    "last_action_at__lt",
+)
+
+
+def people_filtered(
+    queryset: QuerySet[OrganisationSupporter], criteria: Mapping[str, str]
+) -> QuerySet[OrganisationSupporter]:
+    """The people matching every criterion. A value that cannot match anything (a
+    tag that is not a number, an unknown app) matches nobody, never everybody."""
+    for name, value in criteria.items():
+        if not value:
+            continue
+        if name == "agreed":
+            if value not in ("yes", "no"):
+                return queryset.none()
+            queryset = queryset.filter(consent_since__isnull=value == "no")
+        elif name == "took_part":
+            app_label, _sep, key = value.partition(":")
+            entry = next((e for e in registered() if e.app_label == app_label), None)
+            if entry is None or entry.took_part_in is None or not key.isdigit():
+                return queryset.none()
+            queryset = queryset.filter(supporter_id__in=entry.took_part_in(key))
+        elif name == "tag":
+            if not value.isdigit():
+                return queryset.none()
+            queryset = queryset.filter(tags=int(value))
+        elif name == "country":
+            queryset = queryset.filter(supporter__country=value[:2])
+        elif name == "supporter__language":
+            queryset = queryset.filter(supporter__language=value[:8])
+        elif name in ("last_action_at__gte", "last_action_at__lt"):
+            moment = _moment(value)
+            if moment is None:
+                return queryset.none()
+            queryset = queryset.filter(**{name: moment})
+        else:
+            return queryset.none()
+    return queryset
+
+
+def _moment(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def segment_people(segment: Segment) -> QuerySet[OrganisationSupporter]:
+    """Who a segment holds now: its organisation's people, not erased, who match."""
+    people = OrganisationSupporter.objects.filter(
+        organisation_id=segment.organisation_id, supporter__erased_at__isnull=True
+    )
+    return people_filtered(people, segment.criteria)

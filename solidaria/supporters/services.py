@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -26,11 +27,12 @@ from .models import (
     ConsentRecord,
     ConsentText,
     OrganisationSupporter,
+    Segment,
     Supporter,
     Tag,
 )
 from .registry import registered
-from .selectors import person_of, supporter_find_by_email
+from .selectors import PEOPLE_CRITERIA, person_of, supporter_find_by_email
 
 
 def supporter_get_or_create(
@@ -545,3 +547,61 @@ def organisation_supporters_rebuild() -> int:
                 )
                 written += 1
     return written
+
+
+def segment_criteria_clean(
+    *, organisation: Organisation, query: Mapping[str, str]
+) -> dict[str, str]:
+    """The people list's filters in `query`, checked for this organisation: only known
+    criteria, each with a value it can hold. Raises SupporterError naming the first
+    that cannot be saved."""
+    criteria = {
+        name: query[name].strip() for name in PEOPLE_CRITERIA if query.get(name, "").strip()
+    }
+    took_part = criteria.get("took_part")
+    if took_part is not None:
+        app_label, _sep, key = took_part.partition(":")
+        entry = next((e for e in registered() if e.app_label == app_label), None)
+        choices = (
+            entry.took_part_choices([organisation.pk]) if entry and entry.took_part_choices else []
+        )
+        if key not in {choice for choice, _label in choices}:
+            raise SupporterError(_("Choose one of your own petitions, funds or events."))
+    tag = criteria.get("tag")
+    if tag is not None and not (
+        tag.isdigit() and Tag.objects.filter(pk=int(tag), organisation=organisation).exists()
+    ):
+        raise SupporterError(_("Use your own organisation's tags."))
+    if criteria.get("agreed", "yes") not in ("yes", "no"):
+        raise SupporterError(_("This filter cannot be saved."))
+    if criteria.get("supporter__language", "en") not in dict(settings.LANGUAGES):
+        raise SupporterError(_("This filter cannot be saved."))
+    for name in ("last_action_at__gte", "last_action_at__lt"):
+        if name in criteria:
+            try:
+                datetime.fromisoformat(criteria[name])
+            except ValueError as exc:
+                raise SupporterError(_("This filter cannot be saved.")) from exc
+    return criteria
+
+
+def segment_save(
+    *, organisation: Organisation, name: str, query: Mapping[str, str], actor: Actor
+) -> Segment:
+    """A named choice of the organisation's people, from the people list's filters."""
+    name = " ".join(name.split())
+    if not name or len(name) > 100:
+        raise SupporterError(_("A segment's name has 1 to 100 characters."))
+    criteria = segment_criteria_clean(organisation=organisation, query=query)
+    with transaction.atomic():
+        if Segment.objects.filter(organisation=organisation, name__iexact=name).exists():
+            raise SupporterError(_("You already have a segment named “%(name)s”.") % {"name": name})
+        segment = Segment.objects.create(organisation=organisation, name=name, criteria=criteria)
+        audit_log(
+            action="segment.saved",
+            actor=actor,
+            obj=segment,
+            organisation=organisation,
+            data={"criteria": sorted(criteria)},
+        )
+    return segment
