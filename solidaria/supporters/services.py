@@ -388,7 +388,8 @@ def access_link_use(*, token: str) -> Supporter:
     if not token:
         raise AccessRefused(_("This link is not valid any more. Please ask for a new one."))
     with transaction.atomic():
-        link = _usable_links(token).select_for_update().select_related("supporter").first()
+        # Only the link's own row is locked (its supporter may be absent).
+        link = _usable_links(token).select_for_update(of=("self",)).first()
         if link is None or link.supporter is None:
             raise AccessRefused(_("This link is not valid any more. Please ask for a new one."))
         link.used_at = timezone.now()
