@@ -118,11 +118,14 @@ class PetitionAdmin(OrganisationScopedAdmin[Petition]):
     @admin.display(description=_("tools"))
     def tools(self, petition: Petition) -> str:
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}">{}</a> (<a href="{}?agreed=yes">{}</a>) · '
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:petitions_petition_stats", args=[petition.pk]),
             _("statistics"),
             reverse("admin:petitions_petition_export", args=[petition.pk]),
             _("CSV"),
+            reverse("admin:petitions_petition_export", args=[petition.pk]),
+            _("only those who agreed to hear from us"),
             reverse("admin:petitions_petition_delivery", args=[petition.pk]),
             _("delivery document"),
             reverse("admin:petitions_petition_bursts", args=[petition.pk]),
@@ -171,15 +174,16 @@ class PetitionAdmin(OrganisationScopedAdmin[Petition]):
 
     def export_view(self, request: HttpRequest, pk: int) -> StreamingHttpResponse:
         petition = self._petition(request, pk, change=True)
+        agreed_only = request.GET.get("agreed") == "yes"
         audit_log(
             action="signatures.exported",
             actor=request.user,
             obj=petition,
             organisation=petition.campaign.owner,
-            data={"confirmed": petition_public_count(petition)},
+            data={"confirmed": petition_public_count(petition), "agreed_only": agreed_only},
         )
         response = StreamingHttpResponse(
-            reports.csv_rows(signatures_for_export(petition)),
+            reports.csv_rows(signatures_for_export(petition, agreed_only=agreed_only)),
             content_type="text/csv; charset=utf-8",
         )
         stamp = timezone.now().strftime("%Y%m%d-%H%M")

@@ -76,7 +76,16 @@ def signatures_by_country(petition: Petition, filters: SignatureFilters) -> list
     return [(row["country"], row["n"]) for row in rows]
 
 
-CSV_HEADER = ["name", "email", "city", "country", "comment", "confirmed_at", "source"]
+CSV_HEADER = [
+    "name",
+    "email",
+    "city",
+    "country",
+    "comment",
+    "confirmed_at",
+    "source",
+    "agreed_to_hear_from_us",
+]
 
 
 def csv_rows(queryset: QuerySet[Signature]) -> Iterator[str]:
@@ -92,6 +101,7 @@ def csv_rows(queryset: QuerySet[Signature]) -> Iterator[str]:
                 signature.comment,
                 signature.confirmed_at.isoformat() if signature.confirmed_at else "",
                 signature.source,
+                "yes" if getattr(signature, "agreed", False) else "no",
             ]
             for signature in queryset.iterator(chunk_size=2000)
         ),

@@ -4,12 +4,13 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 
 from solidaria.campaigns.models import public_campaign_q
 from solidaria.core.rendering.i18n import site_url_in_language
+from solidaria.supporters.models import OrganisationSupporter
 
 from .models import OrganisationSignature, Petition, PetitionCount, Signature
 
@@ -131,9 +132,18 @@ def petition_next_action_url(petition: Petition, *, language: str) -> str:
     return site_url_in_language(petition.next_action_url, language)
 
 
-def signatures_for_export(petition: Petition) -> QuerySet[Signature]:
-    return (
+def signatures_for_export(petition: Petition, *, agreed_only: bool = False) -> QuerySet[Signature]:
+    """Confirmed signatures, each with `agreed`: whether its signer agrees, today, to
+    hear from the petition's organisation (a consent withdrawn since counts as no)."""
+    agreed = OrganisationSupporter.objects.filter(
+        organisation_id=petition.campaign.owner_id,
+        supporter_id=OuterRef("supporter_id"),
+        consent_since__isnull=False,
+    )
+    signatures = (
         Signature.objects.filter(petition=petition, status=Signature.Status.CONFIRMED)
+        .annotate(agreed=Exists(agreed))
         .order_by("pk")
         .only("name", "email", "city", "country", "comment", "confirmed_at", "source")
     )
+    return signatures.filter(agreed=True) if agreed_only else signatures

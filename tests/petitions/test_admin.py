@@ -5,11 +5,14 @@ import io
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from solidaria.core.models import AuditEntry
 from solidaria.organisations.models import Membership
 from solidaria.petitions.models import OrganisationSignature, Signature
 from solidaria.petitions.services import petition_tick, signature_create
+from solidaria.supporters.selectors import supporter_find_by_email
+from solidaria.supporters.services import consent_withdraw
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +50,16 @@ def test_csv_export_streams_confirmed_signatures_and_is_audited(client: Client) 
     response = client.get(f"/admin/petitions/petition/{petition.pk}/export.csv")
     assert response.status_code == 200 and response.streaming
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0] == ["name", "email", "city", "country", "comment", "confirmed_at", "source"]
+    assert rows[0] == [
+        "name",
+        "email",
+        "city",
+        "country",
+        "comment",
+        "confirmed_at",
+        "source",
+        "agreed_to_hear_from_us",
+    ]
     assert len(rows) == 31
     assert rows[1][4].startswith("'=")  # spreadsheet formulas are neutralised
     entry = AuditEntry.objects.get(action="signatures.exported")
@@ -228,3 +240,45 @@ def test_suspect_signatures_can_be_accepted_as_genuine(
     run_tasks()
     assert len(smtp_server.messages) == 3  # their confirmations went out
     assert AuditEntry.objects.filter(action="signatures.accepted").exists()
+
+
+def test_the_export_says_who_agrees_to_hear_from_us_today_and_can_keep_only_them(
+    client: Client,
+) -> None:
+    petition = factories.PetitionFactory()
+    for email, consent in (
+        ("yes@example.org", True),
+        ("no@example.org", False),
+        ("gone@example.org", True),
+    ):
+        signature_create(
+            petition=petition, name="Signer", email=email, country="AR", language="en",
+            ip="192.0.2.9", consent_owner=consent,
+        )  # fmt: skip
+    Signature.objects.update(status=Signature.Status.CONFIRMED, confirmed_at=timezone.now())
+    petition_tick()
+    consent_withdraw(
+        supporter=supporter_find_by_email("gone@example.org"), organisation=petition.campaign.owner
+    )
+    client = organiser(client, petition)
+    url = f"/admin/petitions/petition/{petition.pk}/export.csv"
+
+    def export(query: str = "") -> list[tuple[str, str]]:
+        body = b"".join(client.get(url + query).streaming_content).decode()
+        return sorted(
+            (r["email"], r["agreed_to_hear_from_us"]) for r in csv.DictReader(io.StringIO(body))
+        )
+
+    assert export() == [
+        ("gone@example.org", "no"),
+        ("no@example.org", "no"),
+        ("yes@example.org", "yes"),
+    ]
+    assert export("?agreed=yes") == [("yes@example.org", "yes")]
+    assert (
+        AuditEntry.objects.filter(action="signatures.exported")
+        .order_by("pk")
+        .last()
+        .data["agreed_only"]
+        is True
+    )
