@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 export DJANGO_SETTINGS_MODULE ?= config.settings.development
 
-.PHONY: run test lint bench bench-pages bench-sign bench-million install install-dev messages lock clean-venv
+.PHONY: run test lint bench bench-pages bench-sign bench-million bench-people install install-dev messages lock clean-venv
 
 $(VENV)/.created:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Solidaria needs Python 3.11 or newer")'
@@ -48,7 +48,7 @@ lint: install-dev
 	$(VENV)/bin/mypy solidaria config
 
 # Benchmarks (not tests): see bench/README.md. Each needs wrk (apt-get install wrk).
-bench: bench-pages bench-sign bench-million
+bench: bench-pages bench-sign bench-million bench-people
 
 bench-pages: install-dev messages
 	$(PY) bench/run.py $(BENCH_ARGS)
@@ -58,6 +58,9 @@ bench-sign: install-dev messages
 
 bench-million: install-dev messages
 	$(PY) bench/million.py $(BENCH_ARGS)
+
+bench-people: install-dev messages
+	$(PY) bench/people.py $(BENCH_ARGS)
 
 # Re-pins every dependency after a change to pyproject.toml.
 lock: $(VENV)/.created
