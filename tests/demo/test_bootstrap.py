@@ -10,6 +10,7 @@ from django.test import Client
 
 from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.demo.content import CAMPAIGNS, ORGANISATIONS
+from solidaria.demo.people_content import PEOPLE
 from solidaria.organisations.models import Organisation
 from solidaria.organisations.selectors import contact_email_for
 
@@ -66,3 +67,19 @@ def test_every_demo_page_renders_in_every_language(client: Client) -> None:
             from html import escape
 
             assert escape(title) in response.content.decode()
+
+
+def test_the_printed_organiser_login_opens_the_demo_people_their_tags_and_segments(
+    client: Client,
+) -> None:
+    password = re.search(r"password: (\S+)", bootstrap()).group(1)
+    assert client.login(username="organiser", password=password)
+
+    people = client.get("/admin/supporters/organisationsupporter/")
+
+    assert people.status_code == 200
+    names = sorted({r.supporter.name for r in people.context["cl"].result_list})
+    assert names == sorted(person[0] for person in PEOPLE)
+    for page in ("/admin/supporters/tag/", "/admin/supporters/segment/"):
+        assert client.get(page).status_code == 200
+    assert client.get("/admin/supporters/supporter/").status_code == 403  # data protection role

@@ -249,3 +249,21 @@ def test_the_records_of_people_are_rebuilt_from_what_the_apps_hold(
 
     assert records() == before
     assert list(OrganisationSupporter.objects.get(pk=tagged.pk).tags.all()) == [tag]
+
+
+def test_a_forged_selection_cannot_tag_another_organisations_people(
+    client: Client, two_organisations: tuple[Any, Any]
+) -> None:
+    ours, theirs = two_organisations
+    client = staff(client, ours.campaign.owner)
+    their_person = OrganisationSupporter.objects.get(organisation=theirs.campaign.owner)
+
+    response = client.post(
+        PEOPLE,
+        {"action": "add_tag", "_selected_action": [their_person.pk], "tag": "mine now"},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert not OrganisationSupporter.tags.through.objects.exists()
+    assert not Tag.objects.filter(organisation=theirs.campaign.owner).exists()
