@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,7 +160,10 @@ def people_filtered(
             entry = next((e for e in registered() if e.app_label == app_label), None)
             if entry is None or entry.took_part_in is None or not key.isdigit():
                 return queryset.none()
-            queryset = queryset.filter(supporter_id__in=entry.took_part_in(key))
+            # EXISTS, not IN: walking the list's index, each person is checked
+            # through the action's own index, and a page stops after 50 of them.
+            took_part = entry.took_part_in(key).filter(supporter_id=OuterRef("supporter_id"))
+            queryset = queryset.filter(Exists(took_part))
         elif name == "tag":
             if not value.isdigit():
                 return queryset.none()
