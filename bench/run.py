@@ -61,6 +61,14 @@ def environment(var_dir: Path, page_cache_seconds: int) -> dict[str, str]:
     }
 
 
+def fresh_postgres(name: str) -> str:
+    """An empty database of that name on the machine's PostgreSQL; returns its URL."""
+    for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql]
+        subprocess.run(psql, check=True, capture_output=True)
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
 

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import ROOT, environment, free_port, manage, wait_until_up
+from run import ROOT, environment, free_port, fresh_postgres, manage, wait_until_up
 
 PETITION = "drop-the-charges"
 
@@ -236,13 +236,7 @@ def main() -> None:
         env["BEHIND_TLS_PROXY"] = "true"
         env["EMAIL_URL"] = "dummymail://"
         if args.database == "postgres":
-            for sql in (
-                "DROP DATABASE IF EXISTS solidaria_bench",
-                "CREATE DATABASE solidaria_bench",
-            ):
-                psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-c", sql]
-                subprocess.run(psql, check=True, capture_output=True)
-            env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/solidaria_bench"
+            env["DATABASE_URL"] = fresh_postgres("solidaria_bench")
         manage(env, "migrate", "--no-input", "--verbosity", "0")
         manage(env, "collectstatic", "--no-input", "--verbosity", "0")
         manage(env, "bootstrap", "--no-login")
