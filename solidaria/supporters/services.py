@@ -300,12 +300,17 @@ def personal_data_expire(*, now: datetime) -> dict[str, int]:
     """Retention: every app empties the personal data of actions (signatures,
     registrations, hosted actions) that closed longer ago than their campaign keeps
     it, as erasure does: rows, counts and totals stay. What supporters agreed to
-    keep, their record and consents, stays.
+    keep, their record and consents, stays. Requests for a link to one's own page
+    (an address's and a connection's blind index) go after a day: the limits they
+    serve look back one hour.
 
     Each app works a batch of rows per transaction, so no lock is held for long
     and an interrupted run resumes where it stopped. Running it again changes
     nothing. One audit entry per run, with how many rows each app emptied."""
     counts = {entry.app_label: entry.expire(now) for entry in registered() if entry.expire}
+    counts["access_links"], _by_model = AccessLink.objects.filter(
+        created_at__lt=now - ACCESS_LINKS_KEPT
+    ).delete()
     audit_log(action="personal_data.expired", data=counts)
     if any(counts.values()):
         # Public pages may show a signer's first name or a host's name.
@@ -316,6 +321,7 @@ def personal_data_expire(*, now: datetime) -> dict[str, int]:
 # A person's own page: reached from a link we email, no account, no password.
 
 ACCESS_LINK_LIFETIME = timedelta(hours=1)
+ACCESS_LINKS_KEPT = timedelta(days=1)
 DEFAULT_ACCESS_LIMITS = {"address": 3, "client": 10}  # links asked for, per hour
 
 

@@ -19,6 +19,7 @@ from solidaria.supporters.models import AccessLink, ConsentRecord, Supporter
 from solidaria.supporters.services import (
     consent_record,
     consent_text_publish,
+    personal_data_expire,
     supporter_get_or_create,
 )
 from tests import factories
@@ -250,3 +251,19 @@ def test_every_email_links_to_the_page(client: Client, ines: Supporter, run_task
     )
     html = message.alternatives[0][0]
     assert 'href="http://127.0.0.1:8000/en/my/"' in html
+
+
+def test_requests_for_links_are_forgotten_after_a_day(
+    client: Client, ines: Supporter, run_tasks: Any
+) -> None:
+    ask(client)
+    ask(client, "nobody@example.org")
+    AccessLink.objects.filter(supporter=ines).update(
+        created_at=timezone.now() - timedelta(hours=25)
+    )
+
+    counts = personal_data_expire(now=timezone.now())
+
+    assert counts["access_links"] == 1
+    assert list(AccessLink.objects.values_list("supporter", flat=True)) == [None]
+    assert AuditEntry.objects.get(action="personal_data.expired").data["access_links"] == 1
