@@ -25,7 +25,7 @@ from .selectors import EDIT_ROLES, organisations_for_user
 _ModelT = TypeVar("_ModelT", bound=models.Model)
 
 
-def _organisation_ids(request: HttpRequest, roles: tuple[str, ...] | None) -> frozenset[int]:
+def organisation_ids(request: HttpRequest, roles: tuple[str, ...] | None = None) -> frozenset[int]:
     """The staff member's organisations (with one of `roles`), looked up once per
     request: the console's menu asks every admin for its permissions, which asked
     the database some sixty times per page."""
@@ -63,7 +63,7 @@ class OrganisationScopedAdmin(AuditedModelAdmin[_ModelT]):
             return False
         if user.is_superuser:
             return True
-        allowed = _organisation_ids(request, roles)
+        allowed = organisation_ids(request, roles)
         if obj is None:
             return bool(allowed)
         organisation = self.organisation_of(obj)

@@ -34,7 +34,7 @@ from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.csvstream import csv_lines
 from solidaria.core.web.middleware import private_response
-from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
+from solidaria.organisations.admin_scoping import OrganisationScopedAdmin, organisation_ids
 from solidaria.organisations.models import Organisation
 from solidaria.organisations.selectors import EDIT_ROLES, organisations_for_user
 
@@ -50,7 +50,7 @@ NAME_SEARCH_WINDOW = 1000  # the most recent people a name is looked for among
 
 
 def _organisation_ids(request: HttpRequest) -> list[int]:
-    return sorted(organisations_for_user(request.user).values_list("pk", flat=True))
+    return sorted(organisation_ids(request))
 
 
 class OrganisationFilter(admin.SimpleListFilter):
@@ -280,10 +280,7 @@ class OrganisationSupporterAdmin(OrganisationScopedAdmin[OrganisationSupporter])
         return False  # erasure belongs to the person, or to the data protection role
 
     def _may_edit(self, request: HttpRequest) -> bool:
-        return bool(
-            request.user.is_superuser
-            or organisations_for_user(request.user, roles=EDIT_ROLES).exists()
-        )
+        return bool(request.user.is_superuser or organisation_ids(request, EDIT_ROLES))
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)
@@ -398,9 +395,7 @@ class OrganisationSupporterAdmin(OrganisationScopedAdmin[OrganisationSupporter])
     ) -> QuerySet[OrganisationSupporter]:
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(
-            organisation__in=organisations_for_user(request.user, roles=EDIT_ROLES)
-        )
+        return queryset.filter(organisation_id__in=organisation_ids(request, EDIT_ROLES))
 
     def _tag(self, request: HttpRequest, queryset: QuerySet[Any], *, add: bool) -> None:
         name = request.POST.get("tag", "")
