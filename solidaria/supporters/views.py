@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from solidaria.core.web.decorators import post_only_or_redirect
 from solidaria.core.web.formguard import client_ip
 from solidaria.core.web.middleware import private_page, private_response
 from solidaria.organisations.models import Organisation
@@ -64,17 +65,8 @@ def supporter_page(view: SupporterView) -> Callable[..., HttpResponse]:
     return wrapper
 
 
-def post_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A button's address opened with GET leads back to the page with the button."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        if request.method != "POST":
-            return redirect("supporters:page")
-        return view(request, *args, **kwargs)
-
-    wrapper.allowed_methods = ("GET", "POST")  # type: ignore[attr-defined]
-    return wrapper
+# A button's address opened with GET leads back to the page with the button.
+post_only = post_only_or_redirect("supporters:page", with_arguments=False)
 
 
 @private_page

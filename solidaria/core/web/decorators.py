@@ -19,13 +19,16 @@ Params = ParamSpec("Params")
 View = Callable[Concatenate[HttpRequest, Params], HttpResponseBase]
 
 
-def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View[Params]], View[Params]]:
+def post_only_or_redirect(
+    to: str, *, anchor: str = "", with_arguments: bool = True
+) -> Callable[[View[Params]], View[Params]]:
     """For the address a form posts to: GET and HEAD go to the page with the form.
 
     That address shows in the browser after a rejected form, so it gets reloaded,
     bookmarked, shared, and opened in another language by the language switcher;
     an empty 405 helped no one. `to` names the form's page, reversed with the
-    view's own arguments in the language of the request.
+    view's own arguments (unless `with_arguments` is false: one page holds the
+    forms of several addresses) in the language of the request.
     """
 
     def decorator(view: View[Params]) -> View[Params]:
@@ -34,7 +37,7 @@ def post_only_or_redirect(to: str, *, anchor: str = "") -> Callable[[View[Params
             request: HttpRequest, /, *args: Params.args, **kwargs: Params.kwargs
         ) -> HttpResponseBase:
             if request.method in ("GET", "HEAD"):
-                url = reverse(to, args=args, kwargs=kwargs)
+                url = reverse(to, args=args, kwargs=kwargs) if with_arguments else reverse(to)
                 if query := carried_query(request.GET):  # ?source=, ?ref= stay
                     url = f"{url}?{query}"
                 return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)
