@@ -55,13 +55,12 @@ def end(person: Person, kind: str, pk: int) -> str:
 
 def actions(person: Person) -> list[Action]:
     found = [
-        Action(
+        Action.on(
+            rsvp.event.campaign,
             kind="registration",
             what=_("Registered for “%(event)s”") % {"event": rsvp.event},
             at=rsvp.created_at,
             status=rsvp.get_status_display(),
-            organisation_id=rsvp.event.campaign.owner_id,
-            campaign_id=rsvp.event.campaign_id,
             pk=rsvp.pk,
             end_label=(
                 _("Cancel my registration")
@@ -72,25 +71,23 @@ def actions(person: Person) -> list[Action]:
         for rsvp in _registrations(person)
     ]
     found += [
-        Action(
+        Action.on(
+            event.campaign,
             kind="hosted_action",
             what=_("Hosts “%(event)s”") % {"event": event},
             at=event.created_at,
             status=event.get_status_display(),
-            organisation_id=event.campaign.owner_id,
-            campaign_id=event.campaign_id,
         )
         for event in _hosted(person)
     ]
     found += [
-        Action(
+        Action.on(
+            cosponsor.event.campaign,
             kind="cosponsorship",
             what=_("Asked to co-sponsor “%(event)s” for %(organisation)s")
             % {"event": cosponsor.event, "organisation": cosponsor.name},
             at=cosponsor.created_at,
             status=cosponsor.get_status_display(),
-            organisation_id=cosponsor.event.campaign.owner_id,
-            campaign_id=cosponsor.event.campaign_id,
         )
         for cosponsor in _cosponsorships(person)
     ]

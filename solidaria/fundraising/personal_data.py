@@ -59,13 +59,12 @@ def actions(person: Person) -> list[Action]:
     gifts = _gifts(person)
     ongoing = set(_ongoing_monthly(gifts).values_list("pk", flat=True))
     return [
-        Action(
+        Action.on(
+            gift.fund.campaign,
             kind="monthly_gift" if gift.frequency == Donation.Frequency.MONTHLY else "gift",
             what=_("Gave %(amount)s to “%(fund)s”") % {"amount": gift.amount, "fund": gift.fund},
             at=gift.created_at,
             status=gift.get_status_display(),
-            organisation_id=gift.fund.campaign.owner_id,
-            campaign_id=gift.fund.campaign_id,
             pk=gift.pk,
             end_label=_("Stop my monthly gift") if gift.pk in ongoing else "",
         )

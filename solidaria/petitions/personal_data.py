@@ -45,27 +45,25 @@ def end(person: Person, kind: str, pk: int) -> str:
 
 def actions(person: Person) -> list[Action]:
     found = [
-        Action(
+        Action.on(
+            signature.petition.campaign,
             kind="signature",
             what=_("Signed “%(title)s”") % {"title": signature.petition},
             at=signature.created_at,
             status=signature.get_status_display(),
-            organisation_id=signature.petition.campaign.owner_id,
-            campaign_id=signature.petition.campaign_id,
             pk=signature.pk,
             end_label=_("Withdraw my signature") if signature.status in ENDABLE else "",
         )
         for signature in _signatures(person)
     ]
     found += [
-        Action(
+        Action.on(
+            letter.petition.campaign,
             kind="organisation_signature",
             what=_("Signed “%(title)s” for %(organisation)s")
             % {"title": letter.petition, "organisation": letter.name},
             at=letter.created_at,
             status=letter.get_status_display(),
-            organisation_id=letter.petition.campaign.owner_id,
-            campaign_id=letter.petition.campaign_id,
         )
         for letter in _letters(person)
     ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.db import models
 from django.db.models import QuerySet
@@ -40,6 +40,13 @@ class Person:
     email_indexes: Sequence[str]
 
 
+class CampaignLike(Protocol):
+    """A campaign, as actions need it (supporters does not import campaigns)."""
+
+    pk: Any
+    owner_id: int
+
+
 @dataclass(frozen=True)
 class Action:
     """One thing a person did, as their own page and the organisers' timeline show it."""
@@ -54,6 +61,12 @@ class Action:
     # signature, cancel a registration, stop a monthly gift), if anything.
     pk: int | None = None
     end_label: str | Promise = ""
+
+    @classmethod
+    def on(cls, campaign: CampaignLike, **fields: Any) -> Action:
+        """An action on one of `campaign`'s petitions, funds or events: it belongs to
+        the campaign's owner."""
+        return cls(organisation_id=campaign.owner_id, campaign_id=campaign.pk, **fields)
 
 
 # An export section: a name and its rows, each a JSON-ready dict.
