@@ -141,7 +141,7 @@ def test_a_bad_address_or_a_filled_honeypot_is_answered_without_mail(
     assert not AccessLink.objects.exists()
 
 
-def test_the_page_lists_actions_and_consents_and_each_can_be_ended(
+def test_the_page_lists_actions_and_consents_and_a_signature_and_a_consent_can_be_ended(
     client: Client, ines: Supporter, run_tasks: Any
 ) -> None:
     petition = factories.PetitionFactory()
