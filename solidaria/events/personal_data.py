@@ -212,9 +212,11 @@ def expire(now: datetime) -> int:
 
 
 def took_part_choices(organisation_ids: Sequence[int]) -> list[tuple[str, str]]:
-    events = Event.objects.filter(
-        campaign__owner_id__in=organisation_ids, host_email_index=""
-    ).select_related("campaign")
+    events = (
+        Event.objects.filter(campaign__owner_id__in=organisation_ids, host_email_index="")
+        .select_related("campaign")
+        .only("slug", "title", "campaign__languages")  # a filter's choices on every list
+    )
     return [(str(e.pk), _("Registered: %(event)s") % {"event": e}) for e in events]
 
 

@@ -191,8 +191,7 @@ def _moment(value: str) -> datetime | None:
 
 
 def segment_people(segment: Segment) -> QuerySet[OrganisationSupporter]:
-    """Who a segment holds now: its organisation's people, not erased, who match."""
-    people = OrganisationSupporter.objects.filter(
-        organisation_id=segment.organisation_id, supporter__erased_at__isnull=True
-    )
+    """Who a segment holds now: its organisation's people who match (erasure deletes
+    a person's records, so nobody erased is among them)."""
+    people = OrganisationSupporter.objects.filter(organisation_id=segment.organisation_id)
     return people_filtered(people, segment.criteria)
