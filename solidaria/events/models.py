@@ -280,6 +280,7 @@ class Rsvp(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        db_index=False,  # see Meta.indexes
     )
     guests = models.PositiveSmallIntegerField(
         _("guests"), default=0, validators=[MaxValueValidator(MAX_GUESTS)]
@@ -308,6 +309,12 @@ class Rsvp(models.Model):
         ]
         indexes = [
             models.Index(fields=["event", "status", "created_at"], name="rsvp_queue_idx"),
+            # A person's registrations, and "registered for event Z" (covering).
+            models.Index(
+                fields=["supporter", "event", "status"],
+                name="rsvp_supporter_idx",
+                condition=Q(supporter__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -204,7 +204,11 @@ class OrganisationSupporter(models.Model):
             models.Index(
                 fields=["organisation", "-last_action_at", "-id"], name="orgsupporter_recent_idx"
             ),
-            models.Index(fields=["organisation", "consent_since"], name="orgsupporter_consent_idx"),
+            # Covering for segments: "agreed" and "took part" read no row of this table.
+            models.Index(
+                fields=["organisation", "consent_since", "supporter"],
+                name="orgsupporter_consent_idx",
+            ),
         ]
 
     def __str__(self) -> str:
