@@ -157,6 +157,9 @@ TASKS = {
 # (task, every so many seconds), enqueued by `manage.py scheduler`.
 PERIODIC_TASKS = [
     ("solidaria.petitions.tasks.tick", env.float("PETITION_TICK_SECONDS", default=2.0)),
+    # Queueing a message wakes a worker; this catches what slipped past a wake-up
+    # and retries that have fallen due.
+    ("solidaria.core.tasks.deliver_emails", 1.0),
     ("solidaria.events.tasks.send_reminders", 60),
     ("solidaria.core.tasks.requeue_stalled_emails", 300),
     ("solidaria.core.tasks.prune_task_results", 3600),
@@ -255,6 +258,8 @@ EMAIL_TIMEOUT = 20
 # How often a message is tried before it is marked failed, and the first back-off.
 EMAIL_MAX_ATTEMPTS: int = env.int("EMAIL_MAX_ATTEMPTS", default=8)
 EMAIL_RETRY_SECONDS: int = env.int("EMAIL_RETRY_SECONDS", default=30)
+# Messages a worker claims and sends over one connection to the mail server.
+EMAIL_BATCH_SIZE: int = env.int("EMAIL_BATCH_SIZE", default=100)
 # Where every message is also written as an .eml file (development only).
 EMAIL_OUTBOX_DIR: Path | None = None
 

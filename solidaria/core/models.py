@@ -70,9 +70,22 @@ class OutgoingEmail(models.Model):
     template = models.CharField(_("template"), max_length=100)
     context = EncryptedTextField(_("context (encrypted JSON)"))
     reply_to = EncryptedTextField(_("reply to"))
+
+    class Priority(models.IntegerChoices):
+        # Someone is waiting for it (a confirmation link, a receipt): it goes first.
+        TRANSACTIONAL = 0, _("transactional")
+        BULK = 5, _("bulk (mailings)")
+
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.TRANSACTIONAL
+    )
+    # Which worker's batch holds a message being sent, and since when (see
+    # core.mail.outbox: a batch whose worker died is put back after a while).
+    batch = models.CharField(max_length=32, blank=True, editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=200, blank=True)
@@ -82,6 +95,15 @@ class OutgoingEmail(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("outgoing email")
         verbose_name_plural = _("outgoing emails")
+        indexes = [
+            # The queue, in the order workers take it: only waiting rows are indexed,
+            # so the index stays small however many messages have gone.
+            models.Index(
+                fields=["priority", "id"],
+                name="outgoing_queue_idx",
+                condition=models.Q(status="queued"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} #{self.pk} ({self.get_status_display()})"

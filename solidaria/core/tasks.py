@@ -1,12 +1,23 @@
 from django_tasks import task
 
-from solidaria.core.mail.outbox import email_deliver, email_prune_failed, email_requeue_stalled
+from solidaria.core.mail.outbox import (
+    email_deliver_waiting,
+    email_prune_failed,
+    email_requeue_stalled,
+)
 
 
 @task(queue_name="email")
-def deliver_email(*, email_id: int) -> str:
-    status = email_deliver(email_id=email_id)
-    return str(status or "skipped")
+def deliver_emails() -> int:
+    """Sends what is waiting, transactional messages first (see core.mail.outbox)."""
+    return email_deliver_waiting()
+
+
+@task(queue_name="email")
+def deliver_email(*, email_id: int) -> int:
+    """Tasks queued one per message before the batched engine: each now sends
+    whatever is waiting, that message included."""
+    return email_deliver_waiting()
 
 
 @task()

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from solidaria.core.mail.outbox import email_queue
+from solidaria.core.mail.outbox import email_deliver_waiting, email_queue
 from solidaria.core.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -44,13 +44,15 @@ def test_mail_server_down_keeps_the_message_and_retries(smtp_server, run_tasks, 
     assert email.status == OutgoingEmail.Status.QUEUED
     assert email.attempts == 1
     assert email.recipient == "ben@example.org"
-    retry = DBTaskResult.objects.filter(status="READY").get()
-    assert retry.run_after > timezone.now() + timedelta(seconds=30)
+    assert email.next_attempt_at > timezone.now() + timedelta(seconds=30)
 
-    # The mail server is back and the retry falls due.
+    # Not before it falls due, even with the server back.
     smtp_server.start()
-    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
-    run_tasks()
+    email_deliver_waiting()
+    assert smtp_server.messages == []
+
+    OutgoingEmail.objects.filter(pk=email.pk).update(next_attempt_at=timezone.now())
+    email_deliver_waiting()
 
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENT
@@ -69,11 +71,12 @@ def test_gives_up_after_the_last_attempt(smtp_server, run_tasks, settings):
 
 
 def test_delivering_twice_sends_once(smtp_server, run_tasks):
-    from solidaria.core.tasks import deliver_email
+    from solidaria.core.tasks import deliver_emails
 
-    email = email_queue(to="dan@example.org", template="test_message", context={}, language="en")
-    deliver_email.enqueue(email_id=email.pk)
+    email_queue(to="dan@example.org", template="test_message", context={}, language="en")
+    deliver_emails.enqueue()
     run_tasks()
+    email_deliver_waiting()
     assert len(smtp_server.messages) == 1
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 # Any: a task of any arguments and result, and the arguments it is enqueued with.
 
@@ -27,3 +28,13 @@ def enqueue_durably(
         task.enqueue(**kwargs)
     else:
         transaction.on_commit(lambda: task.enqueue(**kwargs))
+
+
+def task_waiting(task: Task[Any, Any]) -> bool:
+    """Whether a run of this task is already waiting for a worker.
+
+    Known with the database backend only; elsewhere the answer is no, and
+    enqueueing again is harmless for the idempotent tasks that ask."""
+    if not isinstance(task.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(task_path=task.module_path, status="READY").exists()

@@ -8,21 +8,24 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 import smtplib
 import socket
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from solidaria.core.db.batches import update_in_batches
-from solidaria.core.db.tasking import enqueue_durably
+from solidaria.core.db.tasking import enqueue_durably, task_waiting
 from solidaria.core.models import OutgoingEmail
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import audit_log
@@ -36,6 +39,9 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     socket.error,
     TimeoutError,
 )
+
+# How long one delivery task sends before it leaves the rest to a new task.
+DELIVERY_SECONDS = 5.0
 
 # Where a message's attachments travel in its stored context.
 ATTACHMENTS_KEY = "_attachments"
@@ -53,27 +59,40 @@ def email_queue(
     language: str,
     reply_to: str = "",
     attachments: list[tuple[str, str, str]] | None = None,
+    priority: OutgoingEmail.Priority = OutgoingEmail.Priority.TRANSACTIONAL,
 ) -> OutgoingEmail:
-    """Stores a message and schedules its delivery in the same transaction.
+    """Stores a message, in the caller's transaction: the row is the promise.
 
-    `attachments` are small text files, (filename, content, MIME type), kept with
-    the (encrypted) context until the message is sent."""
-    from solidaria.core.tasks import deliver_email
-
+    Nothing else is written per message, unless no delivery task is waiting: then
+    one is queued with it (see `_wake_worker`), which sends whatever is waiting,
+    in batches. `attachments` are small text files,
+    (filename, content, MIME type), kept with the (encrypted) context until the
+    message is sent."""
     if language not in language_codes():
         language = settings.LANGUAGE_CODE
     stored = {**context, ATTACHMENTS_KEY: attachments} if attachments else context
-    with transaction.atomic():
-        email = OutgoingEmail.objects.create(
-            recipient=to,
-            recipient_index=pii.email_index(to),
-            language=language,
-            template=template,
-            context=json.dumps(stored),
-            reply_to=reply_to,
-        )
-        enqueue_durably(deliver_email, email_id=email.pk)
+    email = OutgoingEmail.objects.create(
+        recipient=to,
+        recipient_index=pii.email_index(to),
+        language=language,
+        template=template,
+        context=json.dumps(stored),
+        reply_to=reply_to,
+        priority=priority,
+    )
+    _wake_worker()
     return email
+
+
+def _wake_worker() -> None:
+    """Makes sure a delivery task is waiting to run, without piling them up: one
+    waiting task sends everything queued before it starts. Should a message slip
+    in after a task's last look, the scheduler's delivery run (every second)
+    takes it."""
+    from solidaria.core.tasks import deliver_emails
+
+    if not task_waiting(deliver_emails):
+        enqueue_durably(deliver_emails)  # in the caller's transaction, as the message
 
 
 def _my_data_url() -> str:
@@ -111,87 +130,196 @@ def email_render(email: OutgoingEmail) -> EmailMultiAlternatives:
     return message
 
 
-def email_deliver(*, email_id: int) -> OutgoingEmail.Status | None:
-    """Sends one stored message. Safe to call twice: only a queued message is claimed.
+def email_deliver_waiting(*, seconds: float = DELIVERY_SECONDS) -> int:
+    """Sends waiting messages, a batch at a time, for at most about `seconds`;
+    returns how many were claimed. Transactional messages go before mailings.
 
-    No transaction is held while the mail server is talking: the row is claimed
-    (queued → sending) with one conditional UPDATE, then settled with another.
-    """
-    claimed = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED).update(
-        status=OutgoingEmail.Status.SENDING
+    A longer queue is left to a new task, so that a worker stopping (SIGTERM)
+    waits for a few seconds of sending at most. Several workers may run this
+    side by side: each claims its own batch (`_claim`)."""
+    from solidaria.core.tasks import deliver_emails
+
+    deadline = time.monotonic() + seconds
+    claimed = 0
+    while True:
+        batch = _claim(settings.EMAIL_BATCH_SIZE)
+        if not batch:
+            return claimed
+        claimed += len(batch)
+        if not _send_batch(batch):
+            return claimed  # the server is down or going down: the next run tries again
+        if time.monotonic() > deadline:
+            if _due().exists():
+                deliver_emails.enqueue()
+            return claimed
+
+
+def _due() -> QuerySet[OutgoingEmail]:
+    return OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
     )
-    if not claimed:
-        return None
-    email = OutgoingEmail.objects.get(pk=email_id)
-    try:
-        message = email_render(email)
-        message.send()
-    except TRANSIENT_ERRORS as exc:
-        return _email_retry_later(email, exc)
-    except Exception:
-        # A template or programming error: retrying will not help, and the
-        # message must not be lost silently either.
-        OutgoingEmail.objects.filter(pk=email_id).update(
-            status=OutgoingEmail.Status.FAILED,
-            attempts=email.attempts + 1,
-            last_error="could not render the message",
+
+
+def _claim(size: int) -> list[OutgoingEmail]:
+    """Takes up to `size` waiting messages for this worker (queued → sending).
+
+    On PostgreSQL the rows are locked with SKIP LOCKED, so two workers claiming
+    at once take different messages; everywhere, the UPDATE only takes rows still
+    queued, and the batch mark says which worker has them."""
+    batch = secrets.token_hex(8)
+    with transaction.atomic():
+        ids = list(
+            _due()
+            .order_by("priority", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:size]
         )
-        logger.exception("email %s could not be rendered", email_id)
-        return OutgoingEmail.Status.FAILED
-    OutgoingEmail.objects.filter(pk=email_id).update(
+        if not ids:
+            return []
+        OutgoingEmail.objects.filter(pk__in=ids, status=OutgoingEmail.Status.QUEUED).update(
+            status=OutgoingEmail.Status.SENDING, batch=batch, claimed_at=timezone.now()
+        )
+    mine = OutgoingEmail.objects.filter(
+        pk__in=ids, batch=batch, status=OutgoingEmail.Status.SENDING
+    ).order_by("priority", "pk")
+    return list(mine)
+
+
+def _send_batch(batch: list[OutgoingEmail]) -> bool:
+    """Sends a claimed batch over one connection to the mail server.
+
+    Each message is marked sent as soon as the server has accepted it, so that
+    a worker killed halfway never sends an accepted message again (the rest of
+    its batch goes back to the queue with the stalled-message sweep). A message
+    the server refuses for good fails alone; when the connection breaks, the
+    message being sent and the rest of the batch are tried again later. Returns
+    whether the connection held to the end."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except TRANSIENT_ERRORS as exc:
+        _retry_later(batch, exc)
+        return False
+    try:
+        for position, email in enumerate(batch):
+            try:
+                message = email_render(email)
+            except Exception:
+                # A template or programming error: retrying will not help, and the
+                # message must not be lost silently either.
+                logger.exception("email %s could not be rendered", email.pk)
+                _settle_failed(email, "could not render the message")
+                continue
+            try:
+                connection.send_messages([message])
+            except smtplib.SMTPRecipientsRefused as exc:
+                if _permanent(exc):
+                    _settle_failed(email, _error_text(exc))
+                else:
+                    _retry_later([email], exc)
+                continue
+            except TRANSIENT_ERRORS as exc:
+                _retry_later([email], exc)
+                _put_back(batch[position + 1 :])
+                return False
+            _settle_sent(email, message)
+    finally:
+        connection.close()
+    return True
+
+
+def _permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    codes = [code for code, _message in exc.recipients.values()]
+    return bool(codes) and all(500 <= code < 600 for code in codes)
+
+
+def _error_text(exc: BaseException) -> str:
+    code = getattr(exc, "smtp_code", "")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code = ",".join(str(c) for c, _m in exc.recipients.values())
+    return f"{type(exc).__name__}: {code}".strip(": ")[:200]
+
+
+def _settle_sent(email: OutgoingEmail, message: EmailMultiAlternatives) -> None:
+    # Data minimisation: nothing personal stays once the message is handed over
+    # (the subject stays, encrypted, for the recipient's export; erasure empties it).
+    # Only this worker's claim is settled: if the sweep gave the message to another
+    # worker meanwhile, that one settles it.
+    OutgoingEmail.objects.filter(pk=email.pk, batch=email.batch).update(
         status=OutgoingEmail.Status.SENT,
         attempts=email.attempts + 1,
         sent_at=timezone.now(),
         last_error="",
         subject=message.subject,
-        # Data minimisation: nothing personal stays once the message is handed over
-        # (the subject stays, encrypted, for the recipient's export; erasure empties it).
         recipient="",
         reply_to="",
         context="",
+        batch="",
     )
-    return OutgoingEmail.Status.SENT
 
 
-def _email_retry_later(email: OutgoingEmail, exc: BaseException) -> OutgoingEmail.Status:
-    from solidaria.core.tasks import deliver_email
+def _settle_failed(email: OutgoingEmail, error: str) -> None:
+    OutgoingEmail.objects.filter(pk=email.pk, batch=email.batch).update(
+        status=OutgoingEmail.Status.FAILED,
+        attempts=email.attempts + 1,
+        last_error=error,
+        batch="",
+    )
 
-    attempts = email.attempts + 1
-    error = f"{type(exc).__name__}: {getattr(exc, 'smtp_code', '')}".strip(": ")
-    if attempts >= settings.EMAIL_MAX_ATTEMPTS:
-        OutgoingEmail.objects.filter(pk=email.pk).update(
-            status=OutgoingEmail.Status.FAILED, attempts=attempts, last_error=error
+
+def _put_back(emails: list[OutgoingEmail]) -> None:
+    """Claimed but not tried: back to the queue as they were, no attempt counted."""
+    for email in emails:
+        OutgoingEmail.objects.filter(pk=email.pk, batch=email.batch).update(
+            status=OutgoingEmail.Status.QUEUED, batch=""
         )
-        logger.error("email %s failed for good after %s attempts (%s)", email.pk, attempts, error)
-        return OutgoingEmail.Status.FAILED
-    delay = timedelta(seconds=settings.EMAIL_RETRY_SECONDS * 2 ** (attempts - 1))
-    next_attempt = timezone.now() + delay
+
+
+def _retry_later(emails: list[OutgoingEmail], exc: BaseException) -> None:
+    """Tried and failed for a reason that may pass (server down, busy, greylisting):
+    tried again with a growing delay, until EMAIL_MAX_ATTEMPTS."""
+    error = _error_text(exc)
+    now = timezone.now()
     with transaction.atomic():
-        OutgoingEmail.objects.filter(pk=email.pk).update(
-            status=OutgoingEmail.Status.QUEUED,
-            attempts=attempts,
-            next_attempt_at=next_attempt,
-            last_error=error,
-        )
-        enqueue_durably(deliver_email, run_after=next_attempt, email_id=email.pk)
-    logger.warning("email %s not delivered (%s); next try at %s", email.pk, error, next_attempt)
-    return OutgoingEmail.Status.QUEUED
+        for email in emails:
+            attempts = email.attempts + 1
+            mine = OutgoingEmail.objects.filter(pk=email.pk, batch=email.batch)
+            if attempts >= settings.EMAIL_MAX_ATTEMPTS:
+                mine.update(
+                    status=OutgoingEmail.Status.FAILED,
+                    attempts=attempts,
+                    last_error=error,
+                    batch="",
+                )
+                logger.error(
+                    "email %s failed for good after %s attempts (%s)", email.pk, attempts, error
+                )
+                continue
+            delay = timedelta(seconds=settings.EMAIL_RETRY_SECONDS * 2 ** (attempts - 1))
+            mine.update(
+                status=OutgoingEmail.Status.QUEUED,
+                attempts=attempts,
+                next_attempt_at=now + delay,
+                last_error=error,
+                batch="",
+            )
+    logger.warning("%s email(s) not delivered (%s); tried again later", len(emails), error)
 
 
 def email_requeue_stalled(*, older_than: timedelta = timedelta(minutes=15)) -> int:
-    """Puts back messages whose worker died while sending, and re-schedules them."""
-    from solidaria.core.tasks import deliver_email
+    """Puts back the messages of batches whose worker died while sending.
 
+    Whatever the server accepted from such a batch was marked sent one by one;
+    the rest is sent again. Returns how many messages were put back."""
     cutoff = timezone.now() - older_than
     stalled = OutgoingEmail.objects.filter(
-        status=OutgoingEmail.Status.SENDING, created_at__lt=cutoff
+        status=OutgoingEmail.Status.SENDING, claimed_at__lt=cutoff
     )
-    ids = list(stalled.values_list("pk", flat=True))
     with transaction.atomic():
-        OutgoingEmail.objects.filter(pk__in=ids).update(status=OutgoingEmail.Status.QUEUED)
-        for email_id in ids:
-            enqueue_durably(deliver_email, email_id=email_id)
-    return len(ids)
+        requeued = stalled.update(status=OutgoingEmail.Status.QUEUED, batch="")
+        if requeued:
+            _wake_worker()
+    return requeued
 
 
 def email_prune_failed(*, now: datetime | None = None) -> int:
