@@ -13,6 +13,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Not under a language prefix: Stripe posts here.
     path("stripe/webhook/", fundraising_webhooks.stripe_webhook, name="stripe-webhook"),
+    path("", include("solidaria.mailing.urls")),
+    path("anymail/", include("anymail.urls")),
     # The world's outline under every map: named by its content, cached for a year.
     path("map/world-<slug:version>.svg", worldmap.outline_view, name="world-map-outline"),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "solidaria.petitions",
     "solidaria.fundraising",
     "solidaria.events",
+    "solidaria.mailing",
     "solidaria.demo",
     "solidaria.core.console.admin_config.SolidariaAdminConfig",
     "django.contrib.auth",
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_countries",
     "csp",
+    # Mail providers' webhooks (config/urls.py); the app adds its settings checks.
+    "anymail",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +163,10 @@ PERIODIC_TASKS = [
     # Queueing a message wakes a worker; this catches what slipped past a wake-up
     # and retries that have fallen due.
     ("solidaria.core.tasks.deliver_emails", 1.0),
+    # Mailings: start what is due, freeze recipients, feed the delivery engine.
+    ("solidaria.mailing.tasks.tick", 1.0),
+    # Reads the bounce mailbox, if one is configured (MAILING_BOUNCE_*).
+    ("solidaria.mailing.tasks.read_bounces", 60),
     ("solidaria.events.tasks.send_reminders", 60),
     ("solidaria.core.tasks.requeue_stalled_emails", 300),
     ("solidaria.core.tasks.prune_task_results", 3600),
@@ -263,6 +270,24 @@ EMAIL_BATCH_SIZE: int = env.int("EMAIL_BATCH_SIZE", default=100)
 # Where every message is also written as an .eml file (development only).
 EMAIL_OUTBOX_DIR: Path | None = None
 
+# Mailings' bounces and complaints (docs/operations.md, "Bounces and complaints").
+# The envelope sender of mailings: bounces come back to bounces+<token>@domain.
+MAILING_BOUNCE_ADDRESS: str = env.str("MAILING_BOUNCE_ADDRESS", default="")
+# Offered in List-Unsubscribe as mailto:<this>?subject=unsubscribe <token>.
+MAILING_UNSUBSCRIBE_MAILTO: str = env.str("MAILING_UNSUBSCRIBE_MAILTO", default="")
+# Where those two are delivered, read every minute: a Maildir on this host, or
+# imaps://user:password@host:993/INBOX (the IMAP one wins if both are set).
+MAILING_BOUNCE_MAILDIR: str = env.str("MAILING_BOUNCE_MAILDIR", default="")
+MAILING_BOUNCE_IMAP_URL: str = env.str("MAILING_BOUNCE_IMAP_URL", default="")
+# Providers' webhooks at /anymail/<provider>/tracking/: the basic auth they must send
+# ("user:password"; several, comma-separated, while one replaces another), and
+# Mailgun's signing key. Without them, those webhooks are refused.
+ANYMAIL: dict[str, object] = {}
+if _webhook_secret := env.list("ANYMAIL_WEBHOOK_SECRET", default=[]):
+    ANYMAIL["WEBHOOK_SECRET"] = _webhook_secret
+if _mailgun_signing_key := env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""):
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = _mailgun_signing_key
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -296,5 +321,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # Handled here only: Django's own console handler (DEBUG) printed each twice.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # At INFO it logs every detector it tries on every bounce read.
+        "flufl.bounce": {"level": "WARNING"},
     },
 }

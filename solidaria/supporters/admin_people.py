@@ -365,12 +365,24 @@ class OrganisationSupporterAdmin(OrganisationScopedAdmin[OrganisationSupporter])
     @admin.display(description=_("person"))
     def person(self, obj: OrganisationSupporter) -> str:
         supporter = obj.supporter
-        return format_html(
+        shown = format_html(
             "{}<br>{}<br>{} · {}",
             supporter.name or "—",
             supporter.email,
             str(supporter.country.name) if supporter.country else "—",
             supporter.language,
+        )
+        if supporter.undeliverable_since is None:
+            return shown
+        return format_html(
+            "{}<br><strong>{}</strong><br><span class='help'>{}</span>",
+            shown,
+            _("Undeliverable since %(date)s (%(reason)s)")
+            % {
+                "date": timezone.localtime(supporter.undeliverable_since).strftime("%Y-%m-%d"),
+                "reason": supporter.get_undeliverable_reason_display(),
+            },
+            _("No mailing reaches this person until they confirm their address on their own page."),
         )
 
     @admin.display(description=_("what they did with us"))

@@ -32,6 +32,25 @@ class Supporter(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
+    class UndeliverableReason(models.TextChoices):
+        HARD_BOUNCE = "hard bounce", _("mail to it bounced")
+        SOFT_BOUNCES = "soft bounces", _("mail to it bounced several times")
+        COMPLAINT = "complaint", _("a mailing was marked as spam")
+
+    # Mail to this address bounced for good (or it complained): no mailing goes to
+    # it until the person confirms the address from their own page.
+    undeliverable_since = models.DateTimeField(_("undeliverable since"), null=True, blank=True)
+    undeliverable_reason = models.CharField(
+        _("why undeliverable"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        choices=UndeliverableReason.choices,
+    )
+    # When the person last said the address works: soft bounces before it no
+    # longer count towards making it undeliverable.
+    address_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("supporter")

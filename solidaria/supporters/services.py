@@ -415,6 +415,30 @@ def supporter_language_set(*, supporter: Supporter, language: str) -> None:
         audit_log(action="supporter.language_changed", obj=supporter, data={"language": language})
 
 
+def supporter_address_confirm(*, supporter: Supporter, actor: Actor = None) -> bool:
+    """The person says mail reaches their address again: mailings may go to it.
+
+    Their own page is opened from a link emailed to that address, which proves it
+    works. Consents that a complaint withdrew stay withdrawn: only organisations
+    the person agrees to hear from write again. Returns whether the address was
+    marked undeliverable; pressing the button twice changes nothing more."""
+    with transaction.atomic():
+        changed = Supporter.objects.filter(
+            pk=supporter.pk, erased_at__isnull=True, undeliverable_since__isnull=False
+        ).update(
+            undeliverable_since=None,
+            undeliverable_reason="",
+            address_confirmed_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+        if changed:
+            audit_log(action="supporter.address_confirmed", actor=actor, obj=supporter)
+    if changed:
+        supporter.undeliverable_since = None
+        supporter.undeliverable_reason = ""
+    return bool(changed)
+
+
 def supporter_action_end(*, supporter: Supporter, app_label: str, kind: str, pk: int) -> str:
     """Ends one of the person's own actions (withdraw, cancel, stop) from their page;
     returns what to tell them. Raises ActionNotFound if it is not theirs."""

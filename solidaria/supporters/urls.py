@@ -14,6 +14,7 @@ urlpatterns = [
         name="consent-withdraw",
     ),
     path("my/language/", views.language_set, name="language"),
+    path("my/address/confirm/", views.address_confirm, name="address-confirm"),
     path("my/actions/end/", views.action_end, name="action-end"),
     path("my/download.json", views.download_json, name="download-json"),
     path("my/download/", views.download_page, name="download-page"),

@@ -32,6 +32,7 @@ from .services import (
     access_link_use,
     consent_withdraw,
     supporter_action_end,
+    supporter_address_confirm,
     supporter_erase,
     supporter_export,
     supporter_language_set,
@@ -144,6 +145,18 @@ def language_set(request: HttpRequest, supporter: Supporter) -> HttpResponse:
         return redirect("supporters:page")
     supporter_language_set(supporter=supporter, language=form.cleaned_data["language"])
     messages.success(request, _("We will write to you in this language."))
+    return redirect("supporters:page")
+
+
+@post_only
+@supporter_page
+def address_confirm(request: HttpRequest, supporter: Supporter) -> HttpResponse:
+    # Whoever holds this session opened it from a link emailed to the address.
+    if supporter_address_confirm(supporter=supporter):
+        messages.success(
+            request,
+            _("Thank you. Mailings reach you again from the organisations you agree to hear from."),
+        )
     return redirect("supporters:page")
 
 

@@ -12,7 +12,7 @@ import secrets
 import smtplib
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -64,7 +64,7 @@ def email_queue(
     """Stores a message, in the caller's transaction: the row is the promise.
 
     Nothing else is written per message, unless no delivery task is waiting: then
-    one is queued with it (see `_wake_worker`), which sends whatever is waiting,
+    one is queued with it (see `email_wake_worker`), which sends whatever is waiting,
     in batches. `attachments` are small text files,
     (filename, content, MIME type), kept with the (encrypted) context until the
     message is sent."""
@@ -80,11 +80,11 @@ def email_queue(
         reply_to=reply_to,
         priority=priority,
     )
-    _wake_worker()
+    email_wake_worker()
     return email
 
 
-def _wake_worker() -> None:
+def email_wake_worker() -> None:
     """Makes sure a delivery task is waiting to run, without piling them up: one
     waiting task sends everything queued before it starts. Should a message slip
     in after a task's last look, the scheduler's delivery run (every second)
@@ -104,7 +104,35 @@ def _my_data_url() -> str:
         return ""
 
 
+# Messages that an app renders itself (a mailing's, from its Markdown), by the
+# template name they are queued with; the rest come from templates/emails/. Such
+# a renderer takes a whole batch, so that it loads what the batch needs at once;
+# it returns a message per email id, leaving out any it could not render.
+BatchRenderer = Callable[[Sequence[OutgoingEmail]], Mapping[int, EmailMultiAlternatives]]
+_renderers: dict[str, BatchRenderer] = {}
+
+
+def register_renderer(template: str, render: BatchRenderer) -> None:
+    """Called from an app's AppConfig.ready(): core imports no app."""
+    _renderers[template] = render
+
+
+def _render_batch(batch: Sequence[OutgoingEmail]) -> dict[int, EmailMultiAlternatives]:
+    """The messages of a batch that apps render themselves, rendered together."""
+    rendered: dict[int, EmailMultiAlternatives] = {}
+    templates = {email.template for email in batch if email.template in _renderers}
+    for template in templates:
+        emails = [email for email in batch if email.template == template]
+        try:
+            rendered.update(_renderers[template](emails))
+        except Exception:
+            logger.exception("%s emails could not be rendered", template)
+    return rendered
+
+
 def email_render(email: OutgoingEmail) -> EmailMultiAlternatives:
+    if render := _renderers.get(email.template):
+        return render([email])[email.pk]
     context = {**json.loads(email.context or "{}"), "site_url": settings.SITE_URL}
     attachments = context.pop(ATTACHMENTS_KEY, None) or []
     with translation.override(email.language):
@@ -146,6 +174,9 @@ def email_deliver_waiting(*, seconds: float = DELIVERY_SECONDS) -> int:
         if not batch:
             return claimed
         claimed += len(batch)
+        if len(batch) == settings.EMAIL_BATCH_SIZE:
+            # More may be waiting: an idle worker beside this one can take a share.
+            email_wake_worker()
         if not _send_batch(batch):
             return claimed  # the server is down or going down: the next run tries again
         if time.monotonic() > deadline:
@@ -201,9 +232,10 @@ def _send_batch(batch: list[OutgoingEmail]) -> bool:
         _retry_later(batch, exc)
         return False
     try:
+        rendered = _render_batch(batch)
         for position, email in enumerate(batch):
             try:
-                message = email_render(email)
+                message = rendered.get(email.pk) or email_render(email)
             except Exception:
                 # A template or programming error: retrying will not help, and the
                 # message must not be lost silently either.
@@ -318,7 +350,7 @@ def email_requeue_stalled(*, older_than: timedelta = timedelta(minutes=15)) -> i
     with transaction.atomic():
         requeued = stalled.update(status=OutgoingEmail.Status.QUEUED, batch="")
         if requeued:
-            _wake_worker()
+            email_wake_worker()
     return requeued
 
 

@@ -1,0 +1,237 @@
+"""A mailing's text, from the organiser's Markdown to each recipient's message.
+
+Markdown is rendered without raw HTML (markdown-it-py), then the HTML is
+cleaned to a short list of tags and attributes (nh3), so no script, style or
+event handler written into a mailing reaches anyone. Each language version is
+rendered once per process; a recipient's message only fills in its merge
+fields, escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from functools import lru_cache
+
+import nh3
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from markdown_it import MarkdownIt
+
+from solidaria.core.models import OutgoingEmail
+from solidaria.core.rendering.i18n import localize
+from solidaria.organisations.selectors import contact_email_for
+
+from .models import Mailing, Recipient
+from .tokens import bounce_address, unsubscribe_token
+
+# The template names mailings' messages carry in the delivery engine's queue.
+MAILING_TEMPLATE = "mailing"
+TEST_TEMPLATE = "mailing_test"
+
+# What an organiser may write in braces, and what each stands for.
+MERGE_FIELDS = ("first_name", "organisation", "my_data_link")
+# Filled in by us, never written by organisers: the recipient's own links.
+_OWN_FIELDS = ("unsubscribe_link",)
+_FIELD = re.compile(r"\{([^{}\s]{1,60})\}")
+
+_TAGS = {
+    "p", "br", "strong", "em", "a", "ul", "ol", "li", "h1", "h2", "h3", "h4",
+    "blockquote", "code", "pre", "hr", "s",
+}  # fmt: skip
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
+
+
+def unknown_merge_fields(text: str) -> list[str]:
+    """The names in braces that are not merge fields, in order, once each."""
+    found = [name for name in _FIELD.findall(text) if name not in MERGE_FIELDS]
+    return list(dict.fromkeys(found))
+
+
+def markdown_html(text: str) -> str:
+    """Safe HTML for a mailing's Markdown body."""
+    return nh3.clean(
+        _markdown.render(text),
+        tags=_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language version of a mailing, rendered, its merge fields still in braces."""
+
+    language: str
+    subject: str
+    text: str
+    html: str
+    reply_to: str  # the organisation's contact for readers of this language
+
+
+def version(mailing: Mailing, language: str) -> Version:
+    """The version a reader of `language` gets: theirs, else the organisation's
+    first language that has one (subject and body are always of one language)."""
+    return _version(mailing.pk, mailing.updated_at.isoformat(), language)
+
+
+@lru_cache(maxsize=64)
+def _version(mailing_id: int, _updated_at: str, language: str) -> Version:
+    mailing = Mailing.objects.select_related("organisation").get(pk=mailing_id)
+    # The organisation's order of preference, then whatever else was written.
+    bodies = _written(mailing.body)
+    languages = [*(mailing.organisation.languages or [settings.LANGUAGE_CODE]), *bodies]
+    body = localize(bodies, languages=languages, requested=language)
+    subject = localize(_written(mailing.subject), languages=[body.lang], requested=body.lang)
+    with translation.override(body.lang):
+        page = render_to_string(
+            "mailing/email.html",
+            {
+                "subject": str(subject),
+                "body": markdown_html(str(body)),
+                "organisation": mailing.organisation.name,
+                "site_url": settings.SITE_URL,
+                "my_data_url": "{my_data_link}",
+            },
+        )
+        footer = "\n".join(
+            [
+                _("You receive this because you agreed to hear from %(organisation)s.")
+                % {"organisation": mailing.organisation.name},
+                _("Unsubscribe: %(link)s") % {"link": "{unsubscribe_link}"},
+                _("What we hold about you, and how to change or erase it: %(link)s")
+                % {"link": "{my_data_link}"},
+            ]
+        )
+        text = f"{str(body).strip()}\n\n-- \n{footer}\n"
+    reply_to = contact_email_for(mailing.organisation, body.lang) or ""
+    return Version(body.lang, " ".join(str(subject).split()), text, page, reply_to)
+
+
+def _written(value: object) -> dict[str, str]:
+    """The language versions with something in them (spaces are nothing)."""
+    data = getattr(value, "data", value)
+    if not isinstance(data, dict):
+        data = {settings.LANGUAGE_CODE: data}
+    return {str(code): str(text) for code, text in data.items() if str(text or "").strip()}
+
+
+def merge_values(mailing: Mailing, recipient: Recipient | None, language: str) -> dict[str, str]:
+    """What the merge fields stand for in one recipient's message (a sample
+    reader's, for previews and test sends, when `recipient` is None)."""
+    with translation.override(language):
+        name = (recipient.supporter.name if recipient and recipient.supporter else "") or ""
+        my_data = settings.SITE_URL + reverse("supporters:request")
+        unsubscribe = (
+            settings.SITE_URL + reverse("mailing:unsubscribe", args=[unsubscribe_token(recipient)])
+            if recipient
+            else settings.SITE_URL + reverse("supporters:request")
+        )
+        return {
+            # A missing value falls back to a neutral word, never an empty greeting.
+            "first_name": name.split()[0] if name.strip() else _("friend"),
+            "organisation": mailing.organisation.name,
+            "my_data_link": my_data,
+            "unsubscribe_link": unsubscribe,
+        }
+
+
+def merge(text: str, values: dict[str, str], *, escape: bool) -> str:
+    def value(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in values:
+            return match.group(0)
+        return html.escape(values[name]) if escape else values[name]
+
+    if escape:  # links' addresses come out of Markdown percent-encoded
+        text = re.sub(r"%7B([a-z_]{1,60})%7D", r"{\1}", text)
+    return _FIELD.sub(value, text)
+
+
+def message_for(
+    mailing: Mailing, recipient: Recipient | None, *, to: str, language: str
+) -> EmailMultiAlternatives:
+    """The message one reader gets (or a preview's, with `recipient` None)."""
+    rendered = version(mailing, language)
+    values = merge_values(mailing, recipient, rendered.language)
+    organisation = mailing.organisation
+    _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    headers = {
+        # The organisation's name on the platform's address (whose domain signs it).
+        "From": formataddr((organisation.name, sender)),
+        "Content-Language": rendered.language,
+        "Precedence": "bulk",
+        "List-Id": _list_id(mailing),
+    }
+    if recipient is not None:
+        # RFC 8058: mail clients offer a one-click unsubscribe that POSTs here.
+        links = [f"<{values['unsubscribe_link']}>"]
+        if mailbox := getattr(settings, "MAILING_UNSUBSCRIBE_MAILTO", ""):
+            links.append(f"<mailto:{mailbox}?subject=unsubscribe%20{unsubscribe_token(recipient)}>")
+        headers["List-Unsubscribe"] = ", ".join(links)
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        # Providers' SMTP relays hand this back with their bounce and complaint
+        # reports (mailing.webhooks); they strip the headers before delivery.
+        token = unsubscribe_token(recipient)
+        headers["X-PM-Metadata-mailing_recipient"] = token
+        headers["X-Mailgun-Variables"] = json.dumps({"mailing_recipient": token})
+    message = EmailMultiAlternatives(
+        subject=merge(rendered.subject, values, escape=False),
+        reply_to=[rendered.reply_to] if rendered.reply_to else None,
+        body=merge(rendered.text, values, escape=False),
+        # The envelope sender: bounces come back to an address naming this recipient.
+        from_email=bounce_address(recipient) if recipient else settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+    )
+    message.attach_alternative(merge(rendered.html, values, escape=True), "text/html")
+    return message
+
+
+def _list_id(mailing: Mailing) -> str:
+    host = settings.SITE_URL.split("//", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    name = mailing.organisation.name.replace('"', "'")
+    return f'"{name}" <{mailing.organisation.slug}.{host}>'
+
+
+def render_outgoing(emails: Sequence[OutgoingEmail]) -> dict[int, EmailMultiAlternatives]:
+    """The delivery engine's renderer for mailings' messages: a batch's recipients
+    are loaded in one query; the mailing's text is rendered once per language."""
+    wanted = {email.pk: json.loads(email.context or "{}").get("recipient") for email in emails}
+    recipients = Recipient.objects.select_related("mailing__organisation", "supporter").in_bulk(
+        [pk for pk in wanted.values() if pk is not None]
+    )
+    messages = {}
+    for email in emails:
+        recipient = recipients.get(wanted[email.pk])
+        if recipient is not None:
+            messages[email.pk] = message_for(
+                recipient.mailing, recipient, to=email.recipient, language=recipient.language
+            )
+    return messages
+
+
+def render_test(emails: Sequence[OutgoingEmail]) -> dict[int, EmailMultiAlternatives]:
+    """Test sends, rendered when they were asked for (their text is in their context)."""
+    messages = {}
+    for email in emails:
+        context = json.loads(email.context or "{}")
+        message = EmailMultiAlternatives(
+            subject=context["subject"],
+            body=context["text"],
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.recipient],
+            headers={"Content-Language": email.language},
+        )
+        message.attach_alternative(context["html"], "text/html")
+        messages[email.pk] = message
+    return messages
