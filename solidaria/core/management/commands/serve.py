@@ -64,6 +64,13 @@ class Command(BaseCommand):
             default=int(os.environ.get("WEB_CONCURRENCY", str(os.cpu_count() or 1))),
         )
         parser.add_argument("--no-worker", action="store_true", help="Serve the web only.")
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            # One per core, at the lowest priority: they take only what the web leaves,
+            # and a large mailing is sent by all of them at once.
+            default=int(os.environ.get("TASK_WORKERS", str(os.cpu_count() or 1))),
+        )
 
     def handle(
         self,
@@ -72,6 +79,7 @@ class Command(BaseCommand):
         port: int,
         workers: int,
         no_worker: bool,
+        task_workers: int,
         **options: object,
     ) -> None:
         base_dir = Path(settings.BASE_DIR)
@@ -91,10 +99,11 @@ class Command(BaseCommand):
             ),
         }
         if not no_worker:
-            commands["worker"] = [
-                *manage, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.5",
-                "--verbosity", "0",  # a line per periodic run drowns what matters
-            ]  # fmt: skip
+            for number in range(1, max(1, task_workers) + 1):
+                commands[f"worker {number}"] = [
+                    *manage, "db_worker", "--queue-name", "*", "--no-reload", "--interval", "0.5",
+                    "--verbosity", "0",  # a line per periodic run drowns what matters
+                ]  # fmt: skip
             commands["scheduler"] = [*manage, "scheduler"]
 
         def start(name: str) -> subprocess.Popen[bytes]:
