@@ -25,6 +25,8 @@ from solidaria.fundraising.services import (
     pledge_create,
     pledge_mark_received,
 )
+from solidaria.mailing.models import Mailing
+from solidaria.mailing.services import mailing_save, mailing_send
 from solidaria.organisations.models import Membership, Organisation, OrganisationContact
 from solidaria.petitions.models import OrganisationSignature, Petition
 from solidaria.supporters.selectors import supporter_find_by_email
@@ -32,6 +34,7 @@ from solidaria.supporters.selectors import supporter_find_by_email
 from .content import CAMPAIGNS, ORGANISATIONS
 from .event_content import DAY, PANEL
 from .fund_content import FUNDS
+from .mailing_content import MAILING
 from .people_content import PEOPLE
 from .petition_content import PETITIONS
 
@@ -70,7 +73,21 @@ def demo_load() -> dict[str, int]:
         if not DayOfAction.objects.filter(slug=DAY["slug"]).exists():
             created["events"] += _create_day(DAY, organisations)
         created["people"] = _create_people()
+        created["mailings"] = _create_mailing()
     return created
+
+
+def _create_mailing() -> int:
+    """One mailing from the panel's organisers to the demo people who agreed to hear
+    from them, asked to be sent at once: the first start of the platform sends it."""
+    panel = Event.objects.filter(slug=PANEL["slug"]).select_related("campaign__owner").first()
+    if panel is None or Mailing.objects.exists():
+        return 0
+    mailing = mailing_save(
+        mailing=Mailing(organisation=panel.campaign.owner, **MAILING), actor=None
+    )
+    mailing_send(mailing=mailing, actor=None)
+    return 1
 
 
 def _create_people() -> int:

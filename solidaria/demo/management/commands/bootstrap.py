@@ -30,7 +30,7 @@ class Command(BaseCommand):
                     f"Demo loaded: {created['organisations']} organisations, "
                     f"{created['campaigns']} campaigns, {created['petitions']} petitions, "
                     f"{created['funds']} defense funds, {created['events']} events, "
-                    f"{created['people']} people."
+                    f"{created['people']} people, {created['mailings']} mailing."
                 )
         if not no_login:
             username, password = demo_organiser_reset()
