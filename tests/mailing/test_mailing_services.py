@@ -637,6 +637,7 @@ def test_preparing_again_or_from_a_stale_copy_never_makes_two_recipients_of_one_
     smtp_server: Any, organisation: Any, organiser: Any, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(services, "PREPARE_CHUNK", 2)
+    monkeypatch.setattr(services, "PREPARE_SECONDS", 0)  # one chunk a tick
     people = agreeing(organisation, 5)
     mailing = mailing_send(mailing=a_mailing(organisation, organiser), actor=organiser)
     scheduler = Scheduler()
@@ -659,6 +660,7 @@ def test_a_preparation_from_a_stale_copy_after_the_freeze_adds_nobody(
     smtp_server: Any, organisation: Any, organiser: Any, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(services, "PREPARE_CHUNK", 2)
+    monkeypatch.setattr(services, "PREPARE_SECONDS", 0)  # one chunk a tick
     people = agreeing(organisation, 3)
     mailing = mailing_send(mailing=a_mailing(organisation, organiser), actor=organiser)
     scheduler = Scheduler()

@@ -167,7 +167,7 @@ def test_the_button_on_the_page_unsubscribes(smtp_server: Any, organisation: Any
 def test_one_click_withdraws_the_consent_and_answers_with_a_page_not_a_redirect(
     smtp_server: Any, organisation: Any, organiser: Any
 ):
-    (ana,) = agreeing(organisation, 1)
+    (ana,) = agreeing(organisation, 1, language="en")
     (other,) = agreeing(organisation, 1)
     mailing = deliver(organisation, organiser)
 
@@ -193,7 +193,7 @@ def test_one_click_withdraws_the_consent_and_answers_with_a_page_not_a_redirect(
 def test_a_second_one_click_changes_nothing_and_still_answers_200(
     smtp_server: Any, organisation: Any, organiser: Any
 ):
-    (ana,) = agreeing(organisation, 1)
+    (ana,) = agreeing(organisation, 1, language="en")
     deliver(organisation, organiser)
     path = link_for(smtp_server, ana)
     one_click(path)
