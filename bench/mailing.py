@@ -94,6 +94,18 @@ print(json.dumps({
 }))
 """
 
+TRACE = """
+import django, json, sys
+django.setup()
+from django.db.models import Count
+from solidaria.core.models import OutgoingEmail
+from solidaria.mailing.models import Recipient
+print(dict(Recipient.objects.filter(mailing_id=int(sys.argv[1])).values_list("status")
+           .annotate(n=Count("pk"))),
+      dict(OutgoingEmail.objects.filter(template="mailing").values_list("status")
+           .annotate(n=Count("pk"))))
+"""
+
 SEND = """
 import django, sys
 django.setup()
@@ -142,6 +154,7 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--kill", type=int, default=0, help="SIGKILL the task worker N times")
     parser.add_argument("--timeout", type=int, default=900)
+    parser.add_argument("--trace", action="store_true", help="print the queues every second")
     args = parser.parse_args()
     wanted = {f"m{i}@example.org" for i in range(args.people)}
     with tempfile.TemporaryDirectory(prefix="solidaria-mailing-") as tmp:
@@ -181,6 +194,13 @@ def main() -> None:
             while time.time() - start < args.timeout:
                 for pid in worker_pids(server.pid):
                     peak = max(peak, peak_kib(pid))
+                if args.trace:
+                    print(
+                        round(time.time() - start, 1),
+                        python(env, TRACE, mailing_id),
+                        len(log.read_text().splitlines()),
+                        file=sys.stderr,
+                    )
                 arrived = len(arrivals(log, wanted)) if kill_at or done_at is None else 0
                 if kill_at and arrived >= kill_at[0]:
                     kill_at.pop(0)

@@ -85,6 +85,58 @@ def wait_for_confirmations(env: dict[str, str], *, timeout: float) -> tuple[floa
     return None, int(owed)
 
 
+MAILED = """
+import django, json, sys
+django.setup()
+from solidaria.petitions.models import Signature
+owed = Signature.objects.filter(status__in=["pending", "confirmed"])
+print(json.dumps({s.email: s.created_at.timestamp() for s in owed.iterator(chunk_size=5000)
+                  if s.email}))
+"""
+
+
+def sink_arrivals(log: Path) -> dict[str, float]:
+    """The first arrival time of a message for each recipient the sink has seen."""
+    first: dict[str, float] = {}
+    for line in log.read_text().splitlines():
+        at, recipients = line.split("\t")
+        for recipient in recipients.split(","):
+            first.setdefault(recipient, float(at))
+    return first
+
+
+def wait_for_mail(
+    env: dict[str, str], log: Path, *, surge_end: float, timeout: float
+) -> dict[str, object]:
+    """Until every signature owed a confirmation has its email at the sink (or
+    `timeout`): seconds after the surge's end until the last arrived, and the
+    time from signing to arrival (p50, p99)."""
+    signed: dict[str, float] = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", MAILED], cwd=ROOT, env=env, capture_output=True, text=True,
+            check=True,
+        ).stdout
+    )  # fmt: skip
+    deadline = time.time() + timeout
+    arrived = sink_arrivals(log)
+    while time.time() < deadline and any(email not in arrived for email in signed):
+        time.sleep(2)
+        arrived = sink_arrivals(log)
+    delays = sorted(arrived[email] - at for email, at in signed.items() if email in arrived)
+    last = max((arrived[email] for email in signed if email in arrived), default=surge_end)
+
+    def share(q: float) -> float | None:
+        return round(delays[min(len(delays) - 1, int(q * len(delays)))], 1) if delays else None
+
+    return {
+        "confirmations_owed": len(signed),
+        "confirmations_arrived": len(delays),
+        "last_arrived_seconds_after_surge": round(last - surge_end, 1),
+        "signing_to_inbox_p50_s": share(0.50),
+        "signing_to_inbox_p99_s": share(0.99),
+    }
+
+
 def children(pid: int) -> list[tuple[int, str]]:
     """(pid, command line) of the direct children of a process, from /proc."""
     found = []
@@ -226,6 +278,11 @@ def main() -> None:
     parser.add_argument(
         "--kill", action="store_true", help="SIGKILL a web worker and the task worker halfway"
     )
+    parser.add_argument(
+        "--sink",
+        action="store_true",
+        help="send the confirmations to a local mail server and time their arrival",
+    )
     args = parser.parse_args()
     wrk = shutil.which("wrk")
     if not wrk:
@@ -235,6 +292,18 @@ def main() -> None:
         env = environment(Path(tmp), 10)
         env["BEHIND_TLS_PROXY"] = "true"
         env["EMAIL_URL"] = "dummymail://"
+        sink = None
+        log = Path(tmp) / "sink.log"
+        if args.sink:
+            sink_port = free_port()
+            log.touch()
+            env["EMAIL_URL"] = f"smtp://127.0.0.1:{sink_port}"
+            sink = subprocess.Popen(
+                [sys.executable, str(ROOT / "bench" / "smtpsink.py"), str(sink_port), str(log)],
+                stdout=subprocess.PIPE,
+                start_new_session=True,
+            )
+            assert sink.stdout is not None and sink.stdout.readline().strip() == b"ready"
         if args.database == "postgres":
             env["DATABASE_URL"] = fresh_postgres("solidaria_bench")
         manage(env, "migrate", "--no-input", "--verbosity", "0")
@@ -253,6 +322,7 @@ def main() -> None:
             out = run_wrk(
                 wrk, f"{base}/en/petitions/{PETITION}/sign/", args, token=token, origin=base
             )
+            surge_end = time.time()
             time.sleep(1)
             if timer is not None:
                 timer.cancel()
@@ -260,8 +330,12 @@ def main() -> None:
             drain_seconds, still_owed = (
                 (None, 0) if args.no_worker else wait_for_confirmations(env, timeout=300)
             )
+            mail = wait_for_mail(env, log, surge_end=surge_end, timeout=300) if sink else None
         finally:
             stop_server(server)
+            if sink is not None:
+                os.killpg(sink.pid, signal.SIGTERM)
+                sink.wait(timeout=30)
 
     completed, status_errors, latency = wrk_result(out)
     stored = sum(after.values()) - sum(before.values())
@@ -285,6 +359,8 @@ def main() -> None:
         "confirmation_emails_all_queued_after_seconds": drain_seconds,
         "confirmation_emails_not_queued_300_s_after": still_owed,
     }
+    if mail is not None:
+        result["confirmation_emails"] = mail
     if ceiling is not None:
         result["ceiling"] = ceiling
         result["share_of_ceiling"] = round(
