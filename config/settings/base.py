@@ -168,7 +168,8 @@ PERIODIC_TASKS = [
     # Reads the bounce mailbox, if one is configured (MAILING_BOUNCE_*).
     ("solidaria.mailing.tasks.read_bounces", 60),
     ("solidaria.events.tasks.send_reminders", 60),
-    ("solidaria.core.tasks.requeue_stalled_emails", 300),
+    # Messages of a worker that died while sending go back within a minute or two.
+    ("solidaria.core.tasks.requeue_stalled_emails", 30),
     ("solidaria.core.tasks.prune_task_results", 3600),
     # Daily, and at each start of the scheduler: both are idempotent.
     ("solidaria.core.tasks.prune_failed_emails", 86400),

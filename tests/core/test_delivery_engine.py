@@ -190,3 +190,16 @@ def test_workers_claiming_at_once_take_different_messages(settings: Any):
     claimed = [pk for claim in claims for pk in claim]
     assert len(claimed) == len(set(claimed)) == 200
     assert not OutgoingEmail.objects.filter(status="queued").exists()
+
+
+def test_a_live_worker_renews_its_claim_and_the_sweep_leaves_its_batch_alone(picky_server: Any):
+    for n in range(3):
+        queue(f"slow{n}@example.org")
+    batch = outbox._claim(10)
+    start = timezone.now()
+    with time_machine.travel(start + timedelta(seconds=50)):
+        outbox._still_sending(batch[0].batch)  # the worker, still at it, says so
+    with time_machine.travel(start + timedelta(seconds=100)):
+        assert email_requeue_stalled() == 0  # renewed 50 s ago: alive
+    with time_machine.travel(start + timedelta(seconds=111)):
+        assert email_requeue_stalled() == 3  # a minute without a word: dead

