@@ -370,8 +370,8 @@ def test_two_ticks_at_once_send_one_confirmation() -> None:
     seen_by_first, seen_by_second = (Signature.objects.get() for _ in range(2))
     owed, done = {"confirmation_queued": False}, {"confirmation_queued": True}
     template = "petition_confirm"
-    assert services._email_signer(seen_by_first, template=template, owed=owed, done=done) == 1
-    assert services._email_signer(seen_by_second, template=template, owed=owed, done=done) == 0
+    assert services._email_signers([seen_by_first], template=template, owed=owed, done=done) == 1
+    assert services._email_signers([seen_by_second], template=template, owed=owed, done=done) == 0
     assert OutgoingEmail.objects.filter(template=template).count() == 1
 
 

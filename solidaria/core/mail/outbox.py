@@ -64,6 +64,7 @@ def email_queue(
     reply_to: str = "",
     attachments: list[tuple[str, str, str]] | None = None,
     priority: OutgoingEmail.Priority = OutgoingEmail.Priority.TRANSACTIONAL,
+    wake: bool = True,
 ) -> OutgoingEmail:
     """Stores a message, in the caller's transaction: the row is the promise.
 
@@ -84,7 +85,8 @@ def email_queue(
         reply_to=reply_to,
         priority=priority,
     )
-    email_wake_worker()
+    if wake:  # a caller queueing many wakes the workers once, at the end
+        email_wake_worker()
     return email
 
 
