@@ -43,6 +43,9 @@ MERGE_FIELDS = ("first_name", "organisation", "my_data_link")
 _OWN_FIELDS = ("unsubscribe_link",)
 _FIELD = re.compile(r"\{([^{}\s]{1,60})\}")
 _ENCODED_FIELD = re.compile(r"%7B([a-z_]{1,60})%7D")
+# What looks like a merge field: a name in braces, perhaps with spaces around it
+# (a brace in prose or CSS, "{ display: none }", is not one).
+_IN_BRACES = re.compile(r"\{(\s*[\w-]{1,40}\s*)\}")
 
 _TAGS = {
     "p", "br", "strong", "em", "a", "ul", "ol", "li", "h1", "h2", "h3", "h4",
@@ -52,8 +55,9 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("
 
 
 def unknown_merge_fields(text: str) -> list[str]:
-    """The names in braces that are not merge fields, in order, once each."""
-    found = [name for name in _FIELD.findall(text) if name not in MERGE_FIELDS]
+    """The names in braces that are not merge fields, in order, once each
+    (`{ first_name }`, with spaces, would reach readers as written: it is one)."""
+    found = [name for name in _IN_BRACES.findall(text) if name not in MERGE_FIELDS]
     return list(dict.fromkeys(found))
 
 

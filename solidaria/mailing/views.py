@@ -23,7 +23,7 @@ from .tokens import unsubscribe_recipient_id
 
 
 @csrf_exempt  # the token in the address is the proof; mail clients send no cookie
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])  # HEAD: link checkers; it changes nothing
 @private_page
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     recipient_id = unsubscribe_recipient_id(token)

@@ -570,3 +570,10 @@ def test_a_bounce_address_is_only_read_when_a_bounce_mailbox_is_configured(
     settings.MAILING_BOUNCE_ADDRESS = ""
     assert bounce_recipient_id(address) is None
     assert bounce_address(recipient) == settings.DEFAULT_FROM_EMAIL
+
+
+def test_a_merge_field_written_with_spaces_is_refused_not_sent_as_written():
+    from solidaria.mailing.rendering import unknown_merge_fields
+
+    assert unknown_merge_fields("Hola { first_name } y {organisation}") == [" first_name "]
+    assert unknown_merge_fields("Hola {first_name}, {my_data_link}") == []

@@ -292,3 +292,15 @@ def test_once_unsubscribed_the_organisations_next_mailing_skips_them_but_another
     assert ours == [bob.email]
     assert theirs == [ana.email]
     assert agrees(ana, elsewhere)
+
+
+def test_a_head_request_to_the_link_answers_and_unsubscribes_nobody(
+    client: Client, smtp_server: Any, organisation: Any, organiser: Any
+):
+    (ana,) = agreeing(organisation, 1)
+    deliver(organisation, organiser)
+
+    response = client.head(link_for(smtp_server, ana))
+
+    assert response.status_code == 200
+    assert agrees(ana, organisation)
