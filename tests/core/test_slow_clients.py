@@ -193,7 +193,12 @@ def test_the_site_answers_while_hundreds_of_clients_stall(platform: Platform) ->
         dropped = 0
         for sock in slow:
             sock.settimeout(15)
-            dropped += sock.recv(64) == b""
+            try:
+                dropped += sock.recv(64) == b""
+            except ConnectionResetError:
+                # Closed while bytes we dribbled were still unread: the kernel resets
+                # instead of closing gently. Dropped all the same, with no answer.
+                dropped += 1
         assert dropped == SLOW_HEADERS
     finally:
         stop.set()
