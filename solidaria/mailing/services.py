@@ -405,12 +405,14 @@ def mailings_tick(*, now: datetime | None = None) -> dict[str, int]:
             prepared += chunk
             mailing.refresh_from_db()
         prepared += chunk
-    fed = sum(
-        _feed(mailing, now=now)
-        for mailing in Mailing.objects.filter(status=Mailing.Status.SENDING).select_related(
-            "organisation"
-        )
-    )
+    sending: dict[int, list[Mailing]] = {}
+    for mailing in (
+        Mailing.objects.filter(status=Mailing.Status.SENDING)
+        .select_related("organisation")
+        .order_by("pk")
+    ):
+        sending.setdefault(mailing.organisation_id, []).append(mailing)
+    fed = sum(_feed(mailings, now=now) for mailings in sending.values())
     finished = sum(
         _finish(mailing) for mailing in Mailing.objects.filter(status=Mailing.Status.SENDING)
     )
@@ -467,30 +469,40 @@ def _prepare(mailing: Mailing) -> int:
     return len(rows)
 
 
-def _feed(mailing: Mailing, *, now: datetime) -> int:
-    """Hands the next recipients to the delivery engine, within the organisation's
-    limits and a few seconds ahead of it; checks once more that each may still
-    receive it. Returns how many were handed over."""
-    limit, _created = SendingLimit.objects.get_or_create(organisation=mailing.organisation)
-    ahead = Recipient.objects.filter(
-        mailing=mailing,
-        status=Recipient.Status.QUEUED,
-        email__status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.SENDING],
-    ).count()
-    room = max(FEED_AHEAD_LEAST, limit.per_second * FEED_AHEAD_SECONDS) - ahead
+def _feed(mailings: list[Mailing], *, now: datetime) -> int:
+    """Hands the next recipients of one organisation's sending mailings to the
+    delivery engine, within the organisation's limits and a few seconds ahead of
+    it; checks once more that each may still receive it. Mailings sending at once
+    share the organisation's rate: what one cannot use goes to the next. Returns
+    how many were handed over."""
+    limit, _created = SendingLimit.objects.get_or_create(organisation=mailings[0].organisation)
     if limit.hour_started_at is None or now - limit.hour_started_at >= timedelta(hours=1):
         limit.hour_started_at, limit.sent_this_hour = now, 0
-    room = min(room, limit.per_hour - limit.sent_this_hour)
     since = (now - limit.last_fed_at).total_seconds() if limit.last_fed_at else 1.0
     # What the rate allows since the last hand-over, up to a few seconds' worth.
-    room = min(room, int(limit.per_second * min(max(since, 0.0), FEED_AHEAD_SECONDS)))
+    room = min(
+        limit.per_hour - limit.sent_this_hour,
+        int(limit.per_second * min(max(since, 0.0), FEED_AHEAD_SECONDS)),
+    )
+    most_ahead = max(FEED_AHEAD_LEAST, limit.per_second * FEED_AHEAD_SECONDS)
     handed = 0
-    while room > 0:
-        chunk = _feed_chunk(mailing, min(room, FEED_CHUNK))
-        if chunk is None:
-            break
-        handed += chunk
-        room -= FEED_CHUNK
+    for position, mailing in enumerate(mailings):
+        share = room // (len(mailings) - position)  # of what is left, an equal part
+        ahead = Recipient.objects.filter(
+            mailing=mailing,
+            status=Recipient.Status.QUEUED,
+            email__status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.SENDING],
+        ).count()
+        left = min(share, most_ahead - ahead)
+        fed = 0
+        while left > 0:
+            chunk = _feed_chunk(mailing, min(left, FEED_CHUNK))
+            if chunk is None:
+                break
+            fed += chunk
+            left -= FEED_CHUNK
+        room -= fed
+        handed += fed
     SendingLimit.objects.filter(pk=limit.pk).update(
         hour_started_at=limit.hour_started_at,
         sent_this_hour=limit.sent_this_hour + handed,

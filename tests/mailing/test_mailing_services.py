@@ -712,6 +712,25 @@ def test_the_organisations_sending_limit_caps_how_many_are_handed_over_each_seco
     assert OutgoingEmail.objects.count() == 5
 
 
+def test_two_mailings_sending_at_once_share_the_organisations_rate(
+    smtp_server: Any, organisation: Any, organiser: Any
+):
+    SendingLimit.objects.create(organisation=organisation, per_second=4)
+    agreeing(organisation, 6)
+    first = mailing_send(mailing=a_mailing(organisation, organiser), actor=organiser)
+    second = mailing_send(mailing=a_mailing(organisation, organiser), actor=organiser)
+    start = timezone.now()
+
+    assert mailings_tick(now=start + timedelta(seconds=1))["fed"] == 4
+
+    handed = Counter(
+        Recipient.objects.filter(status=Recipient.Status.QUEUED).values_list(
+            "mailing_id", flat=True
+        )
+    )
+    assert handed == {first.pk: 2, second.pk: 2}
+
+
 def test_the_organisations_hourly_limit_holds_the_rest_until_the_next_hour(
     smtp_server: Any, organisation: Any, organiser: Any
 ):
