@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -368,7 +368,9 @@ def mailing_test_send(*, mailing: Mailing, actor: Actor, language: str) -> Outgo
         to=address,
         template=TEST_TEMPLATE,
         context={
-            "subject": _("[Test] %(subject)s") % {"subject": message.subject},
+            "subject": _test_subject(
+                str(message.subject), message.extra_headers["Content-Language"]
+            ),
             "text": message.body,
             "html": message.alternatives[0][0] if message.alternatives else "",
         },
@@ -382,6 +384,12 @@ def mailing_test_send(*, mailing: Mailing, actor: Actor, language: str) -> Outgo
         data={"language": language},
     )
     return email
+
+
+def _test_subject(subject: str, language: str) -> str:
+    """A test's subject says so in the language of the version tested."""
+    with translation.override(language):
+        return _("[Test] %(subject)s") % {"subject": subject}
 
 
 # --- the background work ---------------------------------------------------------

@@ -475,3 +475,16 @@ def test_a_get_on_a_step_that_changes_something_is_not_allowed(
     assert response.status_code == 405
     assert Mailing.objects.get(pk=mailing.pk).status == Mailing.Status.DRAFT
     assert not OutgoingEmail.objects.exists()
+
+
+def test_a_test_send_says_test_in_the_language_of_the_version_tested(
+    smtp_server: Any, organisation: Any, organiser: Any
+):
+    mailing = a_mailing(organisation, organiser)
+
+    signed_in(organiser).post(url(mailing, "test"), {"language": "es"}, HTTP_ACCEPT_LANGUAGE="en")
+    email_deliver_waiting()
+
+    (message,) = smtp_server.messages
+    with translation.override("es"):
+        assert message["Subject"] == f"[Prueba] Hola {gettext('friend')}"
