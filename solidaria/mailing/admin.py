@@ -31,7 +31,7 @@ from solidaria.organisations.selectors import EDIT_ROLES
 
 from .exceptions import MailingError, MailingNotAllowed
 from .models import APPROVAL_THRESHOLD, Mailing, SendingLimit
-from .rendering import message_for
+from .rendering import message_for, written_versions
 from .selectors import mailing_results
 from .services import (
     audience,
@@ -68,7 +68,9 @@ class MailingForm(I18nModelForm[Mailing]):
             raise forms.ValidationError(
                 _("This mailing is being sent or was sent: it can no longer change.")
             )
-        errors = mailing_content_errors(_texts(cleaned.get("subject")), _texts(cleaned.get("body")))
+        errors = mailing_content_errors(
+            written_versions(cleaned.get("subject")), written_versions(cleaned.get("body"))
+        )
         for error in errors:
             self.add_error(None, error)
         segment = cleaned.get("segment")
@@ -79,13 +81,6 @@ class MailingForm(I18nModelForm[Mailing]):
             elif organisation is not None and segment.organisation_id != organisation.pk:
                 self.add_error("segment", _("That segment belongs to another organisation."))
         return cleaned
-
-
-def _texts(value: Any) -> dict[str, str]:
-    data = getattr(value, "data", value)
-    if isinstance(data, dict):
-        return {str(k): str(v or "") for k, v in data.items()}
-    return {settings.LANGUAGE_CODE: str(data or "")} if data else {}
 
 
 @admin.register(Mailing)
@@ -175,7 +170,7 @@ class MailingAdmin(OrganisationScopedAdmin[Mailing]):
             "languages": [
                 (code, name)
                 for code, name in settings.LANGUAGES
-                if (_texts(mailing.body).get(code) or "").strip()
+                if code in written_versions(mailing.body)
             ],
             "approval_threshold": APPROVAL_THRESHOLD,
             "asked_by_me": mailing.approval_requested_by_id == request.user.pk,

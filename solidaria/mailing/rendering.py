@@ -93,10 +93,12 @@ def version(mailing: Mailing, language: str) -> Version:
 def _version(mailing_id: int, _updated_at: str, language: str) -> Version:
     mailing = Mailing.objects.select_related("organisation").get(pk=mailing_id)
     # The organisation's order of preference, then whatever else was written.
-    bodies = _written(mailing.body)
+    bodies = written_versions(mailing.body)
     languages = [*(mailing.organisation.languages or [settings.LANGUAGE_CODE]), *bodies]
     body = localize(bodies, languages=languages, requested=language)
-    subject = localize(_written(mailing.subject), languages=[body.lang], requested=body.lang)
+    subject = localize(
+        written_versions(mailing.subject), languages=[body.lang], requested=body.lang
+    )
     with translation.override(body.lang):
         page = render_to_string(
             "mailing/email.html",
@@ -122,8 +124,9 @@ def _version(mailing_id: int, _updated_at: str, language: str) -> Version:
     return Version(body.lang, " ".join(str(subject).split()), text, page, reply_to)
 
 
-def _written(value: object) -> dict[str, str]:
-    """The language versions with something in them (spaces are nothing)."""
+def written_versions(value: object) -> dict[str, str]:
+    """A multilingual text's versions that have something in them (spaces are
+    nothing), by language code."""
     data = getattr(value, "data", value)
     if not isinstance(data, dict):
         data = {settings.LANGUAGE_CODE: data}

@@ -17,7 +17,6 @@ import json
 import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -45,7 +44,13 @@ from .models import (
     Recipient,
     SendingLimit,
 )
-from .rendering import MAILING_TEMPLATE, TEST_TEMPLATE, message_for, unknown_merge_fields
+from .rendering import (
+    MAILING_TEMPLATE,
+    TEST_TEMPLATE,
+    message_for,
+    unknown_merge_fields,
+    written_versions,
+)
 
 # Recipients frozen per step, each step its own short transaction, for at most
 # PREPARE_SECONDS per tick.
@@ -108,11 +113,8 @@ def mailing_content_errors(subject: Mapping[str, str], body: Mapping[str, str]) 
     return errors
 
 
-def _texts(value: Any) -> dict[str, str]:
-    data = getattr(value, "data", value)
-    if isinstance(data, dict):
-        return {str(k): str(v or "") for k, v in data.items()}
-    return {settings.LANGUAGE_CODE: str(data or "")}
+def _text_errors(mailing: Mailing) -> list[str]:
+    return mailing_content_errors(written_versions(mailing.subject), written_versions(mailing.body))
 
 
 def _may_send(actor: Actor, organisation: Organisation) -> None:
@@ -139,7 +141,9 @@ def mailing_save(*, mailing: Mailing, actor: Actor) -> Mailing:
         ).exists()
     ):
         raise MailingError(_("This mailing is being sent or was sent: it can no longer change."))
-    errors = mailing_content_errors(_texts(mailing.subject), _texts(mailing.body))
+    errors = mailing_content_errors(
+        written_versions(mailing.subject), written_versions(mailing.body)
+    )
     errors += _audience_errors(mailing)
     if errors:
         raise MailingError(" ".join(errors))
@@ -156,7 +160,7 @@ def mailing_save(*, mailing: Mailing, actor: Actor) -> Mailing:
             actor=actor,
             obj=mailing,
             organisation=mailing.organisation,
-            data={"languages": sorted(k for k, v in _texts(mailing.body).items() if v.strip())},
+            data={"languages": sorted(written_versions(mailing.body))},
         )
     return mailing
 
@@ -202,7 +206,9 @@ def mailing_send(*, mailing: Mailing, actor: Actor, send_at: datetime | None = N
             _("Only a draft can be sent; this mailing is %(s)s.")
             % {"s": mailing.get_status_display()}
         )
-    errors = mailing_content_errors(_texts(mailing.subject), _texts(mailing.body))
+    errors = mailing_content_errors(
+        written_versions(mailing.subject), written_versions(mailing.body)
+    )
     errors += _audience_errors(mailing)
     if send_at is not None and send_at < timezone.now() - timedelta(minutes=1):
         errors.append(_("The time to send it has passed: choose a later one, or send it now."))
@@ -360,7 +366,9 @@ def mailing_test_send(*, mailing: Mailing, actor: Actor, language: str) -> Outgo
     address = getattr(actor, "email", "")
     if not address:
         raise MailingError(_("Your account has no email address to send a test to."))
-    errors = mailing_content_errors(_texts(mailing.subject), _texts(mailing.body))
+    errors = mailing_content_errors(
+        written_versions(mailing.subject), written_versions(mailing.body)
+    )
     if errors:
         raise MailingError(" ".join(errors))
     message = message_for(mailing, None, to=address, language=language)
