@@ -48,7 +48,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from flufl.bounce import all_failures
 
 from solidaria.core.privacy import pii
@@ -227,22 +227,6 @@ def _original(part: Message) -> Message | None:
 # --- acting on it -----------------------------------------------------------------------
 
 
-def bounce_record_once(
-    *, supporter: Supporter, kind: str, source: str, recipient: Recipient | None
-) -> bool:
-    """services.bounce_record, once per message and kind: an MTA's delay warning
-    every few hours, a provider's retries, a report read twice count once.
-    Returns whether it was recorded."""
-    with transaction.atomic():
-        if recipient is not None:
-            # Two reports of one message at once: the second waits here, then sees the first.
-            list(Recipient.objects.select_for_update().filter(pk=recipient.pk).values("pk"))
-            if Bounce.objects.filter(recipient=recipient, kind=kind).exists():
-                return False
-        bounce_record(supporter=supporter, kind=kind, source=source, recipient=recipient)
-    return True
-
-
 def bounce_report_apply(report: Report) -> str:
     """Records what a report says; returns what it came to (a Bounce.Kind or one
     of this module's outcomes)."""
@@ -268,10 +252,10 @@ def bounce_report_apply(report: Report) -> str:
         recipient, supporter, report.failed
     ):
         return STALE
-    recorded = bounce_record_once(
+    recorded = bounce_record(
         supporter=supporter, kind=report.kind, source="smtp", recipient=recipient
     )
-    return report.kind if recorded else DUPLICATE
+    return report.kind if recorded is not None else DUPLICATE
 
 
 def _bounced_their_address(

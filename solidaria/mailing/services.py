@@ -639,13 +639,22 @@ def recipient_unsubscribe(*, recipient: Recipient) -> Organisation:
 
 def bounce_record(
     *, supporter: Supporter, kind: str, source: str, recipient: Recipient | None = None
-) -> Bounce:
+) -> Bounce | None:
     """A report that mail to a person bounced (for good or for now) or was marked
     as spam. A hard bounce, or SOFT_BOUNCE_LIMIT soft ones in SOFT_BOUNCE_WINDOW,
     makes the address undeliverable; a complaint unsubscribes the person from
-    every organisation."""
+    every organisation.
+
+    A message's report counts once per kind (an MTA's delay warning every few
+    hours, a provider's retries, a report read twice): None if it was recorded
+    already."""
     now = timezone.now()
     with transaction.atomic():
+        if recipient is not None:
+            # Two reports of one message at once: the second waits here, then sees the first.
+            list(Recipient.objects.select_for_update().filter(pk=recipient.pk).values("pk"))
+            if Bounce.objects.filter(recipient=recipient, kind=kind).exists():
+                return None
         bounce = Bounce.objects.create(
             supporter=supporter, recipient=recipient, kind=kind, source=source[:40]
         )

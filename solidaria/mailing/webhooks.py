@@ -36,8 +36,9 @@ from django.dispatch import receiver
 from solidaria.core.privacy import pii
 from solidaria.supporters.models import Supporter
 
-from .bounces import IGNORED, bounce_record_once, status_transient
+from .bounces import IGNORED, status_transient
 from .models import Bounce, Recipient
+from .services import bounce_record
 from .tokens import unsubscribe_recipient_id
 
 logger = logging.getLogger(__name__)
@@ -169,8 +170,9 @@ def webhook_event_handle(*, esp_name: str, event: Any) -> str:
     seen = _report_key(esp_name, event, kind) if recipient is None else ""
     if seen and cache.get(seen):
         return DUPLICATE
-    if not bounce_record_once(
-        supporter=supporter, kind=kind, source=esp_name.lower(), recipient=recipient
+    if (
+        bounce_record(supporter=supporter, kind=kind, source=esp_name.lower(), recipient=recipient)
+        is None
     ):
         return DUPLICATE
     if seen:
