@@ -488,3 +488,27 @@ def test_a_test_send_says_test_in_the_language_of_the_version_tested(
     (message,) = smtp_server.messages
     with translation.override("es"):
         assert message["Subject"] == f"[Prueba] Hola {gettext('friend')}"
+
+
+def _queries_for_the_page(client: Client, mailing: Mailing) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url(mailing)).status_code == 200
+    return len(queries)
+
+
+def test_a_sent_mailings_page_runs_as_many_queries_for_ten_recipients_as_for_two(
+    smtp_server: Any, organisation: Any, organiser: Any
+):
+    client = signed_in(organiser)
+    agreeing(organisation, 2)
+    small = mailing_send(mailing=a_mailing(organisation, organiser), actor=organiser)
+    send_everything()
+    agreeing(organisation, 8, language="en")
+    large = mailing_send(mailing=a_mailing(organisation, organiser), actor=organiser)
+    send_everything()
+    _queries_for_the_page(client, small)  # warm the per-process caches
+
+    assert _queries_for_the_page(client, small) == _queries_for_the_page(client, large)

@@ -304,3 +304,25 @@ def test_a_head_request_to_the_link_answers_and_unsubscribes_nobody(
 
     assert response.status_code == 200
     assert agrees(ana, organisation)
+
+
+def test_the_unsubscribe_page_and_its_post_run_a_fixed_number_of_queries(
+    smtp_server: Any, organisation: Any, organiser: Any
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = agreeing(organisation, 3)
+    deliver(organisation, organiser)
+    counts = []
+    for person in people:  # the first warms the per-process caches
+        path = link_for(smtp_server, person)
+        with CaptureQueriesContext(connection) as page:
+            Client().get(path)
+        with CaptureQueriesContext(connection) as post:
+            Client().post(path, {"List-Unsubscribe": "One-Click"})
+        counts.append((len(page), len(post)))
+
+    assert counts[1] == counts[2]
+    assert counts[1][0] == 1  # the recipient, with their mailing and organisation
+    assert counts[1][1] <= 10
