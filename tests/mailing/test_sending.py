@@ -74,7 +74,7 @@ def test_every_message_carries_one_click_unsubscribe_headers_that_work(
     assert Recipient.objects.get().unsubscribed_at is not None
 
 
-def test_only_people_who_agree_now_receive_it_whatever_the_segment(
+def test_only_people_who_agree_now_and_whose_address_works_receive_it(
     smtp_server: Any, organisation: Any, organiser: Any
 ):
     agreed = agreeing(organisation, 2)
