@@ -7,6 +7,10 @@ then POSTs signatures with wrk for --seconds from 8 connections, each with a
 new address and a random client address. Afterwards it checks in the database
 that every successful answer (a 302 to the thank-you page) stored exactly one
 signature. Target: ≥ 1,000 signatures/s, p99 < 100 ms, 0 errors, 0 lost.
+--rate N paces the requests at N a second (a surge of a given size) instead.
+
+--sink sends the confirmations to a local mail server (bench/smtpsink.py) and
+reports when they arrived: all within 2 minutes of the surge's end is the target.
 
 Before that, the same server (same workers, same database) serves a bare
 Django view that validates the same fields and INSERTs one row
@@ -36,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import ROOT, environment, free_port, fresh_postgres, manage, wait_until_up
 
 PETITION = "drop-the-charges"
+WRK_THREADS = 2
 
 
 def form_token(env: dict[str, str]) -> str:
@@ -192,11 +197,15 @@ def stop_server(server: subprocess.Popen[bytes]) -> None:
     server.wait(timeout=60)
 
 
-def run_wrk(wrk: str, url: str, args: argparse.Namespace, *, token: str, origin: str) -> str:
+def run_wrk(
+    wrk: str, url: str, args: argparse.Namespace, *, token: str, origin: str, rate: int = 0
+) -> str:
+    """wrk's output; `rate` paces the requests (signatures a second), 0 sends them
+    as fast as the server answers."""
     return subprocess.run(
         [
             wrk,
-            "-t2",
+            f"-t{WRK_THREADS}",
             f"-c{args.connections}",
             f"-d{args.seconds}s",
             "--latency",
@@ -204,7 +213,13 @@ def run_wrk(wrk: str, url: str, args: argparse.Namespace, *, token: str, origin:
             str(ROOT / "bench" / "sign.lua"),
             url,
         ],
-        env={**os.environ, "FORM_TOKEN": token, "ORIGIN": origin},
+        env={
+            **os.environ,
+            "FORM_TOKEN": token,
+            "ORIGIN": origin,
+            "THREADS": str(WRK_THREADS),
+            "RATE": str(rate or ""),
+        },
         capture_output=True,
         text=True,
         check=True,
@@ -269,6 +284,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--rate",
+        type=int,
+        default=0,
+        help="signatures a second to send (paced); by default as fast as the server answers",
+    )
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
@@ -320,7 +341,12 @@ def main() -> None:
             before = count_signatures(env)
             timer = kill_midway(server.pid, args.seconds / 2) if args.kill else None
             out = run_wrk(
-                wrk, f"{base}/en/petitions/{PETITION}/sign/", args, token=token, origin=base
+                wrk,
+                f"{base}/en/petitions/{PETITION}/sign/",
+                args,
+                token=token,
+                origin=base,
+                rate=args.rate,
             )
             surge_end = time.time()
             time.sleep(1)
@@ -343,6 +369,7 @@ def main() -> None:
         "database": args.database,
         "seconds": args.seconds,
         "connections": args.connections,
+        "paced_rate": args.rate or None,
         "workers": args.workers,
         "with_worker": not args.no_worker,
         "killed_midway": args.kill,
