@@ -355,6 +355,29 @@ def test_during_a_surge_confirmations_go_out_a_few_a_round(settings, monkeypatch
     assert not Signature.objects.filter(confirmation_queued=False).exists()
 
 
+def test_a_round_that_runs_out_of_time_is_followed_at_once_by_the_next(monkeypatch) -> None:
+    from solidaria.petitions import tasks
+
+    monkeypatch.setattr(services, "TICK_BATCH", 2)
+    monkeypatch.setattr(services, "TICK_SECONDS", 0)  # one batch, then the time is up
+    petition = factories.PetitionFactory()
+    for i in range(5):
+        stored(petition, f"gil{i}@example.org", ip=f"192.0.2.{i + 1}")
+    waiting = DBTaskResult.objects.filter(task_path=tasks.tick.module_path, status="READY")
+
+    first = tasks.tick.call()
+    assert first["confirmations"] == 2 and first["confirmations_left"] == 1
+    assert waiting.count() == 1
+    tasks.tick.call()  # the next is already waiting: not a second one
+    assert waiting.count() == 1
+
+    waiting.delete()
+    last = tasks.tick.call()
+    assert last["confirmations"] == 1 and last["confirmations_left"] == 0
+    assert not waiting.exists()  # nothing owed: the scheduler's pace again
+    assert OutgoingEmail.objects.filter(template="petition_confirm").count() == 5
+
+
 def test_a_few_signatures_are_no_surge(settings) -> None:
     settings.SIGNING_SURGE_RATE = 2
     petition = factories.PetitionFactory()
