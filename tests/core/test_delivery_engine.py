@@ -192,6 +192,32 @@ def test_workers_claiming_at_once_take_different_messages(settings: Any):
     assert not OutgoingEmail.objects.filter(status="queued").exists()
 
 
+@pytest.mark.skipif(not is_postgres(), reason="synchronous_commit is PostgreSQL's")
+def test_while_sending_commits_do_not_wait_for_the_disk_and_afterwards_they_do(
+    picky_server: Any, monkeypatch: Any
+):
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    seen: list[str] = []
+    settle = outbox._settle_sent
+
+    def settle_and_look(*args: Any) -> None:
+        seen.append(synchronous_commit())
+        settle(*args)
+
+    monkeypatch.setattr(outbox, "_settle_sent", settle_and_look)
+    before = synchronous_commit()
+    for n in range(3):
+        queue(f"q{n}@example.org")
+    assert email_deliver_waiting() == 3
+    assert seen == ["off", "off", "off"]
+    assert synchronous_commit() == before == "on"
+    assert OutgoingEmail.objects.filter(status="sent").count() == 3
+
+
 def test_a_live_worker_renews_its_claim_and_the_sweep_leaves_its_batch_alone(picky_server: Any):
     for n in range(3):
         queue(f"slow{n}@example.org")
