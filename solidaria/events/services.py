@@ -606,13 +606,16 @@ def proposal_decide(*, event: Event, approve: bool, trust: bool, actor: User) ->
                 email_index=event.host_email_index,
                 defaults={"name": event.host_name, "trusted_by": actor},
             )
-        language = event.host_language or event.campaign.languages[0]
-        email_queue(
-            to=event.host_email,
-            template="events_proposal_decided",
-            language=language,
-            context={**_event_context(event, language), "approved": approve},
-        )
+        # A draft organisers made themselves (from a committee's proposal) has no
+        # host to tell.
+        if event.host_email:
+            language = event.host_language or event.campaign.languages[0]
+            email_queue(
+                to=event.host_email,
+                template="events_proposal_decided",
+                language=language,
+                context={**_event_context(event, language), "approved": approve},
+            )
         audit_log(
             action="event.proposal_approved" if approve else "event.proposal_declined",
             actor=actor,

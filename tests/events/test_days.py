@@ -446,3 +446,18 @@ def test_an_event_change_that_fails_half_way_saves_nothing_and_tells_no_one(
     assert update.told == 2 and [r.email for r in update.promoted] == ["bea@example.org"]
     changed = AuditEntry.objects.get(action="event.changed").data["fields"]
     assert sorted(changed) == ["capacity", "ends_at", "starts_at"]
+
+
+@pytest.mark.django_db
+def test_publishing_a_draft_without_a_host_tells_no_one() -> None:
+    from solidaria.core.models import OutgoingEmail
+    from solidaria.events.services import proposal_decide
+
+    draft = factories.EventFactory(status=Event.Status.PROPOSED)  # made by organisers
+    staff = factories.UserFactory()
+
+    assert proposal_decide(event=draft, approve=True, trust=False, actor=staff)
+
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.PUBLISHED
+    assert not OutgoingEmail.objects.filter(template="events_proposal_decided").exists()
