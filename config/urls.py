@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidaria.fundraising.urls")),
     path("", include("solidaria.events.urls")),
     path("", include("solidaria.supporters.urls")),
+    path("", include("solidaria.committee.urls")),
     prefix_default_language=True,
 )
 

@@ -160,3 +160,74 @@ class EventFactory(CampaignPartFactory):
     ends_at = factory.LazyAttribute(lambda event: event.starts_at + timedelta(hours=2))
     timezone = "America/New_York"
     online_url = "https://meet.example.org/solidarity-panel"
+
+
+# --- committee -----------------------------------------------------------------------
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "committee.Committee"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    organisation = factory.SelfAttribute("campaign.owner")
+    slug = numbered_slug("committee")
+    name = numbered_title("Comité", "Committee")
+    description = {
+        "es": "Proponemos y organizamos acciones.",
+        "en": "We propose and organise actions.",
+    }
+
+
+class SkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "committee.Skill"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    key = factory.Sequence(lambda n: f"skill-{n}")
+    label = {"es": "Traducción", "en": "Translation"}
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A confirmed member (counted: the committee's count follows)."""
+
+    class Meta:
+        model = "committee.Member"
+        skip_postgeneration_save = True
+
+    committee = factory.SubFactory(CommitteeFactory)
+    name = factory.Sequence(lambda n: f"Member Number{n}")
+    email = factory.Sequence(lambda n: f"member{n}@example.org")
+    email_index = factory.LazyAttribute(lambda o: pii.email_index(o.email))
+    country = "AR"
+    city = "Rosario"
+    languages = ["es", "en"]
+    language = "es"
+    status = "confirmed"
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def counted(obj, create, extracted, **kwargs):
+        if create and obj.status == "confirmed":
+            from django.db.models import F
+
+            type(obj.committee).objects.filter(pk=obj.committee_id).update(
+                members_count=F("members_count") + 1
+            )
+            obj.committee.refresh_from_db(fields=["members_count"])
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "committee.Proposal"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    author = factory.SubFactory(MemberFactory, committee=factory.SelfAttribute("..committee"))
+    title = factory.Sequence(lambda n: f"A stall with the cooperatives' products {n}")
+    description = "At the street festival, with leaflets in three languages."
+    kind = "products"
+    country = "DE"
+    city = "Berlin"
+    language = "en"
+    status = "open"
+    published_at = factory.LazyFunction(timezone.now)

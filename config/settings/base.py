@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "solidaria.fundraising",
     "solidaria.events",
     "solidaria.mailing",
+    "solidaria.committee",
     "solidaria.demo",
     "solidaria.core.console.admin_config.SolidariaAdminConfig",
     "django.contrib.auth",
@@ -171,9 +172,11 @@ PERIODIC_TASKS = [
     # Messages of a worker that died while sending go back within a minute or two.
     ("solidaria.core.tasks.requeue_stalled_emails", 30),
     ("solidaria.core.tasks.prune_task_results", 3600),
-    # Daily, and at each start of the scheduler: both are idempotent.
+    # Daily, and at each start of the scheduler: each is idempotent.
     ("solidaria.core.tasks.prune_failed_emails", 86400),
     ("solidaria.supporters.tasks.expire_personal_data", 86400),
+    ("solidaria.committee.contact_tasks.expire_contact_messages", 86400),
+    ("solidaria.committee.tasks.send_digests", 86400),
 ]
 HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}
 # Signing: at most N signatures from one address on one petition per window (seconds).

@@ -15,7 +15,18 @@ from django.utils.translation import gettext_noop
 
 from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.campaigns.services import campaign_set_status
+from solidaria.committee.models import Committee, Member, Proposal, Skill
+from solidaria.committee.services import (
+    comment_add,
+    member_confirm,
+    proposal_accept,
+    proposal_make_draft,
+    proposal_publish,
+    proposal_submit,
+    proposal_support,
+)
 from solidaria.core.privacy import pii
+from solidaria.core.privacy.tokens import new_token
 from solidaria.events.models import Cosponsor, DayOfAction, Event
 from solidaria.events.services import rsvp_create
 from solidaria.events.zones import local_to_utc
@@ -31,6 +42,7 @@ from solidaria.organisations.models import Membership, Organisation, Organisatio
 from solidaria.petitions.models import OrganisationSignature, Petition
 from solidaria.supporters.selectors import supporter_find_by_email
 
+from .committee_content import COMMITTEE, MEMBERS, SKILLS, STALL, TOUR
 from .content import CAMPAIGNS, ORGANISATIONS
 from .event_content import DAY, PANEL
 from .fund_content import FUNDS
@@ -74,7 +86,88 @@ def demo_load() -> dict[str, int]:
             created["events"] += _create_day(DAY, organisations)
         created["people"] = _create_people()
         created["mailings"] = _create_mailing()
+        created["committees"] = _create_committee()
     return created
+
+
+def _create_committee() -> int:
+    """The international committee of the recovered-workplaces campaign: its skills,
+    members who joined over the past weeks, a proposal open for support and one
+    accepted that became a draft event. Members confirm and propose through the
+    same services as everyone (so they are supporters of the organisation, and
+    counts, audit entries and emails are as in use)."""
+    if Committee.objects.filter(slug=COMMITTEE["slug"]).exists():
+        return 0
+    campaign = Campaign.objects.filter(slug=COMMITTEE["campaign"]).first()
+    organisation = Organisation.objects.filter(slug=COMMITTEE["organisation"]).first()
+    if campaign is None or organisation is None:
+        return 0
+    committee = Committee.objects.create(
+        campaign=campaign,
+        organisation=organisation,
+        **_content(COMMITTEE, "slug", "name", "description", "aims"),
+    )
+    skills = {
+        key: Skill.objects.create(committee=committee, key=key, label=label, position=position)
+        for position, (key, label) in enumerate(SKILLS, start=1)
+    }
+    members = {record[1]: _committee_member(committee, record, skills) for record in MEMBERS}
+    stall = _proposal(STALL, members)
+    proposal_publish(proposal=stall, actor=None)
+    _supported(stall, STALL, members)
+    tour = _proposal(TOUR, members)
+    proposal_publish(proposal=tour, actor=None)
+    _supported(tour, TOUR, members)
+    proposal_accept(proposal=tour, actor=None, reason=TOUR["accepted_because"])
+    proposal_make_draft(proposal=tour, actor=None, into="event")
+    return 1
+
+
+def _committee_member(
+    committee: Committee,
+    record: tuple[str, str, str, str, list[str], list[str], str, bool, bool, str, int],
+    skills: dict[str, Skill],
+) -> Member:
+    """A member as the join form stores them, confirmed through the service as the
+    link's button does; the join form's own email is not sent (nobody reads it),
+    and the dates are moved back to when they joined."""
+    name, email, country, city, spoken, helps, group, listed, consent, language, days = record
+    token, hashed = new_token()
+    pending = Member.objects.create(
+        committee=committee,
+        name=name,
+        email=email,
+        email_index=pii.email_index(email),
+        country=country,
+        city=city,
+        languages=spoken,
+        organisation_name=group,
+        listed=listed,
+        consent_owner=consent,
+        language=language,
+        token_hash=hashed,
+    )
+    pending.skills.set([skills[key] for key in helps])
+    member = member_confirm(token=token)
+    joined = timezone.now() - timedelta(days=days, hours=len(name))
+    Member.objects.filter(pk=member.pk).update(created_at=joined, confirmed_at=joined)
+    return member
+
+
+def _proposal(data: dict[str, Any], members: dict[str, Member]) -> Proposal:
+    return proposal_submit(
+        member=members[data["author"]],
+        **_content(data, "title", "description", "kind", "country", "city", "language"),
+        online=False,
+        date=timezone.localdate() + timedelta(days=data["days_from_now"]),
+    )
+
+
+def _supported(proposal: Proposal, data: dict[str, Any], members: dict[str, Member]) -> None:
+    for email in data["supporters"]:
+        proposal_support(proposal=proposal, member=members[email])
+    for email, body in data["comments"]:
+        comment_add(proposal=proposal, member=members[email], body=body)
 
 
 def _create_mailing() -> int:

@@ -9,8 +9,6 @@ Every page here is personal: never cached, never shared.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +20,7 @@ from solidaria.core.web.formguard import client_ip
 from solidaria.core.web.middleware import private_page, private_response
 from solidaria.organisations.models import Organisation
 
+from .access import session_open, supporter_page
 from .exceptions import SupporterError
 from .forms import AccessRequestForm, EndActionForm, EraseForm, LanguageForm
 from .models import Supporter
@@ -37,34 +36,6 @@ from .services import (
     supporter_export,
     supporter_language_set,
 )
-
-SESSION_KEY = "supporter_id"
-# The page stays open this long after the last visit to it.
-SESSION_SECONDS = 60 * 60
-
-SupporterView = Callable[..., HttpResponse]
-
-
-def supporter_page(view: SupporterView) -> Callable[..., HttpResponse]:
-    """For the person whose link opened this session; anyone else is sent to ask for one.
-    The view gets the supporter after the request."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, **kwargs: int) -> HttpResponse:
-        supporter_id = request.session.get(SESSION_KEY)
-        supporter = (
-            Supporter.objects.filter(pk=int(supporter_id), erased_at__isnull=True).first()
-            if supporter_id is not None
-            else None
-        )
-        if supporter is None:
-            messages.info(request, _("Your page has closed. Ask for a new link below."))
-            return redirect("supporters:request")
-        request.session.set_expiry(SESSION_SECONDS)
-        return private_response(view(request, supporter, **kwargs))
-
-    return wrapper
-
 
 # A button's address opened with GET leads back to the page with the button.
 post_only = post_only_or_redirect("supporters:page", with_arguments=False)
@@ -97,9 +68,7 @@ def access_open(request: HttpRequest, token: str) -> HttpResponse:
             supporter = access_link_use(token=token)
         except SupporterError as exc:
             return render(request, "supporters/link_invalid.html", {"reason": exc}, status=404)
-        request.session.cycle_key()  # a fresh session id, for this person only
-        request.session[SESSION_KEY] = supporter.pk
-        request.session.set_expiry(SESSION_SECONDS)
+        session_open(request, supporter)  # a fresh session id, for this person only
         return redirect("supporters:page")
     if not access_link_usable(token):
         reason = _("This link is not valid any more. Please ask for a new one.")

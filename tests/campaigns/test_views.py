@@ -77,8 +77,9 @@ def test_campaign_page_runs_a_fixed_number_of_queries(
         campaign.partners.add(factories.OrganisationFactory())
         factories.CampaignUpdateFactory(campaign=campaign)
     # campaign+owner, partners, contacts, updates, petitions, funds, days of action,
-    # upcoming events
-    with django_assert_num_queries(8):
+    # upcoming events, committees
+    factories.CommitteeFactory(campaign=campaign)
+    with django_assert_num_queries(9):
         assert client.get(f"/en/campaigns/{campaign.slug}/").status_code == 200
 
 

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from solidaria.campaigns.models import Campaign
+from solidaria.committee.models import Committee
 from solidaria.events.models import DayOfAction, Event
 from solidaria.fundraising.models import Fund
 from solidaria.petitions.models import Petition
@@ -45,7 +46,10 @@ def test_the_demos_pages_in_english_and_spanish_are_light_on_first_load(client: 
         pages += [prefix + p.get_absolute_url()[3:] for p in Petition.objects.all()]
         for fund in Fund.objects.all():
             pages += [prefix + fund.get_absolute_url()[3:], f"{prefix}/funds/{fund.slug}/ledger/"]
-        pages += [prefix + e.get_absolute_url()[3:] for e in Event.objects.all()]
+        # Not drafts (the committee's accepted proposal became one): they are not public.
+        events = Event.objects.filter(status=Event.Status.PUBLISHED)
+        pages += [prefix + e.get_absolute_url()[3:] for e in events]
+        pages += [prefix + c.get_absolute_url()[3:] for c in Committee.objects.all()]
         pages += [prefix + d.get_absolute_url()[3:] for d in DayOfAction.objects.all()]
     weights = {}
     for page in pages:

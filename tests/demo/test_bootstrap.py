@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from solidaria.campaigns.models import Campaign, CampaignUpdate
+from solidaria.committee.models import Committee, Member, Proposal
+from solidaria.demo.committee_content import COMMITTEE, MEMBERS, SKILLS, STALL, TOUR
 from solidaria.demo.content import CAMPAIGNS, ORGANISATIONS
 from solidaria.demo.people_content import PEOPLE
 from solidaria.organisations.models import Organisation
@@ -27,8 +29,10 @@ def test_bootstrap_loads_the_demo_once_and_prints_a_fresh_login() -> None:
     first = bootstrap()
     password_1 = re.search(r"password: (\S+)", first).group(1)
     assert Campaign.objects.filter(status=Campaign.Status.LIVE).count() == 4
+    assert "1 committee." in first
     organisations = Organisation.objects.count()
     updates = CampaignUpdate.objects.count()
+    committee_rows = (Committee.objects.count(), Member.objects.count(), Proposal.objects.count())
     assert organisations == len(ORGANISATIONS)
 
     second = bootstrap()
@@ -37,6 +41,10 @@ def test_bootstrap_loads_the_demo_once_and_prints_a_fresh_login() -> None:
     assert (Organisation.objects.count(), CampaignUpdate.objects.count()) == (
         organisations,
         updates,
+    )
+    assert "Demo loaded" not in second
+    assert (Committee.objects.count(), Member.objects.count(), Proposal.objects.count()) == (
+        committee_rows
     )
     assert Campaign.objects.count() == len(CAMPAIGNS)
     assert authenticate(username="organiser", password=password_2) is not None
@@ -79,7 +87,47 @@ def test_the_printed_organiser_login_opens_the_demo_people_their_tags_and_segmen
 
     assert people.status_code == 200
     names = sorted({r.supporter.name for r in people.context["cl"].result_list})
-    assert names == sorted(person[0] for person in PEOPLE)
+    # Those who came to the panel or gave, and the committee's members.
+    assert names == sorted([person[0] for person in PEOPLE] + [member[0] for member in MEMBERS])
     for page in ("/admin/supporters/tag/", "/admin/supporters/segment/"):
         assert client.get(page).status_code == 200
     assert client.get("/admin/supporters/supporter/").status_code == 403  # data protection role
+
+
+def test_the_demo_committee_has_its_members_and_both_proposals(client: Client) -> None:
+    password = re.search(r"password: (\S+)", bootstrap()).group(1)
+    committee = Committee.objects.select_related("campaign", "organisation").get(
+        slug=COMMITTEE["slug"]
+    )
+
+    assert committee.campaign.slug == "recovered-workplaces-solidarity"
+    assert committee.organisation == committee.campaign.owner
+    assert [s.key for s in committee.skills.order_by("position")] == [k for k, _l in SKILLS]
+    members = Member.objects.filter(committee=committee)
+    assert committee.members_count == len(MEMBERS) == members.filter(status="confirmed").count()
+    assert len(MEMBERS) >= 24
+    countries = set(members.values_list("country", flat=True))
+    assert {"DE", "ES", "AR", "FR", "BR", "IT", "GB", "US", "UY"} <= countries
+    listed = members.filter(listed=True).count()
+    assert 0 < listed < len(MEMBERS) / 2
+    assert members.exclude(organisation_name="").count() >= 3
+    assert all(m.supporter_id for m in members)  # confirmed through the service
+    for language in ("es", "en", "de", "pt", "fr"):
+        assert committee.description.data[language] and committee.aims.data[language]
+
+    stall = Proposal.objects.get(committee=committee, title=STALL["title"])
+    assert stall.status == Proposal.Status.OPEN
+    assert stall.supports_count == len(STALL["supporters"])
+    assert stall.comments_count == len(STALL["comments"]) > 0
+    assert (stall.city, str(stall.country)) == ("Berlin", "DE")
+    tour = Proposal.objects.select_related("event").get(committee=committee, title=TOUR["title"])
+    assert tour.status == Proposal.Status.ACCEPTED
+    assert tour.event is not None and tour.event.campaign_id == committee.campaign_id
+    assert tour.event.status == "proposed"  # a draft: not public until published
+
+    # The organiser's console opens on them.
+    assert client.login(username="organiser", password=password)
+    waiting = client.get("/admin/committee/proposal/")
+    assert "Proposals: 0 waiting for moderation" in waiting.content.decode()
+    assert client.get(f"/admin/committee/proposal/{stall.pk}/change/").status_code == 200
+    assert client.get("/admin/committee/member/", {"speaks": "de"}).status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,6 +14,8 @@ from django.db import models
 from django.test import Client
 from django.utils import timezone
 
+from solidaria.committee.contact import contact_message_send
+from solidaria.committee.services import member_confirm, member_join
 from solidaria.core.models import AuditEntry, OutgoingEmail
 from solidaria.core.privacy.fields import EncryptedTextField
 from solidaria.events.models import Event, Rsvp, TrustedHost
@@ -132,6 +135,30 @@ def act_everywhere(client: Client, smtp_server: Any, run_tasks: Any) -> Everywhe
     starts = timezone.now() + timedelta(days=20)
     hosted = action_proposed(day, starts=starts, host_name=NAME, host_email=EMAIL)
     proposal_decide(event=hosted, approve=True, trust=True, actor=staff)
+    committee = factories.CommitteeFactory()
+    member_join(
+        committee=committee,
+        name=NAME,
+        email=EMAIL,
+        country="AR",
+        city="Rosario",
+        languages=["es", "de"],
+        skill_keys=[],
+        listed=True,
+        language="es",
+    )
+    confirmation = OutgoingEmail.objects.filter(template="committee_confirm").latest("pk")
+    member_confirm(token=json.loads(confirmation.context)["token"])
+    committee.organisation.contacts.create(language="es", email="solidaridad@example.org")
+    contact_message_send(
+        organisation=committee.organisation,
+        committee=committee,
+        name=NAME,
+        email=EMAIL,
+        message="Zelmira puede traducir al alemán.",
+        language="es",
+        ip="203.0.113.50",
+    )
     # An organiser's private note about her.
     record = OrganisationSupporter.objects.filter(supporter__email_index__isnull=False).first()
     person_record_update(record=record, tags=[], notes=f"{NAME} translates.", actor=staff)
@@ -170,6 +197,7 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_table(
     counts = supporter_erase(supporter=supporter)
 
     assert counts["petitions"] == 2 and counts["events"] == 4 and counts["fundraising"] == 1
+    assert counts["committee"] == 2  # her membership and her message
     dump = database_dump()
     assert "petitions_signature" in dump  # the dump really holds the tables
     for trace in TRACES:

@@ -159,7 +159,7 @@ def test_data_past_retention_is_emptied_and_no_figure_moves(scene: Scene) -> Non
 
         counts = personal_data_expire(now=timezone.now())
 
-        assert counts == {"petitions": 3, "events": 3 + 1 + 1, "access_links": 0}
+        assert counts == {"petitions": 3, "events": 3 + 1 + 1, "committee": 0, "access_links": 0}
         assert personal_values() == []
         assert public_figures() == before
         assert statistics(scene.petition) == stats_before
@@ -184,12 +184,17 @@ def test_data_within_retention_is_kept(scene: Scene) -> None:
 
     counts = expire_at(petition_due - timedelta(minutes=1))
 
-    assert counts == {"petitions": 0, "events": 0, "access_links": 0}
+    assert counts == {"petitions": 0, "events": 0, "committee": 0, "access_links": 0}
     assert personal_values() == before
     assert Signature.objects.filter(supporter__isnull=False).count() == 3
 
     # A minute later the signers' time is up; the events' is not yet.
-    assert expire_at(petition_due) == {"petitions": 3, "events": 0, "access_links": 0}
+    assert expire_at(petition_due) == {
+        "petitions": 3,
+        "events": 0,
+        "committee": 0,
+        "access_links": 0,
+    }
     assert not any(Signature.objects.values_list("name", flat=True))
     assert all(rsvp.name for rsvp in Rsvp.objects.all())
 
@@ -273,7 +278,12 @@ def test_running_twice_changes_nothing_more_and_audits_counts_only(scene: Scene)
 
     second = expire_at(later + timedelta(days=1))
 
-    assert sum(first.values()) == 8 and second == {"petitions": 0, "events": 0, "access_links": 0}
+    assert sum(first.values()) == 8 and second == {
+        "petitions": 0,
+        "events": 0,
+        "committee": 0,
+        "access_links": 0,
+    }
     assert rows == {
         "signatures": list(Signature.objects.order_by("pk").values()),
         "registrations": list(Rsvp.objects.order_by("pk").values()),

@@ -30,7 +30,8 @@ class Command(BaseCommand):
                     f"Demo loaded: {created['organisations']} organisations, "
                     f"{created['campaigns']} campaigns, {created['petitions']} petitions, "
                     f"{created['funds']} defense funds, {created['events']} events, "
-                    f"{created['people']} people, {created['mailings']} mailing."
+                    f"{created['people']} people, {created['mailings']} mailing, "
+                    f"{created['committees']} committee."
                 )
         if not no_login:
             username, password = demo_organiser_reset()
