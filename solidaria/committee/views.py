@@ -400,8 +400,8 @@ def member_propose(request: HttpRequest, supporter: Supporter, slug: str) -> Htt
             messages.success(
                 request,
                 _(
-                    "Thank you: your proposal is sent. The organisers will read it and "
-                    "publish it; we tell you by email."
+                    "Thank you: your proposal is sent. The organisers read it before it is "
+                    "published, and we tell you by email what they decide."
                 ),
             )
             return redirect(reverse("committee:member") + f"#committee-{committee.slug}")
