@@ -175,7 +175,6 @@ PERIODIC_TASKS = [
     # Daily, and at each start of the scheduler: each is idempotent.
     ("solidaria.core.tasks.prune_failed_emails", 86400),
     ("solidaria.supporters.tasks.expire_personal_data", 86400),
-    ("solidaria.committee.contact_tasks.expire_contact_messages", 86400),
     ("solidaria.committee.tasks.send_digests", 86400),
 ]
 HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}

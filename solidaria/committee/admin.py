@@ -371,7 +371,9 @@ class SkillFilter(admin.SimpleListFilter):
         value = self.value()
         if not value:
             return queryset
-        return queryset.filter(skills__pk=int(value)) if value.isdigit() else queryset.none()
+        # "²".isdigit() is true too: only plain, short numbers are ids.
+        is_id = value.isascii() and value.isdecimal() and len(value) <= 9
+        return queryset.filter(skills__pk=int(value)) if is_id else queryset.none()
 
 
 MEMBER_EXPORT_HEADER = [
@@ -440,8 +442,10 @@ class MemberAdmin(OrganisationScopedAdmin[Member]):
     ]
     list_select_related = ["committee__campaign"]
     list_per_page = 50
-    search_fields = ["organisation_name"]  # and an exact address: see get_search_results
-    search_help_text = _("An exact email address, or part of an organisation's name.")
+    # Only an exact address, by its blind index (see get_search_results): names and
+    # organisations are encrypted.
+    search_fields = ["email_index"]
+    search_help_text = _("An exact email address.")
     actions = ["export_csv"]
     fields = readonly_fields = (
         "committee",
@@ -486,9 +490,9 @@ class MemberAdmin(OrganisationScopedAdmin[Member]):
         self, request: HttpRequest, queryset: QuerySet[Member], search_term: str
     ) -> tuple[QuerySet[Member], bool]:
         term = search_term.strip()
-        if "@" in term:
-            return queryset.filter(email_index__in=pii.email_indexes(term)), False
-        return super().get_search_results(request, queryset, term)
+        if not term:
+            return queryset, False
+        return queryset.filter(email_index__in=pii.email_indexes(term)), False
 
     # Columns
 
@@ -522,6 +526,8 @@ class MemberAdmin(OrganisationScopedAdmin[Member]):
     # The export
 
     def _editable(self, request: HttpRequest, queryset: QuerySet[Member]) -> QuerySet[Member]:
+        # Members only: a pending address is anyone's typing, and those who left, left.
+        queryset = queryset.filter(status=Member.Status.CONFIRMED)
         if request.user.is_superuser:
             return queryset
         return queryset.filter(
@@ -570,6 +576,9 @@ class CommentInline(admin.TabularInline[Comment, Proposal]):
     ordering = ["created_at", "pk"]
 
     # Three narrow columns, so that the button stays on a phone's screen.
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Comment]:
+        return super().get_queryset(request).select_related("member")
 
     def get_fields(self, request: HttpRequest, obj: Proposal | None = None) -> Any:
         if obj is not None and _may_edit(request, obj.committee.organisation_id):

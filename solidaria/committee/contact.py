@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
@@ -30,6 +29,7 @@ from solidaria.core.models import OutgoingEmail
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.rendering.i18n import language_codes, localize
+from solidaria.core.web.client_limits import ClientLimit
 from solidaria.organisations.models import Organisation, OrganisationContact
 
 from .models import Committee, ContactMessage
@@ -88,11 +88,6 @@ def contact_route(organisation: Organisation, language: str) -> OrganisationCont
     return next(iter(contacts.values()), None)
 
 
-def _client_keys(ip: str) -> tuple[str, str]:
-    client = pii.ip_hash(ip)
-    return f"contact-client:{client}", f"contact-client-no-proof:{client}"
-
-
 def _over_limit(*, email_index: str, ip: str, proof_solved: bool, now: datetime) -> str | None:
     """Why one more message would pass a limit, in the visitor's language; None if not.
 
@@ -108,25 +103,19 @@ def _over_limit(*, email_index: str, ip: str, proof_solved: bool, now: datetime)
             "Several messages were sent from this address in the last hour. Please wait "
             "for an answer, or try again in an hour."
         )
-    if ip:
-        every, without_proof = _client_keys(ip)
-        if (cache.get(every) or 0) >= limits["client"] or (
-            not proof_solved and (cache.get(without_proof) or 0) >= limits["client_without_proof"]
-        ):
-            return _("Too many messages were sent from this connection. Please try again later.")
+    if _client_limit().reached(ip, proof_solved=proof_solved):
+        return _("Too many messages were sent from this connection. Please try again later.")
     return None
 
 
-def _count_client(ip: str, *, proof_solved: bool) -> None:
-    if not ip:
-        return
-    seconds = int(RATE_WINDOW.total_seconds())
-    for key in _client_keys(ip)[: 1 if proof_solved else 2]:
-        cache.add(key, 0, seconds)  # the window starts with the first message
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between: this message starts a new window
-            cache.set(key, 1, seconds)
+def _client_limit() -> ClientLimit:
+    limits = _rate_limits()
+    return ClientLimit(
+        scope="contact",
+        most=limits["client"],
+        most_without_proof=limits["client_without_proof"],
+        window=RATE_WINDOW,
+    )
 
 
 def _committee_name(committee: Committee | None, organisation: Organisation, language: str) -> str:
@@ -213,12 +202,11 @@ def contact_message_send(
             language=language,
             reply_to=contact.email,
             context={
-                "name": name,
                 "organisation_name": organisation.name,
                 "committee_name": _committee_name(committee, organisation, language),
             },
         )
-        _count_client(ip, proof_solved=proof_solved)
+        _client_limit().count(ip, proof_solved=proof_solved)
     return stored
 
 

@@ -29,3 +29,7 @@ class WrongState(CommitteeError):
 
 class AlreadySupported(CommitteeError):
     """A member supports each proposal once."""
+
+
+class TooMany(CommitteeError):
+    """Too many requests from one connection within the hour."""

@@ -71,7 +71,8 @@ def skills_field() -> forms.MultipleChoiceField:
 
 def listed_field() -> forms.BooleanField:
     return forms.BooleanField(
-        label=_("Show my first name and country on the members list"), required=False
+        label=_("Show my first name, country and organisation on the members list"),
+        required=False,
     )
 
 

@@ -133,10 +133,11 @@ class Member(models.Model):
     skills = models.ManyToManyField(
         Skill, blank=True, related_name="members", verbose_name=_("how they can help")
     )
-    organisation_name = models.CharField(
-        _("organisation they belong to"), max_length=200, blank=True
+    # Encrypted like the name: which group someone belongs to is a political opinion.
+    organisation_name = EncryptedTextField(_("organisation they belong to"), blank=True)
+    listed = models.BooleanField(
+        _("name, country and organisation shown on the members list"), default=False
     )
-    listed = models.BooleanField(_("name and country shown on the members list"), default=False)
     # The separate, unticked consent to hear from the committee's organisation.
     consent_owner = models.BooleanField(default=False, editable=False)
     # The language of the pages they used, for every email we send them.
@@ -289,7 +290,8 @@ class Proposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        # Not the title: a member's own words, and this string goes into the audit log.
+        return f"proposal #{self.pk}"
 
     def get_absolute_url(self) -> str:
         return reverse("committee:proposal", kwargs={"slug": self.committee.slug, "pk": self.pk})

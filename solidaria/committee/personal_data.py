@@ -19,7 +19,6 @@ from django.db.models.functions import Cast, Concat
 from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
-from solidaria.core.db.batches import update_in_batches
 from solidaria.supporters.exceptions import ActionNotFound
 from solidaria.supporters.registry import Action, ExportSection, Person, PersonalData
 
@@ -30,6 +29,8 @@ from .services import member_leave
 # An emptied row's address index: unique per row, so one membership per address
 # still holds for everyone else, and never the index of an address.
 ERASED_INDEX_PREFIX = "erased:"
+# Memberships emptied per statement at the end of their retention period.
+EXPIRY_SLICE = 1000
 
 
 def _memberships(person: Person) -> QuerySet[Member]:
@@ -197,8 +198,12 @@ def _member_emptied() -> dict[str, Any]:
 
 def _writings_emptied(member_ids: QuerySet[Any] | list[int]) -> int:
     """What the members wrote: comments lose their text and author, proposals their
-    author (they stay, unsigned: others supported them). Counts stay."""
+    author (they stay, unsigned: others supported them), and those nobody else saw
+    (never published) their text as well. Counts stay."""
     comments = Comment.objects.filter(member__in=member_ids).update(body="", member=None)
+    Proposal.objects.filter(author__in=member_ids, published_at__isnull=True).update(
+        title="", description="", city=""
+    )
     proposals = Proposal.objects.filter(author__in=member_ids).update(author=None)
     return comments + proposals
 
@@ -249,12 +254,14 @@ def expire(now: datetime) -> int:
             ]
             due = kept.filter(pk__in=due_ids)
         member_ids = list(due.values_list("pk", flat=True))
-        if not member_ids:
-            continue
-        emptied += _writings_emptied(member_ids)
-        emptied += update_in_batches(
-            Member.objects.filter(pk__in=member_ids), supporter=None, **_member_emptied()
-        )
+        # In slices: a committee of tens of thousands would pass SQLite's limit on
+        # the values one statement may carry.
+        for start in range(0, len(member_ids), EXPIRY_SLICE):
+            chunk = member_ids[start : start + EXPIRY_SLICE]
+            emptied += _writings_emptied(chunk)
+            emptied += Member.objects.filter(pk__in=chunk).update(
+                supporter=None, **_member_emptied()
+            )
     return emptied + contact_messages_expire(now=now)
 
 

@@ -28,6 +28,8 @@ from .models import Comment, Committee, Member, Proposal, Skill, Support
 # How many listed members and organisations a public page shows at most.
 LISTED_MEMBERS_SHOWN = 200
 ORGANISATIONS_SHOWN = 200
+# Listed members whose organisation is read for the list (decrypted one by one).
+ORGANISATIONS_READ = 5000
 # Campaign updates on a member's page.
 UPDATES_SHOWN = 10
 
@@ -108,13 +110,11 @@ def committee_page(*, slug: str) -> CommitteePage:
         .order_by("confirmed_at", "pk")
         .only("name", "country")[:LISTED_MEMBERS_SHOWN]
     )
-    organisations = (
-        Member.objects.filter(committee=committee, status=Member.Status.CONFIRMED, listed=True)
-        .exclude(organisation_name="")
-        .order_by("organisation_name")
-        .values_list("organisation_name", flat=True)
-        .distinct()[:ORGANISATIONS_SHOWN]
-    )
+    # Encrypted, so told apart and sorted here, not by the database.
+    named = Member.objects.filter(
+        committee=committee, status=Member.Status.CONFIRMED, listed=True
+    ).values_list("organisation_name", flat=True)[:ORGANISATIONS_READ]
+    organisations = sorted({name for name in named if name}, key=str.casefold)[:ORGANISATIONS_SHOWN]
     proposals = list(
         Proposal.objects.filter(
             committee=committee, status__in=[Proposal.Status.OPEN, Proposal.Status.ACCEPTED]
@@ -140,7 +140,9 @@ def committee_page(*, slug: str) -> CommitteePage:
 @dataclass(frozen=True)
 class PublicComment:
     pk: int
-    first_name: str  # "" once its author erased their data
+    # Only for members who chose to be listed; "" for the others, and once its
+    # author erased their data (then the comment's text is gone too).
+    first_name: str
     body: str
     created_at: datetime
 
@@ -170,8 +172,9 @@ def proposal_page(*, slug: str, pk: int) -> ProposalPage:
         raise Http404("no such proposal")
     comments = (
         Comment.objects.filter(proposal=proposal, hidden=False)
+        .exclude(body="")  # erased with its author
         .select_related("member")
-        .only("body", "created_at", "member__name")
+        .only("body", "created_at", "member__name", "member__listed", "member__status")
         .order_by("created_at", "pk")
     )
     return ProposalPage(
@@ -179,7 +182,13 @@ def proposal_page(*, slug: str, pk: int) -> ProposalPage:
         comments=[
             PublicComment(
                 pk=comment.pk,
-                first_name=comment.member.first_name if comment.member else "",
+                first_name=(
+                    comment.member.first_name
+                    if comment.member
+                    and comment.member.listed
+                    and comment.member.status == Member.Status.CONFIRMED
+                    else ""
+                ),
                 body=comment.body,
                 created_at=comment.created_at,
             )

@@ -45,6 +45,7 @@ from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.privacy.tokens import new_token, token_hash
 from solidaria.core.rendering.i18n import language_codes, localize
 from solidaria.core.validators import validate_no_control_characters
+from solidaria.core.web.client_limits import ClientLimit
 from solidaria.events.models import DayOfAction, Event
 from solidaria.events.zones import zone_names
 from solidaria.organisations.models import Membership
@@ -63,6 +64,7 @@ from .exceptions import (
     InvalidInput,
     LinkInvalid,
     NotAllowed,
+    TooMany,
     WrongState,
 )
 from .languages import SPOKEN_LANGUAGES, validate_spoken_languages
@@ -91,8 +93,14 @@ LINK_RESEND_INTERVAL = timedelta(minutes=10)
 DIGEST_PROPOSALS_MAX = 50
 DIGEST_COMMENTS_MAX = 100
 DIGEST_EXCERPT = 300
+# Requests to join from one connection in an hour (and without a proof of work).
+JOIN_LIMIT = ClientLimit(scope="join", most=20, most_without_proof=5, window=timedelta(hours=1))
+# The least time between two digests of one committee.
+DIGEST_EVERY = timedelta(hours=23)
 # A draft event made from a proposal without a date: this far ahead, at this local time.
 DRAFT_EVENT_DAYS_AHEAD = 30
+# How far ahead a proposed action's date may be (a draft event must fit the calendar).
+PROPOSAL_HORIZON = timedelta(days=5 * 366)
 DRAFT_EVENT_START = time(18, 0)
 DRAFT_EVENT_LENGTH = timedelta(hours=2)
 
@@ -258,17 +266,30 @@ def _last_link_sent(member: Member) -> datetime:
     return max(member.created_at, repeated) if repeated else member.created_at
 
 
-def _join_repeated(member: Member) -> None:
+def _join_repeated(member: Member, form: dict[str, Any], skills: list[Skill]) -> None:
     """The address has a membership already: its owner is told by email (a new
     confirmation link, or that they are a member, with their page), nobody else.
-    At most every LINK_RESEND_INTERVAL, so the form cannot flood an inbox."""
+    At most every LINK_RESEND_INTERVAL, so the form cannot flood an inbox.
+
+    A membership left takes the new form's answers with the new link (the listing
+    and the consent as ticked now, the wording in force now): it is asked for
+    afresh, and nothing of it counts until the link is confirmed. A pending one
+    keeps the answers it was asked with, and a confirmed member's are theirs to
+    change on their own page: someone else typing the address must not change
+    what its owner is about to confirm."""
     if _last_link_sent(member) > timezone.now() - LINK_RESEND_INTERVAL:
         return
     if member.status == Member.Status.CONFIRMED:
         _member_email(member, "committee_already_member")
     else:
         token, hashed = new_token()
-        Member.objects.filter(pk=member.pk).update(token_hash=hashed)
+        asked: dict[str, Any] = {"token_hash": hashed}
+        if member.status == Member.Status.LEFT:
+            asked |= {**form, "created_at": timezone.now()}
+            member.skills.set(skills)
+        for field, value in asked.items():
+            setattr(member, field, value)
+        member.save(update_fields=list(asked))
         _member_email(member, "committee_confirm", token=token, status=member.status, repeated=True)
     audit_log(
         action="committee.member_join_repeated",
@@ -291,9 +312,14 @@ def member_join(
     listed: bool = False,
     consent_owner: bool = False,
     language: str,
+    ip: str = "",
+    proof_solved: bool = False,
 ) -> None:
     """Someone asks to join: a pending membership, and an email with the link that
     confirms it (double opt-in; only the link token's hash is kept).
+
+    A connection may ask a few times an hour (JOIN_LIMIT), fewer without a solved
+    proof of work: each request emails an address of the sender's choosing.
 
     Joining again with an address that has a membership (pending, confirmed or
     left) stores nothing new: the address's owner is told by email. The caller
@@ -319,31 +345,34 @@ def member_join(
         too_long=_("The organisation's name is longer than %(most)s characters."),
     )
     language = _site_language(language)
+    if JOIN_LIMIT.reached(ip, proof_solved=proof_solved):
+        raise TooMany(_("Too many requests came from this connection. Please try again later."))
+    JOIN_LIMIT.count(ip, proof_solved=proof_solved)
     with transaction.atomic():
         committee = Committee.objects.select_related("campaign", "organisation").get(
             pk=committee.pk
         )
+        form: dict[str, Any] = {
+            "name": name,
+            "email": email,
+            "country": country,
+            "city": city,
+            "languages": spoken,
+            "organisation_name": organisation_name,
+            "listed": listed,
+            "consent_owner": consent_owner,
+            "language": language,
+        }
         existing = Member.objects.filter(
             committee=committee, email_index__in=pii.email_indexes(email)
         ).first()
         if existing is not None:
             existing.committee = committee
-            _join_repeated(existing)
+            _join_repeated(existing, form, skills)
             return
         token, hashed = new_token()
         member = Member(
-            committee=committee,
-            name=name,
-            email=email,
-            email_index=pii.email_index(email),
-            country=country,
-            city=city,
-            languages=spoken,
-            organisation_name=organisation_name,
-            listed=listed,
-            consent_owner=consent_owner,
-            language=language,
-            token_hash=hashed,
+            committee=committee, email_index=pii.email_index(email), token_hash=hashed, **form
         )
         try:
             with transaction.atomic():
@@ -354,7 +383,7 @@ def member_join(
                 committee=committee, email_index__in=pii.email_indexes(email)
             )
             existing.committee = committee
-            _join_repeated(existing)
+            _join_repeated(existing, form, skills)
             return
         member.skills.set(skills)
         _member_email(member, "committee_confirm", token=token, status=member.status)
@@ -475,10 +504,13 @@ def member_leave(*, member: Member) -> bool:
             return False
         was_counted = locked.status == Member.Status.CONFIRMED
         now = timezone.now()
+        # Nor listed, nor agreeing to hear from the organisation: joining again
+        # asks both afresh.
         Member.objects.filter(pk=member.pk).update(
-            status=Member.Status.LEFT, left_at=now, token_hash=""
+            status=Member.Status.LEFT, left_at=now, token_hash="", listed=False, consent_owner=False
         )
         member.status, member.left_at, member.token_hash = Member.Status.LEFT, now, ""
+        member.listed = member.consent_owner = False
         if was_counted:
             Committee.objects.filter(pk=committee.pk).update(
                 members_count=max(committee.members_count - 1, 0)
@@ -537,6 +569,8 @@ def proposal_submit(
         )
     if date is not None and date < timezone.localdate():
         raise InvalidInput(_("The date has passed: choose a later one, or none."))
+    if date is not None and date > timezone.localdate() + PROPOSAL_HORIZON:
+        raise InvalidInput(_("The date is too far ahead: choose one within five years, or none."))
     if language not in SPOKEN_LANGUAGES:
         raise InvalidInput(_("Choose the language the proposal is written in."))
     with transaction.atomic():
@@ -895,7 +929,12 @@ def _digest_recipients(committee: Committee) -> list[User]:
 def _digest_for(committee: Committee, *, now: datetime) -> int:
     """One committee's digest: what came since the last one, to each of its
     moderators. Claimed with a conditional update of `digest_sent_at`, so two runs
-    at once send it once. Returns how many messages were queued."""
+    at once send it once. Returns how many messages were queued.
+
+    Not twice within a day: the scheduler runs daily tasks at each of its starts
+    too, and every deploy would otherwise send one."""
+    if committee.digest_sent_at and now - committee.digest_sent_at < DIGEST_EVERY:
+        return 0
     since = committee.digest_sent_at or committee.created_at
     window = {"created_at__gt": since, "created_at__lte": now}
     proposals = Proposal.objects.filter(committee=committee, **window).order_by("created_at")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.rendering.worldmap import world_map_svg
 from solidaria.core.web.decorators import post_only_or_redirect, public_form_post
-from solidaria.core.web.formguard import cross_site_refusal
+from solidaria.core.web.formguard import client_ip, cross_site_refusal
 from solidaria.core.web.formviews import refusal_as_form_error
 from solidaria.core.web.hygiene import allowed_methods
 from solidaria.core.web.middleware import private_page, private_response, public_page
@@ -35,6 +35,7 @@ from .exceptions import (
     InvalidInput,
     LinkInvalid,
     NotAllowed,
+    TooMany,
 )
 from .forms import (
     ButtonForm,
@@ -77,6 +78,8 @@ def _status(refusal: CommitteeError) -> int:
         return 403
     if isinstance(refusal, InvalidInput):
         return 400
+    if isinstance(refusal, TooMany):
+        return 429
     return 409
 
 
@@ -152,6 +155,8 @@ def committee_join(request: HttpRequest, slug: str) -> HttpResponse:
                 listed=cleaned["listed"],
                 consent_owner=cleaned["consent_owner"],
                 language=request.LANGUAGE_CODE,
+                ip=client_ip(request),
+                proof_solved=bool(cleaned["altcha"]),
             )
         except CommitteeError as exc:
             form.add_error(None, str(exc))

@@ -405,6 +405,7 @@ def test_members_filter_by_committee_country_skill_status_and_date(
         elsewhere.pk,
     }
     assert found(skill="nope") == set() and found(country="XX") == set()
+    assert found(skill="²") == set() and found(skill="9" * 30) == set()  # not ids
     page = client.get(MEMBERS).content.decode()
     assert "Legal support" in page or "Apoyo legal" in page  # the skill's label, not its key
 
@@ -423,11 +424,17 @@ def test_the_export_is_audited_and_escapes_formula_cells(
     plain = factories.MemberFactory(committee=committee, name="Ana Pérez")
     factories.MemberFactory(committee=committee)  # not selected
     other = factories.MemberFactory()  # another organisation's
+    # An address anyone may have typed, and someone who left: not members.
+    pending = factories.MemberFactory(committee=committee, status=Member.Status.PENDING)
+    left = factories.MemberFactory(committee=committee, status=Member.Status.LEFT)
     client = staff(client, committee.organisation)
 
     response = client.post(
         MEMBERS,
-        {"action": "export_csv", "_selected_action": [risky.pk, plain.pk, other.pk]},
+        {
+            "action": "export_csv",
+            "_selected_action": [risky.pk, plain.pk, other.pk, pending.pk, left.pk],
+        },
     )
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"

@@ -624,7 +624,7 @@ def test_the_proposal_page_is_public_for_published_proposals_only(
     client: Client, committee: Committee
 ) -> None:
     proposal = factories.ProposalFactory(committee=committee, title=HTML, description=HTML)
-    member = factories.MemberFactory(committee=committee, name="Carla Díaz")
+    member = factories.MemberFactory(committee=committee, name="Carla Díaz", listed=True)
     Comment.objects.create(proposal=proposal, member=member, body=HTML)
     Comment.objects.create(proposal=proposal, member=member, body="Hidden words", hidden=True)
 

@@ -76,7 +76,9 @@ def everything(committee: Committee) -> tuple[Member, Proposal, Comment, Contact
         online=True,
         language="es",
     )
-    Proposal.objects.filter(pk=proposal.pk).update(status=Proposal.Status.OPEN)
+    Proposal.objects.filter(pk=proposal.pk).update(
+        status=Proposal.Status.OPEN, published_at=timezone.now()
+    )
     proposal.refresh_from_db()
     proposal_support(proposal=proposal, member=member)
     comment = comment_add(proposal=proposal, member=member, body=f"{NAME} puede traducir.")
@@ -122,10 +124,22 @@ def test_erasure_empties_what_they_wrote_and_moves_no_count() -> None:
     member, proposal, comment, message = everything(committee)
     someone = join_and_confirm(committee, name="Otra Persona", email="otra@example.org")
     theirs = wrote_to(committee, email="otra@example.org", name="Otra Persona")
+    unseen = proposal_submit(
+        member=member,
+        title=f"Idea de {NAME}",
+        description="Nadie más la leyó.",
+        kind=Proposal.Kind.OTHER,
+        online=False,
+        country="AR",
+        city="Rosario",
+        language="es",
+    )
 
     counts = supporter_erase(supporter=supporter_find_by_email(EMAIL))
 
-    assert counts["committee"] == 4  # membership, proposal, comment, message
+    assert counts["committee"] == 5  # membership, two proposals, comment, message
+    unseen.refresh_from_db()  # never published: only her words, which go
+    assert (unseen.title, unseen.description, unseen.city, unseen.author_id) == ("", "", "", None)
     member.refresh_from_db()
     assert (member.name, member.email, member.city, member.organisation_name) == ("", "", "", "")
     assert member.email_index == f"erased:{member.pk}" and not member.listed

@@ -26,6 +26,7 @@ from solidaria.committee.exceptions import (
     InvalidInput,
     LinkInvalid,
     NotAllowed,
+    TooMany,
     WrongState,
 )
 from solidaria.committee.models import COMMENT_MAX, Comment, Committee, Member, Proposal, Support
@@ -275,6 +276,37 @@ def test_a_member_who_left_can_join_again_with_a_new_link(
     assert Member.objects.count() == 1
 
 
+def test_joining_again_after_leaving_asks_listing_and_consent_afresh(
+    committee: Committee, time_machine: Any
+) -> None:
+    member = confirmed_member(committee, listed=True, consent_owner=True)
+    consents = ConsentRecord.objects.count()
+    member_leave(member=member)
+    member.refresh_from_db()
+    assert not member.listed and not member.consent_owner  # leaving ends both
+    time_machine.move_to(timezone.now() + timedelta(minutes=11))
+
+    join(committee, listed=False, consent_owner=False, city="Córdoba", languages=["es"])
+    member = member_confirm(token=last_token())
+
+    assert member.status == Member.Status.CONFIRMED
+    assert not member.listed and not member.consent_owner
+    assert (member.city, member.languages) == ("Córdoba", ["es"])  # the new form's answers
+    assert ConsentRecord.objects.count() == consents  # no consent recorded again
+
+
+def test_one_connection_asks_to_join_a_few_times_an_hour(committee: Committee) -> None:
+    for n in range(5):
+        join(committee, f"bot{n}@example.org", ip="203.0.113.9")
+    with pytest.raises(TooMany):
+        join(committee, "bot5@example.org", ip="203.0.113.9")
+    assert Member.objects.count() == 5 and len(emails("committee_confirm")) == 5
+    # With a solved proof of work the limit is higher; other connections are apart.
+    join(committee, "human@example.org", ip="203.0.113.9", proof_solved=True)
+    join(committee, "neighbour@example.org", ip="203.0.113.10")
+    assert Member.objects.count() == 7
+
+
 def test_a_closed_committee_takes_no_members(committee: Committee) -> None:
     Committee.objects.filter(pk=committee.pk).update(is_open=False)
     committee.refresh_from_db()
@@ -475,6 +507,7 @@ def test_only_confirmed_members_propose(committee: Committee) -> None:
         ({"country": "", "online": False}, "country"),
         ({"city": "", "online": False}, "city"),
         ({"date": timezone.localdate() - timedelta(days=1)}, "passed"),
+        ({"date": timezone.localdate() + timedelta(days=6 * 366)}, "too far"),
         ({"language": "tlh"}, "language"),
     ],
 )
@@ -652,6 +685,21 @@ def test_the_digest_lists_what_is_new_once_and_nothing_when_nothing_is(
     assert len(emails("committee_digest")) == 2
 
 
+def test_a_committee_gets_one_digest_a_day_however_often_the_task_runs(
+    committee: Committee, organiser: Any, time_machine: Any
+) -> None:
+    member = confirmed_member(committee)
+    factories.ProposalFactory(committee=committee, author=member)
+    assert committee_digest(now=timezone.now()) == 1
+    factories.ProposalFactory(committee=committee, author=member)
+
+    time_machine.move_to(timezone.now() + timedelta(hours=2))  # the scheduler restarted
+    assert committee_digest(now=timezone.now()) == 0
+    time_machine.move_to(timezone.now() + timedelta(hours=22))
+    assert committee_digest(now=timezone.now()) == 1  # the second proposal, a day later
+    assert len(emails("committee_digest")) == 2
+
+
 def test_the_digest_claims_its_window_so_two_runs_send_once(
     committee: Committee, organiser: Any
 ) -> None:
@@ -697,8 +745,10 @@ def test_the_proposal_page_shows_visible_comments_with_first_names_in_two_querie
     committee: Committee, django_assert_num_queries: Any
 ) -> None:
     proposal = factories.ProposalFactory(committee=committee)
-    for n in range(3):
-        member = factories.MemberFactory(committee=committee, name=f"Person{n} Surname")
+    for n in range(4):
+        member = factories.MemberFactory(
+            committee=committee, name=f"Person{n} Surname", listed=n != 3
+        )
         comment_add(proposal=proposal, member=member, body=f"<i>comment {n}</i>")
     Comment.objects.filter(body="<i>comment 1</i>").update(hidden=True)
 
@@ -708,6 +758,7 @@ def test_the_proposal_page_shows_visible_comments_with_first_names_in_two_querie
     assert [(c.first_name, c.body) for c in page.comments] == [
         ("Person0", "<i>comment 0</i>"),
         ("Person2", "<i>comment 2</i>"),
+        ("", "<i>comment 3</i>"),  # not on the members list: no name either
     ]
 
 
