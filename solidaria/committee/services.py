@@ -836,6 +836,7 @@ def _draft_day_of_action(proposal: Proposal, committee: Committee) -> DayOfActio
         description={lang: proposal.description},
         date=day,
         takes_proposals=False,
+        published=False,
     )
 
 
@@ -848,6 +849,7 @@ def _draft_petition(proposal: Proposal, committee: Committee) -> Petition:
         target={},
         text={lang: proposal.description},
         is_open=False,
+        published=False,
     )
 
 
@@ -864,24 +866,15 @@ def proposal_make_draft(*, proposal: Proposal, actor: Actor, into: str) -> Draft
     petition in the committee's campaign, prefilled from it, and links the
     proposal to it. Once only.
 
-    A draft must not be public. An event is made "proposed", which no public page
-    shows until an organiser publishes it. Petitions and days of action have no
-    unpublished state of their own: they are public as soon as their campaign is.
-    So they are made only while the campaign is not public (a draft campaign),
-    and refused otherwise, rather than published half-written."""
+    A draft is not public: an event is made "proposed", a day of action or a
+    petition unpublished; no public page shows it until an organiser publishes it
+    from the console."""
     if into not in DRAFT_KINDS:
         raise InvalidInput(_("Choose an event, a day of action or a petition."))
     committee = Committee.objects.select_related("campaign", "organisation").get(
         pk=proposal.committee_id
     )
     _check_organiser(actor, committee)
-    if into != "event" and committee.campaign.is_public:
-        raise WrongState(
-            _(
-                "A petition or a day of action would be public at once in this campaign. "
-                "Create it from the console when it is ready, or make an event instead."
-            )
-        )
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         if locked.status != Proposal.Status.ACCEPTED:

@@ -50,7 +50,7 @@ from .zones import local_to_utc
 class _DayCounts(TypedDict):
     """What DayOfActionAdmin's queryset adds to each day."""
 
-    published: int
+    published_actions: int
     waiting: int
 
 
@@ -478,7 +478,15 @@ class CosponsorAdmin(OrganisationScopedAdmin[Cosponsor]):
 class DayOfActionForm(I18nModelForm[DayOfAction]):
     class Meta:
         model = DayOfAction
-        fields = ["campaign", "slug", "title", "description", "date", "takes_proposals"]
+        fields = [
+            "campaign",
+            "slug",
+            "title",
+            "description",
+            "date",
+            "takes_proposals",
+            "published",
+        ]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -501,14 +509,14 @@ class DayOfActionAdmin(OrganisationScopedAdmin[DayOfAction]):
             super()
             .get_queryset(request)
             .annotate(
-                published=Count("events", filter=Q(events__status=Event.Status.PUBLISHED)),
+                published_actions=Count("events", filter=Q(events__status=Event.Status.PUBLISHED)),
                 waiting=Count("events", filter=Q(events__status=Event.Status.PROPOSED)),
             )
         )
 
     @admin.display(description=_("actions"))
     def actions_published(self, day: WithAnnotations[DayOfAction, _DayCounts]) -> int:
-        return int(day.published)
+        return int(day.published_actions)
 
     @admin.display(description=_("waiting for moderation"))
     def proposals(self, day: WithAnnotations[DayOfAction, _DayCounts]) -> str:

@@ -42,6 +42,13 @@ class DayOfAction(models.Model):
     description = I18nTextField(_("description"))
     date = models.DateField(_("date"))
     takes_proposals = models.BooleanField(_("supporters may propose local actions"), default=True)
+    # A draft (made from a committee's accepted proposal, say) is seen by organisers
+    # only, even in a live campaign, until they tick this.
+    published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Unticked, it is a draft: only organisers see it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

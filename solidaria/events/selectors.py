@@ -68,7 +68,7 @@ def events_calendar_feed(
 
 def day_of_action_get_public(*, slug: str) -> DayOfAction:
     queryset = DayOfAction.objects.select_related("campaign__owner").filter(
-        public_campaign_q(via="campaign")
+        public_campaign_q(via="campaign"), published=True
     )
     return get_object_or_404(queryset, slug=slug)
 

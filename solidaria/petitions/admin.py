@@ -45,6 +45,7 @@ class PetitionAdminForm(I18nModelForm[Petition]):
             "goal",
             "deadline",
             "is_open",
+            "published",
             "next_action_label",
             "next_action_url",
         ]

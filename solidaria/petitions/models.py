@@ -40,6 +40,13 @@ class Petition(models.Model):
     goal = models.PositiveIntegerField(_("goal"), default=1000)
     deadline = models.DateTimeField(_("closes at"), null=True, blank=True)
     is_open = models.BooleanField(_("open for signatures"), default=True)
+    # A draft (made from a committee's accepted proposal, say) is seen by organisers
+    # only, even in a live campaign, until they tick this.
+    published = models.BooleanField(
+        _("published"),
+        default=True,
+        help_text=_("Unticked, it is a draft: only organisers see it."),
+    )
     next_action_label = I18nCharField(
         _("next action (label)"),
         max_length=200,
@@ -72,7 +79,7 @@ class Petition(models.Model):
 
     @property
     def accepts_signatures(self) -> bool:
-        if not self.is_open or not self.campaign.is_live:
+        if not self.published or not self.is_open or not self.campaign.is_live:
             return False
         return self.deadline is None or self.deadline > timezone.now()
 

@@ -19,7 +19,7 @@ RECENT_SIGNERS = 10
 
 def petition_get_public(*, slug: str) -> Petition:
     queryset = Petition.objects.select_related("campaign__owner", "count").filter(
-        public_campaign_q(via="campaign")
+        public_campaign_q(via="campaign"), published=True
     )
     return get_object_or_404(queryset, slug=slug)
 

@@ -191,7 +191,7 @@ def test_accepting_then_creating_a_draft_event_from_the_page(
     assert AuditEntry.objects.filter(action="committee.proposal_became").count() == 1
 
 
-def test_a_draft_petition_in_a_public_campaign_is_refused_with_the_services_message(
+def test_a_draft_petition_in_a_live_campaign_is_made_unpublished(
     client: Client, committee: Committee
 ) -> None:
     assert committee.campaign.status == Campaign.Status.LIVE
@@ -200,11 +200,12 @@ def test_a_draft_petition_in_a_public_campaign_is_refused_with_the_services_mess
 
     response = client.post(f"{PROPOSALS}{accepted.pk}/draft/", {"into": "petition"})
 
-    ((level, message),) = said(response)
-    assert level == "error" and "would be public at once" in message
-    assert not Petition.objects.exists()
+    ((level, _message),) = said(response)
+    assert level == "success"
+    petition = Petition.objects.get()
+    assert not petition.published
     accepted.refresh_from_db()
-    assert accepted.petition_id is None
+    assert accepted.petition_id == petition.pk
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,6 @@ from solidaria.committee.tasks import send_digests
 from solidaria.core.mail.outbox import email_render
 from solidaria.core.models import AuditEntry, OutgoingEmail
 from solidaria.events.models import Event
-from solidaria.petitions.models import Petition
 from solidaria.supporters.models import ConsentRecord, OrganisationSupporter
 from tests import factories
 
@@ -643,21 +642,28 @@ def test_only_accepted_proposals_become_drafts(committee: Committee, organiser: 
     assert not Event.objects.exists()
 
 
-def test_a_petition_draft_is_made_only_where_it_would_not_be_public(organiser: Any) -> None:
+@pytest.mark.parametrize("into", ["petition", "day_of_action"])
+def test_a_petition_or_day_draft_in_a_live_campaign_stays_unpublished(
+    client: Any, organiser: Any, into: str
+) -> None:
     live = factories.CommitteeFactory()
+    assert live.campaign.is_public
     factories.MembershipFactory(user=organiser, organisation=live.organisation)
-    accepted = factories.ProposalFactory(committee=live, status="accepted")
-    with pytest.raises(WrongState):
-        proposal_make_draft(proposal=accepted, actor=organiser, into="petition")
-    assert not Petition.objects.exists()
+    proposal = factories.ProposalFactory(committee=live, status="accepted")
 
-    draft_campaign = factories.CampaignFactory(status="draft", owner=live.organisation)
-    in_draft = factories.CommitteeFactory(campaign=draft_campaign)
-    proposal = factories.ProposalFactory(committee=in_draft, status="accepted")
-    made = proposal_make_draft(proposal=proposal, actor=organiser, into="petition")
-    petition = Petition.objects.get()
-    assert made.obj == petition and proposal.petition == petition
-    assert not petition.is_open and petition.campaign == draft_campaign
+    made = proposal_make_draft(proposal=proposal, actor=organiser, into=into)
+
+    draft = made.obj
+    assert not draft.published and draft.campaign == live.campaign
+    assert getattr(proposal, into) == draft
+    # Not on its own address, nor on its campaign's page, until an organiser publishes it.
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert (
+        draft.get_absolute_url()
+        not in client.get(live.campaign.get_absolute_url()).content.decode()
+    )
+    type(draft).objects.filter(pk=draft.pk).update(published=True)
+    assert client.get(draft.get_absolute_url()).status_code == 200
 
 
 # --- the digest ----------------------------------------------------------------------

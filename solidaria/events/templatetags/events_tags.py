@@ -21,5 +21,9 @@ def campaign_events(campaign: Campaign, limit: int = 6) -> dict[str, object]:
             ends_at__gt=timezone.now(),
         ).order_by("starts_at")[:limit]
     )
-    days = [day for day in campaign.days_of_action.all() if day.date >= timezone.localdate()]
+    days = [
+        day
+        for day in campaign.days_of_action.all()
+        if day.published and day.date >= timezone.localdate()
+    ]
     return {"campaign": campaign, "events": events, "days": days}
