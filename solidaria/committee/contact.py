@@ -28,9 +28,10 @@ from solidaria.core.mail.outbox import email_queue
 from solidaria.core.models import OutgoingEmail
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
-from solidaria.core.rendering.i18n import language_codes, localize
+from solidaria.core.rendering.i18n import language_codes
 from solidaria.core.web.client_limits import ClientLimit
 from solidaria.organisations.models import Organisation, OrganisationContact
+from solidaria.organisations.selectors import contact_for
 
 from .models import Committee, ContactMessage
 
@@ -76,18 +77,6 @@ def contact_organisation_get(*, slug: str) -> Organisation:
     return organisation
 
 
-def contact_route(organisation: Organisation, language: str) -> OrganisationContact | None:
-    """Where a message in `language` goes: the organisation's address for that
-    language, else the first of its own languages (in its order) that has one, else
-    any. The order of `organisations.selectors.contact_email_for`, which gives only
-    the address; the forward also needs the address's language, to be written in it."""
-    contacts = {contact.language: contact for contact in organisation.contacts.all()}
-    for code in (language, *organisation.languages):
-        if code in contacts:
-            return contacts[code]
-    return next(iter(contacts.values()), None)
-
-
 def _over_limit(*, email_index: str, ip: str, proof_solved: bool, now: datetime) -> str | None:
     """Why one more message would pass a limit, in the visitor's language; None if not.
 
@@ -116,12 +105,6 @@ def _client_limit() -> ClientLimit:
         most_without_proof=limits["client_without_proof"],
         window=RATE_WINDOW,
     )
-
-
-def _committee_name(committee: Committee | None, organisation: Organisation, language: str) -> str:
-    if committee is None:
-        return ""
-    return str(localize(committee.name, languages=organisation.languages, requested=language))
 
 
 def contact_message_send(
@@ -153,7 +136,7 @@ def contact_message_send(
     name, message = name.strip(), message.strip()
     if not name or not message or len(message) > CONTACT_MESSAGE_MAX:
         raise ContactRefused(_("Please write your name and a message."))
-    contact = contact_route(organisation, language)
+    contact = contact_for(organisation, language)
     if contact is None:
         raise ContactUnavailable(
             _("%(organisation)s has no contact address yet: it cannot be written to here.")
@@ -176,7 +159,7 @@ def contact_message_send(
             language=language,
             sent_to=contact.email,
         )
-        about = _committee_name(committee, organisation, contact.language)
+        about = committee.name_in(contact.language) if committee else ""
         with translation.override(contact.language):
             language_name = str(translation.get_language_info(language)["name_translated"])
         stored.forward = email_queue(
@@ -203,7 +186,7 @@ def contact_message_send(
             reply_to=contact.email,
             context={
                 "organisation_name": organisation.name,
-                "committee_name": _committee_name(committee, organisation, language),
+                "committee_name": committee.name_in(language) if committee else "",
             },
         )
         _client_limit().count(ip, proof_solved=proof_solved)

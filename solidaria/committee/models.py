@@ -75,6 +75,10 @@ class Committee(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("committee:detail", kwargs={"slug": self.slug})
 
+    def name_in(self, language: str) -> str:
+        """Its name for someone reading `language`, else in its campaign's order."""
+        return str(localize(self.name, languages=self.campaign.languages, requested=language))
+
     @property
     def _campaign_loaded(self) -> bool:
         return Committee.campaign.is_cached(self)

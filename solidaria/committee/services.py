@@ -43,7 +43,7 @@ from solidaria.core.models import AuditEntry
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.privacy.tokens import new_token, token_hash
-from solidaria.core.rendering.i18n import language_codes, localize
+from solidaria.core.rendering.i18n import language_codes
 from solidaria.core.validators import validate_no_control_characters
 from solidaria.core.web.client_limits import ClientLimit
 from solidaria.events.models import DayOfAction, Event
@@ -95,6 +95,8 @@ DIGEST_COMMENTS_MAX = 100
 DIGEST_EXCERPT = 300
 # Requests to join from one connection in an hour (and without a proof of work).
 JOIN_LIMIT = ClientLimit(scope="join", most=20, most_without_proof=5, window=timedelta(hours=1))
+# The same proposal or comment sent again within this is the same one (a double click).
+REPEAT_WINDOW = timedelta(minutes=1)
 # The least time between two digests of one committee.
 DIGEST_EVERY = timedelta(hours=23)
 # A draft event made from a proposal without a date: this far ahead, at this local time.
@@ -187,6 +189,12 @@ def _check_open(committee: Committee, message: str) -> None:
         raise CommitteeClosed(message)
 
 
+def _lock_member(member: Member) -> None:
+    """Holds the member's row until the transaction ends, so that their requests
+    are taken one after the other (on SQLite every write transaction already is)."""
+    list(Member.objects.select_for_update().filter(pk=member.pk).values_list("pk"))
+
+
 def _check_member(member: Member, committee_id: int) -> None:
     if member.status != Member.Status.CONFIRMED or member.committee_id != committee_id:
         raise NotAllowed(_("Only confirmed members of this committee can do this."))
@@ -212,10 +220,6 @@ def _check_organiser(actor: Actor, committee: Committee) -> None:
 # --- emails ------------------------------------------------------------------------
 
 
-def _committee_name(committee: Committee, language: str) -> str:
-    return str(localize(committee.name, languages=committee.campaign.languages, requested=language))
-
-
 def _member_email(member: Member, template: str, **context: Any) -> None:
     """A message to a member in their language; the template reverses its links."""
     committee = member.committee
@@ -225,7 +229,7 @@ def _member_email(member: Member, template: str, **context: Any) -> None:
         language=_site_language(member.language),
         context={
             "name": member.name,
-            "committee_name": _committee_name(committee, member.language),
+            "committee_name": committee.name_in(member.language),
             "slug": committee.slug,
             **context,
         },
@@ -574,6 +578,15 @@ def proposal_submit(
     if language not in SPOKEN_LANGUAGES:
         raise InvalidInput(_("Choose the language the proposal is written in."))
     with transaction.atomic():
+        _lock_member(member)
+        if twice := (
+            Proposal.objects.filter(
+                author=member, title=title, created_at__gte=timezone.now() - REPEAT_WINDOW
+            )
+            .exclude(status=Proposal.Status.WITHDRAWN)
+            .first()
+        ):
+            return twice  # the form sent twice (a double click): stored once
         proposal = Proposal.objects.create(
             committee=committee,
             author=member,
@@ -732,6 +745,14 @@ def comment_add(*, proposal: Proposal, member: Member, body: str) -> Comment:
         too_long=_("The comment is longer than %(most)s characters."),
     )
     with transaction.atomic():
+        _lock_member(member)
+        if twice := Comment.objects.filter(
+            proposal=proposal,
+            member=member,
+            body=body,
+            created_at__gte=timezone.now() - REPEAT_WINDOW,
+        ).first():
+            return twice  # the form sent twice (a double click): stored once
         comment = Comment.objects.create(proposal=proposal, member=member, body=body)
         Proposal.objects.filter(pk=proposal.pk).update(comments_count=F("comments_count") + 1)
         audit_log(
@@ -943,7 +964,7 @@ def _digest_for(committee: Committee, *, now: datetime) -> int:
     languages = [code for code in committee.organisation.languages if code in language_codes()]
     language = languages[0] if languages else settings.LANGUAGE_CODE
     context = {
-        "committee_name": _committee_name(committee, language),
+        "committee_name": committee.name_in(language),
         "slug": committee.slug,
         "proposals": [
             {"pk": p.pk, "title": p.title, "status": p.get_status_display(), "kind": p.kind}

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
-from .models import Membership, Organisation
+from .models import Membership, Organisation, OrganisationContact
 
 EDIT_ROLES = (Membership.Role.OWNER, Membership.Role.ORGANISER)
 
@@ -32,14 +32,18 @@ def user_role(user: User, organisation: Organisation) -> str | None:
     )
 
 
-def contact_email_for(organisation: Organisation, language: str) -> str | None:
-    """The address to show a visitor reading in `language`.
-
-    The visitor's own language first, then the organisation's languages in
-    its order of preference, then whatever address exists.
-    """
-    by_language = {c.language: c.email for c in organisation.contacts.all()}
+def contact_for(organisation: Organisation, language: str) -> OrganisationContact | None:
+    """The contact for someone reading or writing in `language`: the organisation's
+    address for that language, else the first of its own languages (in its order
+    of preference) that has one, else whatever address exists."""
+    contacts = {contact.language: contact for contact in organisation.contacts.all()}
     for code in (language, *organisation.languages):
-        if code in by_language:
-            return by_language[code]
-    return next(iter(by_language.values()), None)
+        if code in contacts:
+            return contacts[code]
+    return next(iter(contacts.values()), None)
+
+
+def contact_email_for(organisation: Organisation, language: str) -> str | None:
+    """The address to show a visitor reading in `language` (see `contact_for`)."""
+    contact = contact_for(organisation, language)
+    return contact.email if contact else None

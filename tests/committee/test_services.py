@@ -521,6 +521,20 @@ def test_bad_proposals_are_refused_and_nothing_is_stored(
     assert not Proposal.objects.exists() and OutgoingEmail.objects.count() == before
 
 
+def test_a_proposal_or_comment_sent_twice_is_stored_once(committee: Committee) -> None:
+    member = confirmed_member(committee)
+    first = proposal_submit(member=member, **proposal_fields())
+    again = proposal_submit(member=member, **proposal_fields())  # a double click
+    assert again == first and Proposal.objects.count() == 1
+    Proposal.objects.filter(pk=first.pk).update(status=Proposal.Status.OPEN)
+    first.refresh_from_db()
+
+    comment = comment_add(proposal=first, member=member, body="Count me in.")
+    assert comment_add(proposal=first, member=member, body="Count me in.") == comment
+    first.refresh_from_db()
+    assert Comment.objects.count() == 1 and first.comments_count == 1
+
+
 def test_an_online_proposal_keeps_no_place(committee: Committee) -> None:
     member = confirmed_member(committee)
     proposal = proposal_submit(member=member, **proposal_fields(online=True, city="Berlin"))
