@@ -11,21 +11,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.validators import validate_no_control_characters
-from solidaria.core.web.altcha_check import altcha_verify
-from solidaria.core.web.formguard import form_token, form_token_refusal
+from solidaria.core.web.formguard import form_token
 from solidaria.core.web.forms import (
     CountryChoiceField,
+    GuardedForm,
     PublicForm,
     email_field,
-    form_token_field,
     full_name_field,
-    honeypot_field,
 )
 
 from .languages import SPOKEN_LANGUAGES, spoken_language_choices
@@ -37,7 +34,6 @@ from .services import CITY_MAX, ORGANISATION_NAME_MAX
 
 TEXT = [validate_no_control_characters]
 # Hidden fields have nowhere to show an error of their own.
-HIDDEN_FIELDS = ("form_token", "altcha")
 
 
 def join_token_scope(committee: Committee) -> str:
@@ -87,7 +83,7 @@ class SkillsMixin:
         field.choices = skill_choices(committee, skills)
 
 
-class JoinForm(SkillsMixin, PublicForm):
+class JoinForm(SkillsMixin, GuardedForm):
     name = full_name_field()
     email = email_field(help_text=_("We send you a link to confirm. Nobody else sees it."))
     country = CountryChoiceField(label=_("Country"))
@@ -104,9 +100,6 @@ class JoinForm(SkillsMixin, PublicForm):
     )
     listed = listed_field()
     consent_owner = forms.BooleanField(required=False)
-    website = honeypot_field()
-    form_token = form_token_field()
-    altcha = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
     def __init__(
         self, *args: Any, committee: Committee, skills: Sequence[Skill], **kwargs: Any
@@ -127,38 +120,8 @@ class JoinForm(SkillsMixin, PublicForm):
             },
         )
 
-    def again(self) -> None:
-        """Ready to be shown again after errors: a new token, and without the proof of
-        work, which is spent once checked."""
-        data = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
-        data["form_token"] = form_token(join_token_scope(self.committee))
-        data["altcha"] = ""
-        self.data = data
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        hidden = [name for name in HIDDEN_FIELDS if name in self.errors]
-        for name in hidden:
-            del self.errors[name]
-        if hidden:
-            raise forms.ValidationError(
-                _("The form was incomplete. Please check your details and send it again."),
-                code="hidden",
-            )
-        if self.errors:
-            return cleaned
-        if refusal := form_token_refusal(
-            join_token_scope(self.committee), cleaned.get("form_token", "")
-        ):
-            raise forms.ValidationError(refusal, code="old_form")
-        # Last: a solution is spent once checked, so nothing after it may send the
-        # visitor back to the form.
-        if cleaned.get("altcha") and not altcha_verify(cleaned["altcha"]):
-            raise forms.ValidationError(
-                _("The automatic check in your browser failed. Please send the form again."),
-                code="proof",
-            )
-        return cleaned
+    def token_scope(self) -> str:
+        return join_token_scope(self.committee)
 
 
 class ConfirmForm(forms.Form):

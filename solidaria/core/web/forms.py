@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.forms.utils import flatatt
+from django.http import QueryDict
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -25,6 +26,8 @@ from django_countries import countries
 from django_stubs_ext import StrOrPromise
 
 from solidaria.core.validators import validate_no_control_characters
+from solidaria.core.web.altcha_check import altcha_verify
+from solidaria.core.web.formguard import form_token, form_token_refusal
 
 # Any: Django's form and widget signatures: posted and initial values of any type, and
 # options passed through as **kwargs.
@@ -141,6 +144,56 @@ def honeypot_field() -> forms.CharField:
 def form_token_field() -> forms.CharField:
     """The page's form token (core.web.formguard), sent back with the form."""
     return forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+
+class GuardedForm(PublicForm):
+    """A public form posted from a cacheable page: a form token for its scope
+    (core.web.formguard) instead of a CSRF cookie, a honeypot (`website`) and an
+    optional proof of work (`altcha`, which the view reads to choose its limits).
+
+    A subclass says its token's scope (`token_scope`), which of its fields are
+    hidden (`hidden_field_names`: they have nowhere to show an error, so one message
+    for the form says it) and that message (`incomplete_message`)."""
+
+    website = honeypot_field()
+    form_token = form_token_field()
+    altcha = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+
+    hidden_field_names: tuple[str, ...] = ("form_token", "altcha")
+    incomplete_message: StrOrPromise = _(
+        "The form was incomplete. Please check your details and send it again."
+    )
+
+    def token_scope(self) -> str:
+        raise NotImplementedError
+
+    def again(self) -> None:
+        """Ready to be shown again after errors: a new token, and without the proof of
+        work, which is spent once checked."""
+        data = self.data.copy() if isinstance(self.data, QueryDict) else QueryDict(mutable=True)
+        data["form_token"] = form_token(self.token_scope())
+        data["altcha"] = ""
+        self.data = data
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        hidden = [name for name in self.hidden_field_names if name in self.errors]
+        for name in hidden:
+            del self.errors[name]
+        if hidden:
+            raise ValidationError(self.incomplete_message, code="hidden")
+        if self.errors:
+            return cleaned
+        if refusal := form_token_refusal(self.token_scope(), cleaned.get("form_token", "")):
+            raise ValidationError(refusal, code="old_form")
+        # Last: a solution is spent once checked, so nothing after it may send the
+        # visitor back to the form.
+        if cleaned.get("altcha") and not altcha_verify(cleaned["altcha"]):
+            raise ValidationError(
+                _("The automatic check in your browser failed. Please send the form again."),
+                code="proof",
+            )
+        return cleaned
 
 
 # The country field every app's public forms share (signing, hosting, registering).
