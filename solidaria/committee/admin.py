@@ -22,7 +22,7 @@ from django.forms import ModelChoiceField
 from django.forms.models import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.defaultfilters import linebreaksbr
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -700,12 +700,7 @@ class ProposalAdmin(_ReadOnlyPage[Proposal]):
         return bool(request.user.is_active and request.user.is_superuser)
 
     def view_on_site(self, obj: Proposal) -> str | None:
-        if not obj.is_public:
-            return None
-        try:
-            return obj.get_absolute_url()
-        except NoReverseMatch:  # the committee's pages are not routed
-            return None
+        return obj.get_absolute_url() if obj.is_public else None
 
     # The list
 

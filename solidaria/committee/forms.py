@@ -124,11 +124,6 @@ class JoinForm(SkillsMixin, GuardedForm):
         return join_token_scope(self.committee)
 
 
-class ConfirmForm(forms.Form):
-    """A button: joining is confirmed on POST, so that mail scanners that open links
-    confirm nothing."""
-
-
 class MemberUpdateForm(SkillsMixin, PublicForm):
     languages = languages_field()
     skills = skills_field()

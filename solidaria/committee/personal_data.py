@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
-from django.urls import NoReverseMatch
 from django.utils.translation import gettext as _
 
 from solidaria.supporters.exceptions import ActionNotFound
@@ -55,15 +54,6 @@ def _messages(person: Person) -> QuerySet[ContactMessage]:
     return ContactMessage.objects.filter(email_index__in=person.email_indexes).select_related(
         "organisation"
     )
-
-
-def _address(committee: Committee) -> str:
-    """The committee's page, once the committee's pages are routed (urls.py is
-    written apart from this module): an export must not fail for want of a link."""
-    try:
-        return committee.get_absolute_url()
-    except NoReverseMatch:
-        return ""
 
 
 def end(person: Person, kind: str, pk: int) -> str:
@@ -120,7 +110,7 @@ def export(person: Person) -> ExportSection:
         "committee_memberships": [
             {
                 "committee": str(member.committee),
-                "address": _address(member.committee),
+                "address": member.committee.get_absolute_url(),
                 "joined": member.created_at.isoformat(),
                 "status": member.status,
                 "confirmed": member.confirmed_at.isoformat() if member.confirmed_at else None,

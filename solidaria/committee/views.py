@@ -40,7 +40,6 @@ from .exceptions import (
 from .forms import (
     ButtonForm,
     CommentForm,
-    ConfirmForm,
     JoinForm,
     MemberUpdateForm,
     ProposalForm,
@@ -191,21 +190,18 @@ def member_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if (refusal := cross_site_refusal(request)) is not None:
             return refusal
-        if ConfirmForm(request.POST).is_valid():
-            try:
-                member = member_confirm(token=token)
-            except LinkInvalid as exc:
-                return render(
-                    request, "committee/link_invalid.html", {"reason": str(exc)}, status=404
-                )
-            except CommitteeClosed as exc:
-                return _refused(request, str(exc), status=403)
-            # The link is spent: the answer is this page, not a redirect to it.
-            return render(
-                request,
-                "committee/confirm.html",
-                {"member": member, "committee": member.committee, "done": True},
-            )
+        try:
+            member = member_confirm(token=token)
+        except LinkInvalid as exc:
+            return render(request, "committee/link_invalid.html", {"reason": str(exc)}, status=404)
+        except CommitteeClosed as exc:
+            return _refused(request, str(exc), status=403)
+        # The link is spent: the answer is this page, not a redirect to it.
+        return render(
+            request,
+            "committee/confirm.html",
+            {"member": member, "committee": member.committee, "done": True},
+        )
     return render(
         request,
         "committee/confirm.html",
