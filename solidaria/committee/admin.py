@@ -890,7 +890,9 @@ class CommentAdmin(_ReadOnlyPage[Comment]):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Comment | None = None) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        # Hidden, not deleted: the proposal's count of comments is kept by the
+        # services, and erasure empties a comment's text.
+        return False
 
     @admin.display(description=_("comment"))
     def excerpt(self, comment: Comment) -> str:

@@ -339,7 +339,22 @@ def test_names_and_addresses_only_on_a_members_own_page(
         assert private in page
     assert client.get(f"{MEMBERS}add/").status_code == 403
     assert client.post(f"{MEMBERS}{member.pk}/delete/", {"post": "yes"}).status_code == 403
+
     assert Member.objects.filter(pk=member.pk).exists()
+
+
+def test_nobody_deletes_a_comment_organisers_hide_it_instead(
+    client: Client, committee: Committee
+) -> None:
+    member = factories.MemberFactory(committee=committee)
+    proposal = factories.ProposalFactory(committee=committee)
+    comment = Comment.objects.create(proposal=proposal, member=member, body="Hello")
+    superuser = factories.UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+
+    deleting = client.post(f"/admin/committee/comment/{comment.pk}/delete/", {"post": "yes"})
+
+    assert deleting.status_code == 403 and Comment.objects.filter(pk=comment.pk).exists()
 
 
 def test_an_exact_address_finds_a_member(client: Client, committee: Committee) -> None:
