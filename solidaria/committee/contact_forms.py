@@ -56,6 +56,9 @@ class ContactForm(GuardedForm):
     incomplete_message = _("The form was incomplete. Please check your message and send it again.")
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        # Its own element ids: it shares the committee's page with the join form,
+        # whose labels would otherwise point at this form's fields.
+        kwargs.setdefault("auto_id", "id_contact_%s")
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         committee_field = self.fields["committee"]

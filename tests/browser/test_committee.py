@@ -34,8 +34,8 @@ def test_join_confirm_propose_and_support(page: Any, live_server: Any) -> None:
     page.select_option("#id_country", "DE")
     page.check("input[name=languages][value=de]")
     page.check("input[name=skills][value=translation]")
-    page.locator("form[action$='/join/'] button[type=submit]").click()
-    page.wait_for_url("**/joined/", timeout=30_000)
+    page.locator("form[action*='/join/'] button[type=submit]").click()
+    page.wait_for_url("**/joined/**", timeout=30_000)
     member = Member.objects.get()
     assert member.status == Member.Status.PENDING
     assert set(member.languages) == {"de", "es"}  # Spanish ticked by the page's language
@@ -65,7 +65,7 @@ def test_join_confirm_propose_and_support(page: Any, live_server: Any) -> None:
     page.select_option(f"{prefix}kind", "products")
     page.select_option(f"{prefix}country", "DE")
     page.fill(f"{prefix}city", "Berlin")
-    page.locator("form[action$='/propose/'] button[type=submit]").click()
+    page.locator("form[action*='/propose/'] button[type=submit]").click()
     page.wait_for_url("**/my/committees/**")
     proposal = Proposal.objects.get(author=member)
     assert proposal.status == "submitted" and proposal.city == "Berlin"

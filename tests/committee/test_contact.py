@@ -206,7 +206,7 @@ def test_the_contact_page_offers_the_pages_language_and_works_without_javascript
     assert response.status_code == 200
     assert "public" in response["Cache-Control"]  # cacheable: no per-visitor token
     assert '<option value="de" selected>Deutsch</option>' in html
-    assert f'action="/de/organisations/{organisation.slug}/contact/send/"' in html
+    assert f'action="/de/organisations/{organisation.slug}/contact/send/#contact-heading"' in html
     assert 'name="website"' in html and 'name="form_token"' in html
     # A browser without JavaScript sends the form as it is, with no proof of work.
     response = post_form(
@@ -390,7 +390,7 @@ def test_the_template_tag_offers_the_form_only_where_there_is_an_address() -> No
         Context({"organisation": factories.OrganisationFactory(), "committee": None})
     )
 
-    assert f'action="/en/organisations/{organisation.slug}/contact/send/"' in html
+    assert f'action="/en/organisations/{organisation.slug}/contact/send/#contact-heading"' in html
     assert f'name="committee" value="{committee.slug}"' in html
     assert "<form" not in silent
 

@@ -366,11 +366,14 @@ def test_the_emails_carry_their_links_in_the_recipients_language(committee: Comm
     assert re.search(rf"http\S+/confirm/{re.escape(token)}/", message.body)
     member = member_confirm(token=token)
     welcome = email_render(emails("committee_welcome")[0])
-    assert f"/{committee.slug}/" in welcome.body and "/me/" in welcome.body
+    # Where to ask for the link to their page (no password), in their language, and
+    # the same page again in the footer every message carries.
+    assert f"/{committee.slug}/" in welcome.body and welcome.body.count("/de/my/") == 2
     proposal = proposal_submit(member=member, **proposal_fields())
     received = email_render(emails("committee_proposal")[0])
-    # Not public yet: no link to its page, but one to the member's own.
-    assert f"/proposals/{proposal.pk}/" not in received.body and "/me/" in received.body
+    # Not public yet: no link to its page, but one to ask for the member's own.
+    assert f"/proposals/{proposal.pk}/" not in received.body
+    assert received.body.count("/de/my/") == 2
 
 
 def test_a_member_changes_languages_and_skills_and_leaves(committee: Committee) -> None:
