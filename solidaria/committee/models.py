@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
 
@@ -214,7 +215,9 @@ class Proposal(models.Model):
         SUBMITTED = "submitted", _("waiting for moderation")
         OPEN = "open", _("open for support")
         ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
+        # A proposal's, apart from an event's: in Spanish and Portuguese the word
+        # agrees with its noun.
+        DECLINED = "declined", pgettext_lazy("proposal", "declined")
         WITHDRAWN = "withdrawn", _("withdrawn by its author")
 
     committee = models.ForeignKey(
