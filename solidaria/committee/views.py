@@ -29,7 +29,6 @@ from solidaria.supporters.models import Supporter
 from solidaria.supporters.services import consent_text_current
 
 from .exceptions import (
-    AlreadySupported,
     CommitteeClosed,
     CommitteeError,
     InvalidInput,
@@ -456,8 +455,6 @@ def proposal_support_view(
     back = _back(request, proposal)
     try:
         proposal_support(proposal=proposal, member=_acting_member(supporter, proposal))
-    except AlreadySupported as exc:
-        return _refused(request, str(exc), status=409, back=back)
     except CommitteeError as exc:
         return _refused(request, str(exc), status=_status(exc), back=back)
     messages.success(request, _("Thank you: you support this proposal."))
