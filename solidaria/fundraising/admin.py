@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django_stubs_ext import StrOrPromise
 
 from solidaria.core.admin import staff_user
+from solidaria.core.banking import StatementUnreadable
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.charts import bar_chart
 from solidaria.core.rendering.csvstream import csv_lines
@@ -27,7 +28,7 @@ from solidaria.core.rendering.money import Money, format_money, parse_amount, to
 from solidaria.core.web.middleware import private_response
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
-from .exceptions import LedgerError, StatementUnreadable
+from .exceptions import LedgerError
 from .forms import StatementUploadForm
 from .models import Donation, ExchangeRate, Fund, LedgerEntry
 from .selectors import fund_progress

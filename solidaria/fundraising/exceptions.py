@@ -18,7 +18,3 @@ class PaymentUnavailable(Exception):
 class GiftRefused(Exception):
     """A gift the fund cannot take as offered (its currency, its amount); the message
     is for the donor."""
-
-
-class StatementUnreadable(Exception):
-    """A bank statement that cannot be read; the message is for the organiser."""

@@ -8,18 +8,12 @@ fund's totals, so pages only read.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -29,12 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from i18nfield.strings import LazyI18nString
 
+from solidaria.core.banking import UNREADABLE, new_reference, statement_read
 from solidaria.core.mail.outbox import email_queue
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.privacy.tokens import new_token, token_hash
 from solidaria.core.rendering.i18n import localize
-from solidaria.core.rendering.money import format_money, to_minor
+from solidaria.core.rendering.money import format_money
 from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
     consent_record_once,
@@ -48,7 +43,6 @@ from .exceptions import (
     GiftRefused,
     LedgerError,
     PaymentUnavailable,
-    StatementUnreadable,
 )
 from .models import Donation, Fund, FundTotal, LedgerEntry
 from .payments import (
@@ -58,20 +52,12 @@ from .payments import (
     subscription_cancel,
 )
 
-# Bank references: no 0/O, 1/I/L or U, so they survive being read out or retyped.
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Bank references: see core.banking (the buying rounds use the same scheme).
 REFERENCE_PREFIX = "DF"
-REFERENCE_PATTERN = re.compile(
-    rf"\b{REFERENCE_PREFIX}[- ]?([{REFERENCE_ALPHABET}]{{8}})\b", re.IGNORECASE
-)
 
 
 # A pledge repeated within this time, same donor and amount, is the same pledge.
 PLEDGE_REPEAT_WINDOW = timedelta(minutes=30)
-
-
-def _new_reference() -> str:
-    return f"{REFERENCE_PREFIX}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
 
 
 def pledge_create(
@@ -120,7 +106,7 @@ def pledge_create(
                     frequency=Donation.Frequency.ONCE,
                     amount_minor=amount_minor,
                     currency=currency,
-                    reference=_new_reference(),
+                    reference=new_reference(REFERENCE_PREFIX),
                     **_donor(name, email, anonymous, consent_owner, language, source),
                 )
                 email_queue(
@@ -378,82 +364,32 @@ class StatementResult:
     rows_without_reference: int = 0
 
 
-STATEMENT_AMOUNT = re.compile(r"[-+]?[0-9][0-9.,']{0,20}")
-AMOUNT_HEADERS = ("amount", "importe", "monto", "valor", "montant", "betrag", "credit", "crédito")
-
-
-# An amount column whose cell cannot be read: the pledge is left for a person.
-UNREADABLE = -1
-
-
-def _statement_amount(row: dict[str, str], currency: str) -> int | None:
-    """The row's amount in minor units, None without an amount column, or UNREADABLE."""
-    for header, value in row.items():
-        if header and header.strip().lower() in AMOUNT_HEADERS and value:
-            text = value.strip().replace(" ", "")
-            if not STATEMENT_AMOUNT.fullmatch(text):
-                return UNREADABLE
-            # Either notation: the last separator is the decimal one.
-            if "," in text and "." in text:
-                decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-                text = text.replace("." if decimal_mark == "," else ",", "")
-                text = text.replace(",", ".")
-            elif "," in text:
-                text = text.replace(",", ".")
-            try:
-                return to_minor(Decimal(text), currency)
-            except (InvalidOperation, ValidationError):
-                return UNREADABLE
-    return None
-
-
 def bank_statement_import(*, fund: Fund, data: bytes, actor: Actor) -> StatementResult:
     """Marks received every waiting pledge whose reference appears in a bank statement.
 
     Any CSV will do: the reference is looked for in every cell; a column named
     amount (importe, monto, Betrag…) is compared with the pledge and, when they
     differ, the pledge is listed for an organiser to check instead."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    result = StatementResult()
-    seen: set[str] = set()
-    try:
-        with transaction.atomic():  # a file that breaks half-way marks nothing
-            for row in reader:
-                cells = " ".join(str(v) for v in row.values() if isinstance(v, str))
-                match = REFERENCE_PATTERN.search(cells)
-                if not match:
-                    result.rows_without_reference += 1
-                    continue
-                reference = f"{REFERENCE_PREFIX}-{match.group(1).upper()}"
-                if reference in seen:
-                    continue
-                seen.add(reference)
-                donation = Donation.objects.filter(fund=fund, reference=reference).first()
-                if donation is None:
-                    result.unknown_references.append(reference)
-                    continue
-                if donation.status != Donation.Status.PENDING:
-                    result.already.append(donation)
-                    continue
-                amount = _statement_amount(row, donation.currency)
-                if amount is not None and amount != donation.amount_minor:
-                    shown = None if amount == UNREADABLE else amount
-                    result.amount_differs.append((donation, shown))
-                    continue
-                if pledge_mark_received(donation=donation, actor=actor):
-                    result.received.append(donation)
-                else:
-                    result.already.append(donation)
-    except csv.Error as exc:
-        raise StatementUnreadable(_("This file could not be read as CSV.")) from exc
+    statement = statement_read(data, prefix=REFERENCE_PREFIX)
+    result = StatementResult(rows_without_reference=statement.rows_without_reference)
+    with transaction.atomic():  # a file that breaks half-way marks nothing
+        for line in statement.lines:
+            donation = Donation.objects.filter(fund=fund, reference=line.reference).first()
+            if donation is None:
+                result.unknown_references.append(line.reference)
+                continue
+            if donation.status != Donation.Status.PENDING:
+                result.already.append(donation)
+                continue
+            amount = line.amount_minor(donation.currency)
+            if amount is not None and amount != donation.amount_minor:
+                shown = None if amount == UNREADABLE else amount
+                result.amount_differs.append((donation, shown))
+                continue
+            if pledge_mark_received(donation=donation, actor=actor):
+                result.received.append(donation)
+            else:
+                result.already.append(donation)
     audit_log(
         action="fund.statement_imported",
         actor=actor,

@@ -153,7 +153,7 @@ def test_statement_import_matches_references_once(run_tasks) -> None:
 
 
 def test_a_broken_statement_marks_nothing() -> None:
-    from solidaria.fundraising.exceptions import StatementUnreadable
+    from solidaria.core.banking import StatementUnreadable
 
     fund = factories.FundFactory()
     pledge = _pledge(fund)
