@@ -38,6 +38,7 @@ urlpatterns += i18n_patterns(
     path("", include("solidaria.events.urls")),
     path("", include("solidaria.supporters.urls")),
     path("", include("solidaria.committee.urls")),
+    path("", include("solidaria.cooperatives.urls")),
     prefix_default_language=True,
 )
 

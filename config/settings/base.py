@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "solidaria.events",
     "solidaria.mailing",
     "solidaria.committee",
+    "solidaria.cooperatives",
     "solidaria.demo",
     "solidaria.core.console.admin_config.SolidariaAdminConfig",
     "django.contrib.auth",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from solidaria.core.rendering.gazetteer import GazetteerUnavailable, city_coordinates
 from solidaria.core.validators import validate_no_control_characters
 from solidaria.core.web.forms import (
     CountryChoiceField,
@@ -19,7 +20,6 @@ from solidaria.core.web.forms import (
     honeypot_field,
 )
 
-from .gazetteer import GazetteerUnavailable, city_coordinates
 from .models import MAX_GUESTS
 from .zones import local_to_utc, zone_names
 

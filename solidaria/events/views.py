@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from solidaria.campaigns.models import Campaign
+from solidaria.core.rendering.gazetteer import city_coordinates
+from solidaria.core.rendering.gazetteer import index_path as gazetteer_index_path
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.rendering.worldmap import MapPoint, world_map_svg
 from solidaria.core.web.decorators import public_form_post
@@ -26,8 +28,6 @@ from solidaria.supporters.services import consent_text_current
 from .calendars import ics
 from .exceptions import EventError
 from .forms import CosponsorForm, HostMessageForm, ProposalForm, RsvpForm, zone_choices
-from .gazetteer import city_coordinates
-from .gazetteer import index_path as gazetteer_index_path
 from .models import Event, Rsvp
 from .selectors import (
     day_of_action_events,

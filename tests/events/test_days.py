@@ -160,8 +160,8 @@ MANY = (
 
 
 def test_the_day_map_shades_countries_places_cities_and_stays_light(client: Client) -> None:
+    from solidaria.core.rendering.gazetteer import ensure_index
     from solidaria.core.rendering.worldmap import project
-    from solidaria.events.gazetteer import ensure_index
 
     ensure_index()  # an action entered without coordinates is placed at its city
     day = factories.DayOfActionFactory()

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from solidaria.core.rendering.gazetteer import ensure_index as ensure_gazetteer_index
 from solidaria.demo.loader import demo_load, demo_organiser_reset
-from solidaria.events.gazetteer import ensure_index as ensure_gazetteer_index
 
 
 class Command(BaseCommand):

@@ -69,7 +69,7 @@ def ensure_index() -> Path:
     if not path.exists():
         try:
             subprocess.run(
-                [sys.executable, "-m", "solidaria.events.gazetteer", str(path)],
+                [sys.executable, "-m", "solidaria.core.rendering.gazetteer", str(path)],
                 check=True,
                 timeout=120,
                 env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},

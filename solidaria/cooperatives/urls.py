@@ -1,0 +1,2 @@
+app_name = "cooperatives"
+urlpatterns: list[object] = []
