@@ -8,8 +8,13 @@ class PetitionsConfig(AppConfig):
     verbose_name = _("Petitions and open letters")
 
     def ready(self) -> None:
+        from solidaria.core.mail.stencil import register_stencil
         from solidaria.supporters.registry import register
 
         from .personal_data import PETITIONS
 
         register(PETITIONS)
+        # After a surge, thousands of these go out per petition and language: each
+        # is copied from a message built once (core.mail.stencil).
+        for template in ("petition_confirm", "petition_already_signed"):
+            register_stencil(template, personal=("name", "confirm_url", "withdraw_url"))

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from solidaria.core.db.batches import update_in_batches
 from solidaria.core.db.tasking import enqueue_durably, task_waiting
+from solidaria.core.mail.stencil import stencilled
 from solidaria.core.models import OutgoingEmail
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import audit_log
@@ -175,27 +176,48 @@ def email_render(email: OutgoingEmail) -> EmailMultiAlternatives:
         return render([email])[email.pk]
     context = {**json.loads(email.context or "{}"), "site_url": settings.SITE_URL}
     attachments = context.pop(ATTACHMENTS_KEY, None) or []
-    with translation.override(email.language):
-        context["my_data_url"] = _my_data_url()
-        base = f"emails/{email.template}"
-        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
-        text = str(render_to_string(f"{base}/body.txt", context))
-        if my_data_url := context["my_data_url"]:
-            footer = _("What we hold about you, and how to change or erase it:")
-            text += f"\n\n-- \n{footer}\n{my_data_url}\n"
-        html = render_to_string(f"{base}/body.html", {**context, "subject": subject})
+    headers = {"Auto-Submitted": "auto-generated", "Content-Language": email.language}
+    if not attachments:
+        copied = stencilled(
+            template=email.template,
+            language=email.language,
+            recipient=email.recipient,
+            reply_to=email.reply_to,
+            context=context,
+            headers=headers,
+            render=_render_parts,
+        )
+        if copied is not None:
+            return copied
+    subject, text, html = _render_parts(email.template, email.language, context)
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.recipient],
         reply_to=[email.reply_to] if email.reply_to else None,
-        headers={"Auto-Submitted": "auto-generated", "Content-Language": email.language},
+        headers=headers,
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message
+
+
+def _render_parts(
+    template: str, language: str, context: Mapping[str, object]
+) -> tuple[str, str, str]:
+    """A message's subject, plain text and HTML from its templates, in `language`."""
+    with translation.override(language):
+        context = {**context, "my_data_url": _my_data_url()}
+        base = f"emails/{template}"
+        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
+        text = str(render_to_string(f"{base}/body.txt", context))
+        if my_data_url := context["my_data_url"]:
+            footer = _("What we hold about you, and how to change or erase it:")
+            text += f"\n\n-- \n{footer}\n{my_data_url}\n"
+        html = render_to_string(f"{base}/body.html", {**context, "subject": subject})
+    return subject, text, html
 
 
 def email_deliver_waiting(*, seconds: float = DELIVERY_SECONDS) -> int:
