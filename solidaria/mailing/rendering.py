@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from markdown_it import MarkdownIt
 
+from solidaria.core.mail.stencil import Marks, copy
 from solidaria.core.models import OutgoingEmail
 from solidaria.core.rendering.i18n import localize
 from solidaria.organisations.selectors import contact_email_for
@@ -168,9 +169,69 @@ def merge(text: str, values: dict[str, str], *, escape: bool) -> str:
 def message_for(
     mailing: Mailing, recipient: Recipient | None, *, to: str, language: str
 ) -> EmailMultiAlternatives:
-    """The message one reader gets (or a preview's, with `recipient` None)."""
+    """The message one reader gets (or a preview's, with `recipient` None).
+
+    A recipient's is copied from the stencil of the mailing's version in their
+    language (core.mail.stencil), built once per process with markers for the
+    first name and the unsubscribe link and token; a message a copy could get
+    wrong (a subject naming the reader, say) is built as the preview is."""
     rendered = version(mailing, language)
     values = merge_values(mailing, recipient, rendered.language)
+    if recipient is None:
+        return _message(mailing, rendered, values, values, values, to=to)
+    personal = {
+        "first_name": values["first_name"],
+        "unsubscribe_link": values["unsubscribe_link"],
+        "token": unsubscribe_token(recipient),
+    }
+    envelope = bounce_address(recipient)
+    group = (
+        "mailing",
+        mailing.pk,
+        mailing.updated_at.isoformat(),
+        rendered.language,
+        getattr(settings, "MAILING_UNSUBSCRIBE_MAILTO", ""),
+        bool(getattr(settings, "ANYMAIL", None)),
+    )
+
+    def build(marks: Marks) -> EmailMultiAlternatives:
+        return _message(
+            mailing,
+            rendered,
+            {**values, **marks.text},
+            {**values, **marks.html},
+            {**values, **marks.header},
+            to=marks.to,
+        )
+
+    copied = copy(
+        group, keys=tuple(personal), values=personal, to=to, build=build, from_email=envelope
+    )
+    if copied is not None:
+        return copied
+    return _message(
+        mailing,
+        rendered,
+        values,
+        values,
+        {**values, "token": personal["token"]},
+        to=to,
+        from_email=envelope,
+    )
+
+
+def _message(
+    mailing: Mailing,
+    rendered: Version,
+    text: dict[str, str],
+    html: dict[str, str],
+    header: dict[str, str],
+    *,
+    to: str,
+    from_email: str = "",
+) -> EmailMultiAlternatives:
+    """`text`, `html` and `header` are the merge values for each place (the same,
+    but for a stencil's markers); `header` has the recipient's token, if any."""
     organisation = mailing.organisation
     _name, sender = parseaddr(settings.DEFAULT_FROM_EMAIL)
     headers = {
@@ -180,30 +241,29 @@ def message_for(
         "Precedence": "bulk",
         "List-Id": _list_id(mailing),
     }
-    if recipient is not None:
+    if token := header.get("token"):
         # RFC 8058: mail clients offer a one-click unsubscribe that POSTs here.
-        links = [f"<{values['unsubscribe_link']}>"]
+        links = [f"<{header['unsubscribe_link']}>"]
         if mailbox := getattr(settings, "MAILING_UNSUBSCRIBE_MAILTO", ""):
-            links.append(f"<mailto:{mailbox}?subject=unsubscribe%20{unsubscribe_token(recipient)}>")
+            links.append(f"<mailto:{mailbox}?subject=unsubscribe%20{token}>")
         headers["List-Unsubscribe"] = ", ".join(links)
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         if getattr(settings, "ANYMAIL", None):
             # Providers' SMTP relays hand this back with their bounce and complaint
             # reports (mailing.webhooks) and strip the headers before delivery.
             # Only with a provider's webhooks set up: each header costs every message.
-            token = unsubscribe_token(recipient)
             headers["X-PM-Metadata-mailing_recipient"] = token
             headers["X-Mailgun-Variables"] = json.dumps({"mailing_recipient": token})
     message = EmailMultiAlternatives(
-        subject=merge(rendered.subject, values, escape=False),
+        subject=merge(rendered.subject, text, escape=False),
         reply_to=[rendered.reply_to] if rendered.reply_to else None,
-        body=merge(rendered.text, values, escape=False),
+        body=merge(rendered.text, text, escape=False),
         # The envelope sender: bounces come back to an address naming this recipient.
-        from_email=bounce_address(recipient) if recipient else settings.DEFAULT_FROM_EMAIL,
+        from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         to=[to],
         headers=headers,
     )
-    message.attach_alternative(merge(rendered.html, values, escape=True), "text/html")
+    message.attach_alternative(merge(rendered.html, html, escape=True), "text/html")
     return message
 
 

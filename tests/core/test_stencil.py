@@ -10,6 +10,7 @@ from email.policy import default as default_policy
 from typing import Any
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 from django.utils.html import escape
 
 from solidaria.core.mail import stencil
@@ -122,28 +123,25 @@ def test_what_a_copy_could_get_wrong_takes_the_ordinary_path(name: str, to: str)
     assert not isinstance(message, stencil.StencilledEmail)
 
 
-def test_an_english_stencil_all_ascii_sends_a_name_that_is_not_the_ordinary_way() -> None:
+def test_a_part_built_7_bit_takes_a_name_that_is_not_ascii_the_ordinary_way() -> None:
     """A part built 7-bit from ASCII text would be mislabelled with a non-ASCII name."""
-    stencil.register_stencil("stencil_ascii_probe", personal=("name",))
-    try:
-        built = stencil._build(
-            "stencil_ascii_probe",
-            "en",
-            "",
-            {},
-            ("name",),
-            {},
-            lambda template, language, context: (
-                "Hello",
-                f"Hi {context['name']}",
-                f"<p>Hi {context['name']}</p>",
-            ),
+
+    def build(marks: stencil.Marks) -> EmailMultiAlternatives:
+        message = EmailMultiAlternatives(
+            subject="Hello", body=f"Hi {marks.text['name']}", to=[marks.to]
         )
-        assert built.ascii_only == {"t", "h"}
-        assert stencil._copy(built, "a@example.org", {"name": "Zoë"}) is None
-        assert stencil._copy(built, "a@example.org", {"name": "Zoe"}) is not None
-    finally:
-        stencil._personal.pop("stencil_ascii_probe")
+        message.attach_alternative(f"<p>Hi {marks.html['name']}</p>", "text/html")
+        return message
+
+    group = ("test", "ascii")
+    keys = ("name",)
+    assert (
+        stencil.copy(group, keys=keys, values={"name": "Zoë"}, to="a@example.org", build=build)
+        is None
+    )
+    copied = stencil.copy(group, keys=keys, values={"name": "Zoe"}, to="a@example.org", build=build)
+    assert copied is not None
+    assert "Hi Zoe" in copied.message().as_bytes().decode()
 
 
 def test_a_name_holding_the_boundary_takes_the_ordinary_path() -> None:

@@ -577,3 +577,60 @@ def test_a_merge_field_written_with_spaces_is_refused_not_sent_as_written():
 
     assert unknown_merge_fields("Hola { first_name } y {organisation}") == [" first_name "]
     assert unknown_merge_fields("Hola {first_name}, {my_data_link}") == []
+
+
+def test_a_readers_message_is_copied_from_a_stencil_and_is_what_the_ordinary_path_builds(
+    organisation: Any, organiser: Any, settings: Any, monkeypatch: Any
+):
+    """core.mail.stencil: each reader's message, subject with their name included, is
+    the message built for them alone, apart from its Message-ID, Date and boundary."""
+    from email import message_from_bytes
+    from email.policy import default as default_policy
+
+    from solidaria.core.mail import stencil
+    from solidaria.mailing import rendering
+
+    settings.MAILING_UNSUBSCRIBE_MAILTO = "unsubscribe@mail.example.org"
+    settings.MAILING_BOUNCE_ADDRESS = BOUNCES
+    names = ["Ana", "Zoë <b>&amp;", "O'Brien \"Jack\"", "李小龍", ""]
+    for name in names:
+        agreeing(organisation, 1, name=name, language="es")
+        agreeing(organisation, 1, name=name, language="en")
+    mailing = a_mailing(organisation, organiser)
+    mailing_send(mailing=mailing, actor=organiser)
+    from solidaria.mailing.services import mailings_tick
+
+    mailings_tick()
+    recipients = list(Recipient.objects.filter(mailing=mailing).select_related("supporter"))
+    assert len(recipients) == 2 * len(names)
+
+    def comparable(message: Any) -> list[str]:
+        parsed = message_from_bytes(message.message().as_bytes(linesep="\r\n"), policy=default_policy)
+        headers = [
+            f"{name}: {value}"
+            for name, value in parsed.items()
+            if name not in ("Message-ID", "Date", "Content-Type")
+        ]
+        parts = [
+            f"{part.get_content_type()} {part['Content-Transfer-Encoding']} {part.get_content()}"
+            for part in parsed.iter_parts()
+        ]
+        return [*headers, *parts]
+
+    copied_count = 0
+    for recipient in recipients:
+        kwargs = {"to": recipient.supporter.email, "language": recipient.language}
+        copied = message_for(mailing, recipient, **kwargs)
+        copied_count += isinstance(copied, stencil.StencilledEmail)
+        with monkeypatch.context() as patched:
+            patched.setattr(rendering, "copy", lambda *args, **kwargs: None)
+            ordinary = message_for(mailing, recipient, **kwargs)
+        assert not isinstance(ordinary, stencil.StencilledEmail)
+        assert comparable(copied) == comparable(ordinary), recipient.supporter.name
+        assert copied.from_email == ordinary.from_email  # the envelope: a bounce address
+        assert copied.subject == ordinary.subject
+        assert copied.body == ordinary.body
+        assert copied.alternatives == ordinary.alternatives
+        assert copied.extra_headers["List-Unsubscribe"] == ordinary.extra_headers["List-Unsubscribe"]
+    # English text is ASCII: a reader whose name is not takes the ordinary path.
+    assert copied_count >= 2 * len(names) - 2

@@ -8,16 +8,19 @@ MIME message built: about half of a delivery worker's time per message
 first message of a group (same template, language, reply-to and every other
 value) is rendered with a marker in place of each personal value and encoded
 once, with Django's own classes; each message of the group is then those bytes
-with the markers replaced: the value as it is in the plain-text part, escaped
-in the HTML part, a fresh Message-ID and Date, the recipient's address.
+with the markers replaced: the value as it is in the plain-text part and in
+headers, escaped in the HTML part, a fresh Message-ID and Date, the recipient's
+address, and a subject that names the reader encoded by the same functions
+Django's message uses. Mailings are copied the same way (mailing.rendering).
 
 Only values that the templates print as they are (`{{ name }}`, no filter, no
 test) may be named personal: registering is that promise, and a test for each
 registered template compares stencilled messages with ordinarily built ones.
 A message takes the ordinary path whenever a copy could differ from it: a
 recipient address that is not plain ASCII, a value with a line break or one
-that would make a line too long for 8-bit transfer, a part not sent as 8-bit
-text, a personal value in the subject, attachments.
+that would make a line too long for 8-bit transfer, a part built 7-bit from
+ASCII text and a value that is not, a value holding the multipart boundary, a
+header value with spaces or other than ASCII, attachments.
 """
 
 from __future__ import annotations
@@ -26,13 +29,17 @@ import re
 import secrets
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from email.generator import BytesGenerator
+from email.message import Message
 from email.utils import formatdate, make_msgid
+from io import BytesIO
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import forbid_multi_line_headers
 from django.core.mail.utils import DNS_NAME
 from django.utils.html import escape
 
@@ -55,14 +62,26 @@ def register_stencil(template: str, *, personal: Iterable[str]) -> None:
     _personal[template] = tuple(personal)
 
 
-def personal_keys(template: str) -> tuple[str, ...] | None:
-    return _personal.get(template)
+@dataclass(frozen=True)
+class Marks:
+    """Where a stencil's personal values go: a marker per value and part, and the
+    recipient's address. Markers are ASCII letters and digits, unchanged by
+    escaping, encoding or folding."""
+
+    text: Mapping[str, str]
+    html: Mapping[str, str]
+    header: Mapping[str, str]
+    to: str
+
+
+# Builds the message of a group with the markers in place of the personal values.
+Build = Callable[[Marks], EmailMultiAlternatives]
 
 
 class StencilledEmail(EmailMultiAlternatives):
-    """A message whose encoded form was copied from a stencil. Its subject, body and
-    alternatives are set as usual (for backends that read them, as anymail's do);
-    `message()` gives the copied bytes."""
+    """A message whose encoded form was copied from a stencil. Its subject, body,
+    alternatives and headers are set as usual (for backends that read them, as
+    anymail's do); `message()` gives the copied bytes."""
 
     encoded: bytes  # with CRLF line endings, as SMTP sends it
 
@@ -86,28 +105,66 @@ class _Encoded:
 
 @dataclass(frozen=True)
 class _Stencil:
-    # The encoded message cut at its markers: literal bytes, then what goes after
-    # them (a key of `_fill`'s values, or "" at the end).
+    marks: Marks
+    # The encoded message cut at its markers: literal bytes, then the slot that
+    # follows them ("" at the end). Slots: "to", "id", "date", "t:<key>" (a value in
+    # the text part), "h:<key>" (in the HTML part), "header:<marker>" (a header
+    # encoded per copy).
     pieces: tuple[tuple[bytes, str], ...]
-    # For each line holding markers: its length without them, and their keys.
+    # For each line holding markers: its length without them, and their slots.
     lines: tuple[tuple[int, tuple[str, ...]], ...]
     boundary: str
-    subject: str
-    text: str  # with the text part's markers
-    html: str  # with the HTML part's markers
-    text_marks: Mapping[str, str]
-    html_marks: Mapping[str, str]
-    headers: Mapping[str, str]
-    reply_to: str
+    # Parts sent 7-bit: a value that is not ASCII would make them 8-bit.
     ascii_only: frozenset[str]
+    # Marker → (header, its value with markers, their part): see `_build`.
+    encoded_per_copy: Mapping[str, tuple[str, str, str]]
+    message: EmailMultiAlternatives  # as built, with the markers
 
 
 class _Unusable(Exception):
     """This group's messages take the ordinary path."""
 
 
-_stencils: OrderedDict[tuple[object, ...], _Stencil | None] = OrderedDict()
+_stencils: OrderedDict[Hashable, _Stencil | None] = OrderedDict()
 _lock = threading.Lock()
+
+
+def copy(
+    group: Hashable,
+    *,
+    keys: tuple[str, ...],
+    values: Mapping[str, str],
+    to: str,
+    build: Build,
+    from_email: str | None = None,
+) -> StencilledEmail | None:
+    """The message of `group` for one recipient, copied from the group's stencil
+    (built with `build` the first time), or None: then the caller builds it the
+    ordinary way. `from_email` is the envelope sender, when it differs per
+    recipient (the message's From header must then be set by `build`)."""
+    if not _PLAIN_ADDRESS.fullmatch(to):
+        return None
+    if any("\n" in value or "\r" in value for value in values.values()):
+        return None
+    # What every message's headers take from settings (tests change them).
+    group = (group, settings.DEFAULT_FROM_EMAIL, settings.SITE_URL, settings.EMAIL_USE_LOCALTIME)
+    with _lock:
+        known = group in _stencils
+        stencil = _stencils.get(group)
+        if known:
+            _stencils.move_to_end(group)
+    if not known:
+        try:
+            stencil = _build(keys, build)
+        except _Unusable:
+            stencil = None  # remembered: the group takes the ordinary path
+        with _lock:
+            _stencils[group] = stencil
+            while len(_stencils) > KEPT:
+                _stencils.popitem(last=False)
+    if stencil is None:
+        return None
+    return _copy(stencil, to, values, from_email)
 
 
 def stencilled(
@@ -120,141 +177,171 @@ def stencilled(
     headers: Mapping[str, str],
     render: Render,
 ) -> StencilledEmail | None:
-    """The message copied from its group's stencil, or None for the ordinary path."""
+    """A message from templates (core.mail.outbox), copied if its template is
+    registered, else None."""
     keys = _personal.get(template)
-    if keys is None or not _PLAIN_ADDRESS.fullmatch(recipient):
+    if keys is None:
         return None
-    values = {key: str(context.get(key, "")) for key in keys}
-    if any("\n" in value or "\r" in value for value in values.values()):
-        return None
+
+    def build(marks: Marks) -> EmailMultiAlternatives:
+        subject, text, _html = render(template, language, {**context, **marks.text})
+        _subject, _text, html = render(template, language, {**context, **marks.html})
+        message = EmailMultiAlternatives(
+            subject=subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[marks.to],
+            reply_to=[reply_to] if reply_to else None,
+            headers=dict(headers),
+        )
+        message.attach_alternative(html, "text/html")
+        return message
+
     shared = tuple(sorted((key, repr(value)) for key, value in context.items() if key not in keys))
-    group = (template, language, reply_to, tuple(sorted(headers.items())), shared)
-    with _lock:
-        known = group in _stencils
-        stencil = _stencils.get(group)
-        if known:
-            _stencils.move_to_end(group)
-    if not known:
-        try:
-            stencil = _build(template, language, reply_to, context, keys, headers, render)
-        except _Unusable:
-            stencil = None  # remembered: the group takes the ordinary path
-        with _lock:
-            _stencils[group] = stencil
-            while len(_stencils) > KEPT:
-                _stencils.popitem(last=False)
-    if stencil is None:
-        return None
-    return _copy(stencil, recipient, values)
+    group = ("template", template, language, reply_to, tuple(sorted(headers.items())), shared)
+    values = {key: str(context.get(key, "")) for key in keys}
+    return copy(group, keys=keys, values=values, to=recipient, build=build)
 
 
-def _build(
-    template: str,
-    language: str,
-    reply_to: str,
-    context: Mapping[str, object],
-    keys: tuple[str, ...],
-    headers: Mapping[str, str],
-    render: Render,
-) -> _Stencil:
+def _build(keys: tuple[str, ...], build: Build) -> _Stencil:
     tag = secrets.token_hex(6)
-    text_marks = {key: f"stencil{tag}t{n}x" for n, key in enumerate(keys)}
-    html_marks = {key: f"stencil{tag}h{n}x" for n, key in enumerate(keys)}
-    to_mark, id_mark, date_mark = (f"stencil{tag}{kind}" for kind in ("to", "id", "date"))
-    subject, text, _html = render(template, language, {**context, **text_marks})
-    _subject, _text, html = render(template, language, {**context, **html_marks})
-    if any(mark in subject for mark in (*text_marks.values(), *html_marks.values())):
-        raise _Unusable(template)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[f"{to_mark}@stencil.invalid"],
-        reply_to=[reply_to] if reply_to else None,
-        headers={**headers, "Message-ID": id_mark, "Date": date_mark},
+    marks = Marks(
+        text={key: f"stencil{tag}t{n}x" for n, key in enumerate(keys)},
+        html={key: f"stencil{tag}h{n}x" for n, key in enumerate(keys)},
+        header={key: f"stencil{tag}x{n}x" for n, key in enumerate(keys)},
+        to=f"stencil{tag}to@stencil.invalid",
     )
-    message.attach_alternative(html, "text/html")
+    id_mark, date_mark = f"stencil{tag}id", f"stencil{tag}date"
+    message = build(marks)
+    if message.attachments or len(message.alternatives) != 1 or message.cc or message.bcc:
+        raise _Unusable("not a plain message with an HTML alternative")
+    subject = str(message.subject)
+    if any(mark in subject for mark in (*marks.html.values(), *marks.header.values())):
+        raise _Unusable("an HTML or header value in the subject")
+    headers = {name: str(value) for name, value in message.extra_headers.items()}
+    # Headers holding a personal value (a subject naming the reader, an unsubscribe
+    # link) are encoded and folded for each copy, as the ordinary path does: their
+    # length decides where they fold. The stencil holds one marker for each.
+    encoded_per_copy: dict[str, tuple[str, str, str]] = {}
+    stand_ins = {}
+    if any(mark in subject for mark in marks.text.values()):
+        encoded_per_copy[f"stencil{tag}subject"] = ("Subject", subject, "t")
+        message.subject = f"stencil{tag}subject"
+    for number, (name, value) in enumerate(headers.items()):
+        if any(mark in value for mark in marks.header.values()):
+            encoded_per_copy[f"stencil{tag}header{number}"] = (name, value, "x")
+            stand_ins[name] = f"stencil{tag}header{number}"
+    message.extra_headers = {**headers, **stand_ins, "Message-ID": id_mark, "Date": date_mark}
     built: Any = message.message()  # Any: Django 5.2's SafeMIMEMultipart (stubs say 6.0's)
     encoded = built.as_bytes(linesep="\r\n").decode("utf-8")
+    message.extra_headers, message.subject = headers, subject
     text_part, html_part = built.get_payload()
     transfer = {
         "t": text_part["Content-Transfer-Encoding"],
         "h": html_part["Content-Transfer-Encoding"],
     }
     if any(encoding not in ("7bit", "8bit") for encoding in transfer.values()):
-        raise _Unusable(template)
-    boundary = built.get_boundary() or ""
-    marks = {
-        f"{to_mark}@stencil.invalid": "\0to",
-        id_mark: "\0id",
-        date_mark: "\0date",
-        **{mark: f"\0t{key}" for key, mark in text_marks.items()},
-        **{mark: f"\0h{key}" for key, mark in html_marks.items()},
-    }
+        raise _Unusable("a part not sent as text")
+    slots = {marks.to: "to", id_mark: "id", date_mark: "date"}
+    slots.update({mark: f"t:{key}" for key, mark in marks.text.items()})
+    slots.update({mark: f"h:{key}" for key, mark in marks.html.items()})
+    slots.update({mark: f"header:{mark}" for mark in encoded_per_copy})
+    html = str(message.alternatives[0][0])
     expected = {
-        **{mark: text.count(mark) for mark in text_marks.values()},
-        **{mark: html.count(mark) for mark in html_marks.values()},
+        **{mark: str(message.body).count(mark) for mark in marks.text.values()},
+        **{mark: html.count(mark) for mark in marks.html.values()},
+        **{mark: 1 for mark in (marks.to, id_mark, date_mark, *encoded_per_copy)},
     }
     for mark, count in expected.items():
-        if encoded.count(mark) != count:  # folded or encoded on the way: not a stencil
-            raise _Unusable(template)
-    pattern = re.compile("|".join(re.escape(mark) for mark in marks))
+        if encoded.count(mark) != count:  # folded or encoded on the way
+            raise _Unusable("a marker changed on the way")
+    pattern = re.compile("|".join(re.escape(mark) for mark in slots))
     pieces: list[tuple[bytes, str]] = []
     position = 0
     for match in pattern.finditer(encoded):
-        pieces.append((encoded[position : match.start()].encode(), marks[match.group()]))
+        pieces.append((encoded[position : match.start()].encode(), slots[match.group()]))
         position = match.end()
     pieces.append((encoded[position:].encode(), ""))
     lines = []
     for line in encoded.split("\r\n"):
-        found = pattern.findall(line)
-        if found:
-            literal = len(pattern.sub("", line).encode())
-            lines.append((literal, tuple(marks[mark] for mark in found)))
+        found = [slots[mark] for mark in pattern.findall(line)]
+        # An encoded header comes folded: its lines are the header encoding's own.
+        if found := [slot for slot in found if not slot.startswith("header:")]:
+            lines.append((len(pattern.sub("", line).encode()), tuple(found)))
     return _Stencil(
+        marks=marks,
         pieces=tuple(pieces),
         lines=tuple(lines),
-        boundary=boundary,
-        subject=subject,
-        text=text,
-        html=html,
-        text_marks=text_marks,
-        html_marks=html_marks,
-        headers=dict(headers),
-        reply_to=reply_to,
-        # Parts all ASCII: a value that is not would make them 8-bit.
+        boundary=built.get_boundary() or "",
         ascii_only=frozenset(part for part, encoding in transfer.items() if encoding == "7bit"),
+        encoded_per_copy=encoded_per_copy,
+        message=message,
     )
 
 
-def _copy(stencil: _Stencil, recipient: str, values: Mapping[str, str]) -> StencilledEmail | None:
-    fill = {"\0to": recipient, "\0id": make_msgid(domain=DNS_NAME)}
-    fill["\0date"] = formatdate(localtime=settings.EMAIL_USE_LOCALTIME)
+def _copy(
+    stencil: _Stencil, to: str, values: Mapping[str, str], from_email: str | None
+) -> StencilledEmail | None:
+    built = stencil.message
+    varies = from_email is not None and from_email != built.from_email
+    if varies and "From" not in built.extra_headers:
+        return None
+    if stencil.ascii_only and not all(value.isascii() for value in values.values()):
+        return None
+    if stencil.boundary and any(stencil.boundary in value for value in values.values()):
+        return None
+    fill = {
+        "to": to,
+        "id": make_msgid(domain=str(DNS_NAME)),
+        "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+    }
     for key, value in values.items():
-        fill[f"\0t{key}"] = value
-        fill[f"\0h{key}"] = escape(value)
+        fill[f"t:{key}"] = value
+        fill[f"h:{key}"] = escape(value)
+        fill[f"x:{key}"] = value
+    part_marks = {"t": stencil.marks.text, "h": stencil.marks.html, "x": stencil.marks.header}
     encoded = {slot: value.encode() for slot, value in fill.items()}
     for literal, slots in stencil.lines:
         if literal + sum(len(encoded[slot]) for slot in slots) > LINE_LIMIT:
             return None
-    if stencil.boundary and any(stencil.boundary in value for value in values.values()):
-        return None
-    if stencil.ascii_only and not all(value.isascii() for value in values.values()):
-        return None
-    text, html = stencil.text, stencil.html
-    for key, value in values.items():
-        text = text.replace(stencil.text_marks[key], value)
-        html = html.replace(stencil.html_marks[key], fill[f"\0h{key}"])
+    headers = dict(built.extra_headers)
+    subject = str(built.subject)
+    for mark, (name, value, part) in stencil.encoded_per_copy.items():
+        value = filled_in(value, fill, part, part_marks[part])
+        encoded[f"header:{mark}"] = _header_value(name, value)
+        if name == "Subject":
+            subject = value
+        else:
+            headers[name] = value
     message = StencilledEmail(
-        subject=stencil.subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient],
-        reply_to=[stencil.reply_to] if stencil.reply_to else None,
-        headers={**stencil.headers, "Message-ID": fill["\0id"], "Date": fill["\0date"]},
+        subject=subject,
+        body=filled_in(str(built.body), fill, "t", stencil.marks.text),
+        from_email=from_email if from_email is not None else built.from_email,
+        to=[to],
+        reply_to=built.reply_to,
+        headers={**headers, "Message-ID": fill["id"], "Date": fill["date"]},
     )
-    message.attach_alternative(html, "text/html")
+    message.attach_alternative(
+        filled_in(str(built.alternatives[0][0]), fill, "h", stencil.marks.html), "text/html"
+    )
     message.encoded = b"".join(
         literal + (encoded[slot] if slot else b"") for literal, slot in stencil.pieces
     )
     return message
+
+
+def filled_in(text: str, fill: Mapping[str, str], part: str, marks: Mapping[str, str]) -> str:
+    for key, mark in marks.items():
+        if mark in text:
+            text = text.replace(mark, fill[f"{part}:{key}"])
+    return text
+
+
+def _header_value(name: str, value: str) -> bytes:
+    """A header's value as Django's message carries it: encoded and folded by the
+    same functions (RFC 2047 for what is not ASCII)."""
+    header = Message()
+    header[name] = forbid_multi_line_headers(name, value, settings.DEFAULT_CHARSET)[1]
+    out = BytesIO()
+    BytesGenerator(out, mangle_from_=False).flatten(header, linesep="\r\n")
+    return out.getvalue().removeprefix(f"{name}: ".encode()).removesuffix(b"\r\n\r\n")
