@@ -25,6 +25,15 @@ from solidaria.committee.services import (
     proposal_submit,
     proposal_support,
 )
+from solidaria.cooperatives.directory import cooperative_fill_place
+from solidaria.cooperatives.models import (
+    Cooperative,
+    PickupPoint,
+    Product,
+    ProductVariant,
+    Round,
+    RoundItem,
+)
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.tokens import new_token
 from solidaria.events.models import Cosponsor, DayOfAction, Event
@@ -44,6 +53,7 @@ from solidaria.supporters.selectors import supporter_find_by_email
 
 from .committee_content import COMMITTEE, MEMBERS, SKILLS, STALL, TOUR
 from .content import CAMPAIGNS, ORGANISATIONS
+from .cooperative_content import COOPERATIVES, GERMAN_GROUP, KEPT_BY, ROUND
 from .event_content import DAY, PANEL
 from .fund_content import FUNDS
 from .mailing_content import MAILING
@@ -87,7 +97,123 @@ def demo_load() -> dict[str, int]:
         created["people"] = _create_people()
         created["mailings"] = _create_mailing()
         created["committees"] = _create_committee()
+        created["cooperatives"] = _create_cooperatives()
+        created["rounds"] = _create_round()
     return created
+
+
+def _create_cooperatives() -> int:
+    """The directory: each cooperative whose slug is missing, with its products, kept by
+    the committee's organisation and placed by its city (gazetteer) unless typed."""
+    organisation = Organisation.objects.filter(slug=KEPT_BY).first()
+    if organisation is None:
+        return 0
+    missing = [
+        data for data in COOPERATIVES if not Cooperative.objects.filter(slug=data["slug"]).exists()
+    ]
+    for data in missing:
+        cooperative = Cooperative(
+            organisation=organisation,
+            **{
+                field: data[field]
+                for field in (
+                    "slug",
+                    "name",
+                    "legal_form",
+                    "sector",
+                    "city",
+                    "province",
+                    "year_recovered",
+                    "languages",
+                    "story",
+                )
+            },
+            workers=data.get("workers", 0),
+            status=data.get("status", Cooperative.Status.ACTIVE),
+            capacity_percent=data.get("capacity_percent"),
+            website=data.get("website", ""),
+            is_example=data.get("is_example", False),
+        )
+        if "latitude" in data:
+            cooperative.latitude = Decimal(data["latitude"])
+            cooperative.longitude = Decimal(data["longitude"])
+        cooperative_fill_place(cooperative=cooperative)
+        cooperative.full_clean()
+        cooperative.save()
+        for position, product_data in enumerate(data["products"], start=1):
+            product = Product.objects.create(
+                cooperative=cooperative,
+                **_content(product_data, "name", "unit", "reference_price_minor", "exportable"),
+                description=product_data.get("description", {}),
+                weight_grams=product_data.get("weight_grams"),
+                available=product_data.get("available", True),
+                position=position,
+            )
+            for place, name in enumerate(product_data.get("variants", []), start=1):
+                ProductVariant.objects.create(product=product, name=name, position=place)
+    return len(missing)
+
+
+def _create_round() -> int:
+    """The German group's open buying round: the products the content prices for it,
+    pickup points in Berlin and Hamburg, shipping for a flat fee. Rows only: orders come
+    through the ordering services."""
+    if Round.objects.filter(slug=ROUND["slug"]).exists():
+        return 0
+    group, created = Organisation.objects.get_or_create(
+        slug=GERMAN_GROUP["slug"],
+        defaults=_content(GERMAN_GROUP, "name", "country", "region", "website", "languages"),
+    )
+    if created:
+        for language, email in GERMAN_GROUP["contacts"].items():
+            OrganisationContact.objects.create(organisation=group, language=language, email=email)
+    hour, minute = ROUND["closes_at_local"]
+    round_ = Round.objects.create(
+        organisation=group,
+        **_content(
+            ROUND,
+            "slug",
+            "title",
+            "description",
+            "country",
+            "currency",
+            "time_zone",
+            "shipping_fee_minor",
+            "payment_days",
+            "bank_details",
+        ),
+        opens_at=timezone.now() - timedelta(days=ROUND["opened_days_ago"]),
+        closes_at=_at(ROUND["closes_in_days"], hour, minute, ROUND["time_zone"]),
+        exchange_rate=Decimal(ROUND["exchange_rate"]),
+    )
+    products = {
+        (product.cooperative.slug, product.position): product
+        for product in Product.objects.select_related("cooperative").filter(
+            cooperative__slug__in=[data["slug"] for data in COOPERATIVES]
+        )
+    }
+    position = 0
+    for data in COOPERATIVES:
+        for place, product_data in enumerate(data["products"], start=1):
+            offered = product_data.get("round")
+            product = products.get((data["slug"], place))
+            if offered is None or product is None or not product.exportable:
+                continue
+            position += 1
+            RoundItem.objects.create(
+                round=round_,
+                product=product,
+                price_minor=offered["price_minor"],
+                max_quantity=offered.get("max_quantity"),
+                position=position,
+            )
+    for place, point in enumerate(ROUND["pickup_points"], start=1):
+        PickupPoint.objects.create(
+            round=round_,
+            **_content(point, "name", "address", "city", "opening_hours"),
+            position=place,
+        )
+    return 1
 
 
 def _create_committee() -> int:

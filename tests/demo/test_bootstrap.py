@@ -2,16 +2,21 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from solidaria.campaigns.models import Campaign, CampaignUpdate
 from solidaria.committee.models import Committee, Member, Proposal
+from solidaria.cooperatives.models import Cooperative, PickupPoint, Product, Round, RoundItem
 from solidaria.demo.committee_content import COMMITTEE, MEMBERS, SKILLS, STALL, TOUR
 from solidaria.demo.content import CAMPAIGNS, ORGANISATIONS
+from solidaria.demo.cooperative_content import COOPERATIVES, GERMAN_GROUP, KEPT_BY, ROUND
 from solidaria.demo.people_content import PEOPLE
 from solidaria.organisations.models import Organisation
 from solidaria.organisations.selectors import contact_email_for
@@ -33,7 +38,7 @@ def test_bootstrap_loads_the_demo_once_and_prints_a_fresh_login() -> None:
     organisations = Organisation.objects.count()
     updates = CampaignUpdate.objects.count()
     committee_rows = (Committee.objects.count(), Member.objects.count(), Proposal.objects.count())
-    assert organisations == len(ORGANISATIONS)
+    assert organisations == len(ORGANISATIONS) + 1  # and the German group of the buying round
 
     second = bootstrap()
     password_2 = re.search(r"password: (\S+)", second).group(1)
@@ -131,3 +136,51 @@ def test_the_demo_committee_has_its_members_and_both_proposals(client: Client) -
     assert "Proposals: 0 waiting for moderation" in waiting.content.decode()
     assert client.get(f"/admin/committee/proposal/{stall.pk}/change/").status_code == 200
     assert client.get("/admin/committee/member/", {"speaks": "de"}).status_code == 200
+
+
+def test_the_demo_directory_and_the_buying_round_in_germany(client: Client) -> None:
+    bootstrap()
+    cooperatives = list(Cooperative.objects.select_related("organisation"))
+    assert len(cooperatives) == len(COOPERATIVES) >= 12
+    assert {c.organisation.slug for c in cooperatives} == {KEPT_BY}
+    assert len({c.sector for c in cooperatives}) >= 5
+    assert len({c.province for c in cooperatives}) >= 6
+    assert [c.status for c in cooperatives].count("closed") == 1
+    assert 1 <= [c.status for c in cooperatives].count("reduced") <= 2
+    assert all(c.latitude is not None and c.longitude is not None for c in cooperatives)
+    assert all(c.story.data["es"] and c.story.data["en"] for c in cooperatives)
+    real = [c for c in cooperatives if not c.is_example]
+    assert {"fasinpat-zanon", "hotel-bauen", "impa", "textiles-pigue"} <= {c.slug for c in real}
+    assert all(c.status == "active" for c in real)  # closures and cuts are invented examples
+    for cooperative in cooperatives:
+        assert 2 <= cooperative.products.count() <= 4
+    assert Product.objects.filter(variants__isnull=False).distinct().count() >= 2
+
+    round_ = Round.objects.select_related("organisation").get(slug=ROUND["slug"])
+    assert round_.organisation.slug == GERMAN_GROUP["slug"]
+    assert contact_email_for(round_.organisation, "de") == "gruppe_arbeitszeit@riseup.net"
+    assert (round_.country, round_.currency, round_.time_zone) == ("DE", "EUR", "Europe/Berlin")
+    assert round_.is_open
+    assert timedelta(days=20) < round_.closes_at - timezone.now() < timedelta(days=23)
+    assert round_.exchange_rate == Decimal("1050")
+    assert round_.shipping_fee_minor and round_.bank_details.data["de"]
+    items = RoundItem.objects.filter(round=round_).select_related("product")
+    exportable = Product.objects.filter(exportable=True, available=True).count()
+    assert items.count() > exportable / 2
+    assert all(item.product.exportable and item.price_minor > 0 for item in items)
+    assert items.filter(max_quantity__isnull=False).count() >= 2
+    points = PickupPoint.objects.filter(round=round_)
+    assert {point.city for point in points} == {"Berlin", "Hamburg"}
+    assert not round_.orders.exists()
+
+    for code in ("es", "en", "pt", "fr", "de"):
+        response = client.get(f"/{code}/cooperatives/")
+        assert response.status_code == 200
+        assert response.content.decode().count("<circle ") >= 8
+    for cooperative in cooperatives:
+        assert client.get(cooperative.get_absolute_url()).status_code == 200
+
+    rows = (Cooperative.objects.count(), Product.objects.count(), RoundItem.objects.count())
+    bootstrap()
+    assert (Cooperative.objects.count(), Product.objects.count(), RoundItem.objects.count()) == rows
+    assert Round.objects.count() == 1

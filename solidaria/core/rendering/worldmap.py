@@ -36,7 +36,7 @@ import importlib.util
 import itertools
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -101,7 +101,42 @@ def _source_path() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / _SOURCE
 
 
-def _ring(coordinates: Sequence[Sequence[float]]) -> list[XY]:
+@dataclass(frozen=True)
+class Shape:
+    """One record of Natural Earth's countries, unprojected."""
+
+    code: str  # ISO_A2_EH
+    name: str  # in English
+    box: tuple[float, float, float, float]  # west, south, east, north, in degrees
+    rings: list[Sequence[XY]]  # each a list of (longitude, latitude)
+
+    @property
+    def points(self) -> int:
+        return sum(len(ring) for ring in self.rings)
+
+
+def natural_earth_shapes() -> Iterator[Shape]:
+    """Every country's record, Antarctica and those with no code left out (also read by
+    `countrymap`, which draws one country in a frame of its own)."""
+    reader = shapefile.Reader(str(_source_path()))
+    try:
+        for item in reader.iterShapeRecords(fields=["ISO_A2_EH", "NAME"]):
+            code = item.record["ISO_A2_EH"]
+            if code in ("AQ", "-99"):
+                continue
+            points, parts = item.shape.points, [*item.shape.parts, len(item.shape.points)]
+            west, south, east, north = item.shape.bbox
+            yield Shape(
+                code=code,
+                name=item.record["NAME"],
+                box=(west, south, east, north),
+                rings=[points[start:end] for start, end in itertools.pairwise(parts)],
+            )
+    finally:
+        reader.close()
+
+
+def _ring(coordinates: Sequence[XY]) -> list[XY]:
     """Projected, skipping points too close to the last one kept to make a difference.
 
     `project` written out: this loop runs for some 400,000 points."""
@@ -134,7 +169,7 @@ def _box(coordinates: Sequence[XY]) -> tuple[float, float]:
     )
 
 
-def _simplify(ring: list[XY]) -> list[XY]:
+def simplify_ring(ring: list[XY], tolerance: float = _TOLERANCE) -> list[XY]:
     """Douglas-Peucker on a closed ring (split at the point farthest from its first), then
     snapped to whole units without repeated points."""
     if len(ring) < 4:
@@ -159,7 +194,7 @@ def _simplify(ring: list[XY]) -> list[XY]:
             distance = dy * (px - ax) - dx * (py - ay)
             if distance > worst or -distance > worst:
                 worst, worst_at = abs(distance), i
-        if worst > _TOLERANCE * math.hypot(dx, dy):
+        if worst > tolerance * math.hypot(dx, dy):
             keep[worst_at] = True
             stack += [(first, worst_at), (worst_at, last)]
     return _snap([point for point, kept in zip(ring, keep, strict=False) if kept])
@@ -189,7 +224,9 @@ def _diamond(ring: list[XY]) -> list[XY]:
     return [(x - d, y), (x, y - d), (x + d, y), (x, y + d)]
 
 
-def _path(rings: Iterable[Sequence[XY]]) -> str:
+def path_data(rings: Iterable[Sequence[XY]]) -> str:
+    """SVG path data: each ring its own closed subpath, in absolute coordinates."""
+
     def number(value: float) -> str:
         return str(int(value)) if value == int(value) else f"{value:.1f}"
 
@@ -212,24 +249,16 @@ class Country:
 @lru_cache(maxsize=1)
 def country_outlines() -> dict[str, Country]:
     """ISO alpha-2 code (upper case) → the country's name and its SVG path data."""
-    rings_by_code: dict[str, list[tuple[float, float, Sequence[Sequence[float]]]]] = {}
+    rings_by_code: dict[str, list[tuple[float, float, Sequence[XY]]]] = {}
     names: dict[str, tuple[int, str]] = {}
-    reader = shapefile.Reader(str(_source_path()))
-    try:
-        for item in reader.iterShapeRecords(fields=["ISO_A2_EH", "NAME"]):
-            code, name = item.record["ISO_A2_EH"], item.record["NAME"]
-            if code in ("AQ", "-99"):
-                continue
-            points, parts = item.shape.points, [*item.shape.parts, len(item.shape.points)]
-            rings = rings_by_code.setdefault(code, [])
-            for start, end in itertools.pairwise(parts):
-                rings.append((*_box(points[start:end]), points[start:end]))
-            # Natural Earth splits a few countries in several records (Australia and its
-            # Coral Sea islands, France and Clipperton): the largest gives the name.
-            if code not in names or names[code][0] < len(points):
-                names[code] = (len(points), name)
-    finally:
-        reader.close()
+    for shape in natural_earth_shapes():
+        rings = rings_by_code.setdefault(shape.code, [])
+        for coordinates in shape.rings:
+            rings.append((*_box(coordinates), coordinates))
+        # Natural Earth splits a few countries in several records (Australia and its
+        # Coral Sea islands, France and Clipperton): the largest gives the name.
+        if shape.code not in names or names[shape.code][0] < shape.points:
+            names[shape.code] = (shape.points, shape.name)
     outlines: dict[str, Country] = {}
     for code, rings in rings_by_code.items():
         largest = max(rings, key=lambda ring: ring[0] * ring[1])
@@ -240,12 +269,12 @@ def country_outlines() -> dict[str, Country]:
             if small and ring is not largest:
                 continue
             projected = _ring(coordinates)
-            simple = _simplify(projected)
+            simple = simplify_ring(projected)
             if len(simple) >= 3:
                 kept.append(simple)
             elif ring is largest:
                 kept.append(_diamond(projected))
-        outlines[code] = Country(code=code, name=names[code][1], path=_path(kept))
+        outlines[code] = Country(code=code, name=names[code][1], path=path_data(kept))
     return outlines
 
 
@@ -308,7 +337,9 @@ class MapPoint:
 
 
 @dataclass(frozen=True)
-class _Dot:
+class Dot:
+    """A point placed in a map's frame."""
+
     x: float
     y: float
     radius: float
@@ -338,14 +369,22 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _labels(dots: list[_Dot]) -> list[tuple[float, float, str, str]]:
+def dot_radius(count: int) -> float:
+    """A dot's radius in units: it grows with the square root of its count, up to a limit."""
+    return round(min(3.5 + 1.5 * math.sqrt(max(count, 1) - 1), 9.0), 1)
+
+
+def place_labels(
+    dots: list[Dot], *, width: float = WIDTH, height: float = HEIGHT
+) -> list[tuple[float, float, str, str]]:
     """(x, baseline, anchor, text) for the dots whose label fits: the largest places first,
     right, left, above or below the dot, never over another label or dot nor out of the
-    frame. A place without room keeps its dot and its title; the page's table has them all."""
+    frame (`width` by `height` units). A place without room keeps its dot and its title;
+    the page's table has them all."""
     taken = [dot.box for dot in dots]
     placed = []
     for dot in sorted(dots, key=lambda dot: (-dot.point.count, dot.point.label)):
-        width = len(dot.point.label) * LABEL_SIZE * _CHARACTER_WIDTH
+        wide = len(dot.point.label) * LABEL_SIZE * _CHARACTER_WIDTH
         gap = dot.radius + 2
         x, y, ascent, descent = dot.x, dot.y, LABEL_SIZE * 0.75, LABEL_SIZE * 0.25
         middle = y + LABEL_SIZE * 0.35  # a baseline that centres the text on the dot
@@ -354,24 +393,24 @@ def _labels(dots: list[_Dot]) -> list[tuple[float, float, str, str]]:
                 x + gap,
                 middle,
                 "start",
-                (x + gap, middle - ascent, x + gap + width, middle + descent),
+                (x + gap, middle - ascent, x + gap + wide, middle + descent),
             ),
-            (x - gap, middle, "end", (x - gap - width, middle - ascent, x - gap, middle + descent)),
+            (x - gap, middle, "end", (x - gap - wide, middle - ascent, x - gap, middle + descent)),
             (
                 x,
                 y - gap - descent,
                 "middle",
-                (x - width / 2, y - gap - LABEL_SIZE, x + width / 2, y - gap),
+                (x - wide / 2, y - gap - LABEL_SIZE, x + wide / 2, y - gap),
             ),
             (
                 x,
                 y + gap + ascent,
                 "middle",
-                (x - width / 2, y + gap, x + width / 2, y + gap + LABEL_SIZE),
+                (x - wide / 2, y + gap, x + wide / 2, y + gap + LABEL_SIZE),
             ),
         )
         for text_x, baseline, anchor, box in candidates:
-            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= WIDTH and box[3] <= HEIGHT
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
             if inside and not any(_overlap(box, other) for other in taken if other != dot.box):
                 taken.append(box)
                 placed.append((round(text_x, 1), round(baseline, 1), anchor, dot.point.label))
@@ -404,14 +443,15 @@ def world_map_svg(
     dots = []
     for point in points:
         x, y = project(point.longitude, point.latitude)
-        radius = min(3.5 + 1.5 * math.sqrt(max(point.count, 1) - 1), 9.0)
-        dots.append(_Dot(round(x, 1), round(y, 1), round(radius, 1), point))
+        dots.append(Dot(round(x, 1), round(y, 1), dot_radius(point.count), point))
     circles = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="{}"><title>{}</title></circle>',
         ((dot.x, dot.y, dot.radius, dot.point.title or dot.point.label) for dot in dots),
     )
-    texts = format_html_join("", '<text x="{}" y="{}" text-anchor="{}">{}</text>', _labels(dots))
+    texts = format_html_join(
+        "", '<text x="{}" y="{}" text-anchor="{}">{}</text>', place_labels(dots)
+    )
     return format_html(
         '<svg class="world-map" viewBox="{}" role="img" aria-label="{}" '
         'xmlns="http://www.w3.org/2000/svg">'

@@ -26,6 +26,7 @@ Validator = Callable[[str], str | None]
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 _REFERRAL_CODE = re.compile(r"[0-9a-z]{1,16}")  # base 36 and a hex tag (petitions.models)
+_PROVINCE = re.compile(r"AR-[A-Z]")  # cooperatives.models.PROVINCES
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -84,7 +85,9 @@ def _exactly(expected: str) -> Validator:
 # the values its page accepts. Anything else in a query string is not carried.
 CARRIED_PARAMETERS: dict[str, Validator] = {
     "page": _positive_integer,  # lists of campaigns
-    "q": _search,  # day of action: search by city or country
+    "q": _search,  # day of action: search by city or country; cooperatives: name or city
+    "sector": _slug(16),  # cooperatives: the directory's sector
+    "province": _matching(_PROVINCE),  # cooperatives: the directory's province
     "tz": _time_zone,  # event: times shown in the visitor's zone
     "currency": _matching(_CURRENCY),  # fund: the currency to give in
     "source": _slug(64),  # petition, fund: where a visitor came from
