@@ -1,10 +1,20 @@
 from django.urls import path
 
-from . import directory_views
+from . import directory_views, views
 
 app_name = "cooperatives"
 urlpatterns = [
     # The directory of cooperatives and each cooperative's page (directory_views.py).
     path("cooperatives/", directory_views.directory, name="directory"),
     path("cooperatives/<slug:slug>/", directory_views.cooperative_detail, name="detail"),
+    # Buying rounds: the round page with its order form, and the page after ordering.
+    path("rounds/<slug:slug>/", views.round_detail, name="round"),
+    path("rounds/<slug:slug>/order/", views.round_order, name="round-order"),
+    path("rounds/<slug:slug>/ordered/<str:token>/", views.round_ordered, name="ordered"),
+    # The buyer's private order page, from the emailed link.
+    path("orders/<str:token>/", views.order_page, name="order"),
+    path("orders/<str:token>/cancel/", views.order_cancel_view, name="order-cancel"),
+    # A person's orders, beside their own data page (supporters.access).
+    path("my/orders/", views.my_orders, name="my-orders"),
+    path("my/orders/<int:pk>/cancel/", views.my_order_cancel, name="my-order-cancel"),
 ]

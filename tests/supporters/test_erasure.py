@@ -16,6 +16,9 @@ from django.utils import timezone
 
 from solidaria.committee.contact import contact_message_send
 from solidaria.committee.services import member_confirm, member_join
+from solidaria.cooperatives.fulfilment import orders_mark_paid
+from solidaria.cooperatives.models import Cooperative, Order
+from solidaria.cooperatives.ordering import DeliveryRequest, LineRequest, order_place
 from solidaria.core.models import AuditEntry, OutgoingEmail
 from solidaria.core.privacy.fields import EncryptedTextField
 from solidaria.events.models import Event, Rsvp, TrustedHost
@@ -38,6 +41,7 @@ from solidaria.supporters.services import (
     supporter_export,
 )
 from tests import factories
+from tests.cooperatives.factories import RoundFactory, RoundItemFactory
 from tests.helpers import ORIGIN, action_proposed
 from tests.supporters.dumps import database_dump
 
@@ -45,11 +49,22 @@ NAME = "Zelmira Quintanilla-Ortúzar"
 EMAIL = "zelmira.quintanilla@example.org"
 PHONE = "+54 9 341 555 0199"
 # What must not be found anywhere once she is erased.
-TRACES = (NAME, EMAIL, PHONE, "Zelmira", "Quintanilla", "zelmira.quintanilla", "341 555 0199")
+STREET = "Oranienstraße 199"
+TRACES = (
+    NAME,
+    EMAIL,
+    PHONE,
+    STREET,
+    "Zelmira",
+    "Quintanilla",
+    "zelmira.quintanilla",
+    "341 555 0199",
+)
 
 # Personal data that is not about supporters, and why no supporter's erasure touches it.
 NOT_ABOUT_SUPPORTERS = {
     LedgerEntry: "its private details name payees and the people defended, not donors",
+    Cooperative: "its contact answers for the cooperative (purchase orders), not as a supporter",
 }
 
 
@@ -57,6 +72,7 @@ NOT_ABOUT_SUPPORTERS = {
 class Everywhere:
     petition: Petition
     fund: Any
+    round: Any
 
 
 def personal_models() -> set[type[models.Model]]:
@@ -159,11 +175,26 @@ def act_everywhere(client: Client, smtp_server: Any, run_tasks: Any) -> Everywhe
         language="es",
         ip="203.0.113.50",
     )
+    # She buys from a round, has it sent home, and pays.
+    round_ = RoundFactory()
+    item = RoundItemFactory(round=round_, price_minor=850)
+    placed = order_place(
+        round=round_,
+        lines=[LineRequest(item_id=item.pk, variant_id=None, quantity=2)],
+        delivery=DeliveryRequest(address=STREET, postcode="10999", city="Berlin", country="DE"),
+        prices_seen={item.pk: 850},
+        currency=round_.currency,
+        name=NAME,
+        email=EMAIL,
+        consent_owner=True,
+        language="es",
+    )
+    orders_mark_paid(orders=[placed.order], actor=staff)
     # An organiser's private note about her.
     record = OrganisationSupporter.objects.filter(supporter__email_index__isnull=False).first()
     person_record_update(record=record, tags=[], notes=f"{NAME} translates.", actor=staff)
     # The confirmation went out (its subject is kept); the later messages are still queued.
-    return Everywhere(petition=petition, fund=fund)
+    return Everywhere(petition=petition, fund=fund, round=round_)
 
 
 def public_figures() -> dict[str, object]:
@@ -198,6 +229,8 @@ def test_erasure_leaves_no_trace_of_the_person_in_any_table(
 
     assert counts["petitions"] == 2 and counts["events"] == 4 and counts["fundraising"] == 1
     assert counts["committee"] == 2  # her membership and her message
+    assert counts["cooperatives"] == 1  # her order: its lines and amounts stay
+    assert Order.objects.get().items_minor == 2 * 850
     dump = database_dump()
     assert "petitions_signature" in dump  # the dump really holds the tables
     for trace in TRACES:
@@ -249,10 +282,14 @@ def test_the_export_holds_every_action_consent_and_email(
     assert [(r["phone"], r["guests"]) for r in data["event_registrations"]] == [(PHONE, 1)]
     assert [h["host_name"] for h in data["hosted_actions"]] == [NAME]
     assert [c["contact_email"] for c in data["cosponsorships"]] == [EMAIL]
+    assert [(o["shipping_address"], o["items_minor"], o["status"]) for o in data["orders"]] == [
+        (STREET, 2 * 850, "paid")
+    ]
     assert sorted((c["organisation"], c["where"]) for c in data["consents"]) == sorted(
         [
             (everywhere.petition.campaign.owner.name, f"petition:{everywhere.petition.slug}"),
             (everywhere.fund.campaign.owner.name, f"fund:{everywhere.fund.slug}"),
+            (everywhere.round.organisation.name, f"round:{everywhere.round.slug}"),
         ]
     )
     assert all(c["wording"] for c in data["consents"])

@@ -159,7 +159,13 @@ def test_data_past_retention_is_emptied_and_no_figure_moves(scene: Scene) -> Non
 
         counts = personal_data_expire(now=timezone.now())
 
-        assert counts == {"petitions": 3, "events": 3 + 1 + 1, "committee": 0, "access_links": 0}
+        assert counts == {
+            "petitions": 3,
+            "events": 3 + 1 + 1,
+            "committee": 0,
+            "cooperatives": 0,
+            "access_links": 0,
+        }
         assert personal_values() == []
         assert public_figures() == before
         assert statistics(scene.petition) == stats_before
@@ -184,7 +190,13 @@ def test_data_within_retention_is_kept(scene: Scene) -> None:
 
     counts = expire_at(petition_due - timedelta(minutes=1))
 
-    assert counts == {"petitions": 0, "events": 0, "committee": 0, "access_links": 0}
+    assert counts == {
+        "petitions": 0,
+        "events": 0,
+        "committee": 0,
+        "cooperatives": 0,
+        "access_links": 0,
+    }
     assert personal_values() == before
     assert Signature.objects.filter(supporter__isnull=False).count() == 3
 
@@ -193,6 +205,7 @@ def test_data_within_retention_is_kept(scene: Scene) -> None:
         "petitions": 3,
         "events": 0,
         "committee": 0,
+        "cooperatives": 0,
         "access_links": 0,
     }
     assert not any(Signature.objects.values_list("name", flat=True))
@@ -282,6 +295,7 @@ def test_running_twice_changes_nothing_more_and_audits_counts_only(scene: Scene)
         "petitions": 0,
         "events": 0,
         "committee": 0,
+        "cooperatives": 0,
         "access_links": 0,
     }
     assert rows == {

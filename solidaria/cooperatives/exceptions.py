@@ -1,0 +1,64 @@
+"""What the buying rounds' rules refuse. Each message is for the person who asked,
+in their language (raised with gettext while their language is active), and names
+no one: it may be shown on a public page."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django_stubs_ext import StrOrPromise
+
+
+class CooperativesError(Exception):
+    """A request about cooperatives or a buying round that the rules do not allow."""
+
+
+class RoundClosed(CooperativesError):
+    """The round is not open for orders (not yet, or no longer), or not published."""
+
+
+class OrderRefused(CooperativesError):
+    """Something in the order as sent cannot be taken: an item not in the round, a
+    withdrawn product, a quantity out of bounds, a pickup point of another round, an
+    address in another country, another currency. `field` names the form field the
+    message belongs to, when there is one."""
+
+    def __init__(self, message: StrOrPromise, *, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class PriceChanged(CooperativesError):
+    """A price changed between the page and the order: nothing was stored, and the
+    buyer confirms the new prices. `prices` maps each changed item's id to its price
+    now (minor units); `shipping_minor` is the shipping fee now if that changed."""
+
+    def __init__(
+        self,
+        message: StrOrPromise,
+        *,
+        prices: Mapping[int, int],
+        shipping_minor: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.prices = dict(prices)
+        self.shipping_minor = shipping_minor
+
+
+class SoldOut(CooperativesError):
+    """Fewer items are left than ordered: nothing was stored. `item_id` names the
+    item and `left` how many can still be ordered."""
+
+    def __init__(self, message: StrOrPromise, *, item_id: int, left: int) -> None:
+        super().__init__(message)
+        self.item_id = item_id
+        self.left = left
+
+
+class OrderNotFound(CooperativesError):
+    """No order for this link (forged, or its buyer's data was erased)."""
+
+
+class OrderLocked(CooperativesError):
+    """The order can no longer be changed or cancelled by its buyer: the round has
+    closed, or the order was cancelled, paid or handed over."""

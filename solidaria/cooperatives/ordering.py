@@ -1,0 +1,1036 @@
+"""Ordering in a buying round, without an account: placing an order, changing or
+cancelling it from its private page until the round closes, the organisers'
+cancellations, and cancelling what was not paid in time.
+
+Each service checks the round's rules first (nothing is looked up twice, nothing
+is written) and then changes everything in one transaction: a refusal stores
+nothing and sends nothing. Emails are queued through core's outbox in the buyer's
+language, in the same transaction; the templates reverse their links when the
+message is rendered, so the context carries only what a URL needs (the order
+page's token; the context is stored encrypted).
+
+Stock is `RoundItem.sold`, raised only by a conditional UPDATE that the database
+refuses past `max_quantity` (and the check constraint `round_item_never_oversold`
+behind it): a limited item is never oversold, however many order at once, and
+nothing locks the round while the stock is counted. The kept totals (the round's
+`ordered_minor`, `orders_count`, `cooperatives_count`, and each RoundSupplier's
+`ordered_minor` and `quantity`) move with F() updates in the same transaction.
+
+Rows are locked in one order everywhere, so that two transactions never wait for
+each other: the order itself, then the round's items by id, then the suppliers by
+cooperative id, and the round's row last (it is the one every order touches, so
+it is held for the shortest time).
+
+Card payments (Stripe Checkout) are not taken here yet: every order is paid by
+bank transfer (`Order.Payment.BANK`), with a reference from `core.banking` and the
+round's bank details. A card flow would start after `order_place`, as
+`fundraising.services.card_gift_start` does after recording the gift.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from solidaria.core.banking import new_reference
+from solidaria.core.mail.outbox import email_queue
+from solidaria.core.privacy import pii
+from solidaria.core.privacy.audit import Actor, audit_log
+from solidaria.core.privacy.tokens import new_token
+from solidaria.core.rendering.i18n import language_codes, localize
+from solidaria.core.rendering.money import format_money
+from solidaria.core.validators import validate_no_control_characters
+from solidaria.organisations.selectors import contact_email_for
+from solidaria.supporters.services import (
+    consent_record_once,
+    consent_text_at,
+    supporter_acted,
+    supporter_get_or_create,
+)
+
+from .exceptions import (
+    OrderLocked,
+    OrderRefused,
+    PriceChanged,
+    RoundClosed,
+    SoldOut,
+)
+from .models import (
+    DIRECTORY_LANGUAGES,
+    Order,
+    OrderLine,
+    PickupPoint,
+    ProductVariant,
+    Round,
+    RoundItem,
+    RoundSupplier,
+)
+
+# Bank references: see core.banking (the defense fund's pledges use "DF").
+REFERENCE_PREFIX = "BR"
+# Limits of what people type (the forms use the same).
+QUANTITY_MAX = 99
+LINES_MAX = 100
+NAME_MAX = 120
+EMAIL_MAX = 254
+ADDRESS_MAX = 300
+POSTCODE_MAX = 20
+CITY_MAX = 100
+# The same order sent again within this time (same address, same lines) is the
+# same order: a double click, a reload.
+ORDER_REPEAT_WINDOW = timedelta(minutes=10)
+# Unpaid orders cancelled per transaction after the grace period.
+CANCEL_SLICE = 50
+# Drawing a free bank reference: a clash is rare (30^8 references per prefix).
+REFERENCE_ATTEMPTS = 5
+
+
+# --- what the forms send ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One line as the buyer asks for it: an item of the round, perhaps one of its
+    product's variants, and a whole number of them."""
+
+    item_id: int
+    variant_id: int | None
+    quantity: int
+
+
+@dataclass(frozen=True)
+class DeliveryRequest:
+    """A pickup point of the round, or shipping to an address in the round's country."""
+
+    pickup_point_id: int | None = None
+    address: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+
+    @property
+    def ships(self) -> bool:
+        return self.pickup_point_id is None
+
+
+def quantity_field_name(item_id: int, variant_id: int | None = None) -> str:
+    """The order form's field for a line; refusals name it, so the form shows them
+    beside the quantity."""
+    return f"q_{item_id}" if variant_id is None else f"q_{item_id}_{variant_id}"
+
+
+def price_field_name(item_id: int) -> str:
+    """The hidden field with the price the buyer saw."""
+    return f"p_{item_id}"
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _text(value: str, *, most: int, empty: str, too_long: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise OrderRefused(empty, field=field)
+    if len(value) > most:
+        raise OrderRefused(too_long % {"most": most}, field=field)
+    try:
+        validate_no_control_characters(value)
+    except ValidationError as exc:
+        raise OrderRefused(" ".join(exc.messages), field=field) from exc
+    return value
+
+
+def _email(value: str) -> str:
+    value = (value or "").strip()
+    try:
+        if len(value) > EMAIL_MAX:
+            raise ValidationError("too long")
+        validate_email(value)
+    except ValidationError as exc:
+        raise OrderRefused(_("Enter a valid email address."), field="email") from exc
+    return value
+
+
+def _site_language(language: str) -> str:
+    return language if language in language_codes() else settings.LANGUAGE_CODE
+
+
+def _check_open(round: Round, now: datetime) -> None:
+    if not round.published or now < round.opens_at:
+        raise RoundClosed(_("This buying round is not open for orders yet."))
+    if now >= round.closes_at:
+        raise RoundClosed(_("This buying round has closed: it takes no more orders."))
+
+
+def _item_name(item: RoundItem, language: str) -> str:
+    return str(localize(item.product.name, languages=DIRECTORY_LANGUAGES, requested=language))
+
+
+def _variant_name(variant: ProductVariant | None, language: str) -> str:
+    if variant is None:
+        return ""
+    return str(localize(variant.name, languages=DIRECTORY_LANGUAGES, requested=language))
+
+
+@dataclass(frozen=True)
+class _Line:
+    """A line checked against the round: the item (with its product) and variant."""
+
+    item: RoundItem
+    variant: ProductVariant | None
+    quantity: int
+
+    @property
+    def minor(self) -> int:
+        return self.quantity * self.item.price_minor
+
+
+def _check_lines(round: Round, lines: Sequence[LineRequest], language: str) -> list[_Line]:
+    """The lines with their items and variants, in two queries whatever their number.
+    Quantity 0 is "not ordered" and is left out by the form; here every line must
+    be a whole number from 1 to QUANTITY_MAX, once per item and variant."""
+    if not lines:
+        raise OrderRefused(_("Your order is empty: enter how many you want of at least one item."))
+    if len(lines) > LINES_MAX:
+        raise OrderRefused(
+            _("An order can have at most %(most)s lines.") % {"most": LINES_MAX}, field=""
+        )
+    seen: set[tuple[int, int | None]] = set()
+    for line in lines:
+        field = quantity_field_name(line.item_id, line.variant_id)
+        if isinstance(line.quantity, bool) or not isinstance(line.quantity, int):
+            raise OrderRefused(_("Enter a whole number."), field=field)
+        if not 1 <= line.quantity <= QUANTITY_MAX:
+            raise OrderRefused(
+                _("Enter a whole number from 1 to %(most)s.") % {"most": QUANTITY_MAX},
+                field=field,
+            )
+        if (line.item_id, line.variant_id) in seen:
+            raise OrderRefused(_("The same item is in the order twice."), field=field)
+        seen.add((line.item_id, line.variant_id))
+    items = {
+        item.pk: item
+        for item in RoundItem.objects.filter(
+            round=round, pk__in={line.item_id for line in lines}
+        ).select_related("product")
+    }
+    variants: dict[int, list[ProductVariant]] = defaultdict(list)
+    for found in ProductVariant.objects.filter(
+        product_id__in={item.product_id for item in items.values()}
+    ):
+        variants[found.product_id].append(found)
+    checked = []
+    for line in lines:
+        field = quantity_field_name(line.item_id, line.variant_id)
+        item = items.get(line.item_id)
+        if item is None:
+            raise OrderRefused(_("One of the items is not offered in this round."), field=field)
+        if not item.product.available:
+            raise OrderRefused(
+                _("“%(product)s” has been withdrawn: it can no longer be ordered.")
+                % {"product": _item_name(item, language)},
+                field=field,
+            )
+        own = {variant.pk: variant for variant in variants.get(item.product_id, [])}
+        variant: ProductVariant | None = None
+        if line.variant_id is not None:
+            variant = own.get(line.variant_id)
+            if variant is None:
+                raise OrderRefused(
+                    _("Choose a size or kind that “%(product)s” comes in.")
+                    % {"product": _item_name(item, language)},
+                    field=field,
+                )
+            if not variant.available:
+                raise OrderRefused(
+                    _("“%(product)s” is no longer offered in “%(variant)s”.")
+                    % {
+                        "product": _item_name(item, language),
+                        "variant": _variant_name(variant, language),
+                    },
+                    field=field,
+                )
+        elif own:
+            raise OrderRefused(
+                _("Choose a size or kind of “%(product)s”.")
+                % {"product": _item_name(item, language)},
+                field=field,
+            )
+        checked.append(_Line(item=item, variant=variant, quantity=line.quantity))
+    return checked
+
+
+def _check_prices(
+    round: Round,
+    lines: Sequence[_Line],
+    prices_seen: Mapping[int, int],
+    shipping_seen_minor: int | None,
+    delivery: DeliveryRequest,
+) -> None:
+    """The prices the buyer saw must be those of now; else they see the new ones and
+    confirm them (nothing is stored)."""
+    changed = {
+        line.item.pk: line.item.price_minor
+        for line in lines
+        if prices_seen.get(line.item.pk) != line.item.price_minor
+    }
+    shipping_changed = (
+        delivery.ships
+        and shipping_seen_minor is not None
+        and shipping_seen_minor != round.shipping_fee_minor
+    )
+    if changed or shipping_changed:
+        raise PriceChanged(
+            _(
+                "Some prices have changed since you opened the page. Please check the new "
+                "prices and send your order again to confirm them."
+            ),
+            prices=changed,
+            shipping_minor=round.shipping_fee_minor if shipping_changed else None,
+        )
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    kind: str
+    pickup_point: PickupPoint | None
+    address: str
+    postcode: str
+    city: str
+    shipping_minor: int
+
+
+def _check_delivery(round: Round, delivery: DeliveryRequest) -> _Delivery:
+    if delivery.pickup_point_id is not None:
+        point = PickupPoint.objects.filter(pk=delivery.pickup_point_id, round=round).first()
+        if point is None:
+            raise OrderRefused(_("Choose one of this round's pickup points."), field="pickup_point")
+        return _Delivery(Order.Delivery.PICKUP, point, "", "", "", 0)
+    if not round.ships or round.shipping_fee_minor is None:
+        raise OrderRefused(
+            _("This round does not ship orders: choose a pickup point."), field="pickup_point"
+        )
+    if (delivery.country or "").strip().upper() != str(round.country):
+        raise OrderRefused(
+            _("This round ships only within %(country)s.") % {"country": round.country.name},
+            field="country",
+        )
+    address = _text(
+        delivery.address,
+        most=ADDRESS_MAX,
+        empty=_("Enter the street and number to ship to."),
+        too_long=_("The address is longer than %(most)s characters."),
+        field="address",
+    )
+    postcode = _text(
+        delivery.postcode,
+        most=POSTCODE_MAX,
+        empty=_("Enter the postcode."),
+        too_long=_("The postcode is longer than %(most)s characters."),
+        field="postcode",
+    )
+    city = _text(
+        delivery.city,
+        most=CITY_MAX,
+        empty=_("Enter the city."),
+        too_long=_("The city is longer than %(most)s characters."),
+        field="city",
+    )
+    return _Delivery(
+        Order.Delivery.SHIPPING, None, address, postcode, city, round.shipping_fee_minor
+    )
+
+
+# --- stock and kept totals ----------------------------------------------------------------
+
+
+class _Short(Exception):
+    """Inside the transaction: this item has fewer left than asked; it rolls back."""
+
+    def __init__(self, item: RoundItem, wanted: int) -> None:
+        self.item = item
+        self.wanted = wanted
+
+
+def _per_item(lines: Sequence[_Line]) -> dict[int, int]:
+    """Quantities by item (variants of one item share its stock), by item id."""
+    totals: dict[int, int] = defaultdict(int)
+    for line in lines:
+        totals[line.item.pk] += line.quantity
+    return dict(sorted(totals.items()))
+
+
+def _stock_take(item: RoundItem, quantity: int) -> None:
+    """`UPDATE … SET sold = sold + q WHERE pk = … AND (max_quantity IS NULL OR
+    sold + q <= max_quantity)`: no row changed means not enough left."""
+    taken = (
+        RoundItem.objects.filter(pk=item.pk)
+        .filter(Q(max_quantity__isnull=True) | Q(max_quantity__gte=F("sold") + quantity))
+        .update(sold=F("sold") + quantity)
+    )
+    if not taken:
+        raise _Short(item, quantity)
+
+
+def _stock_release(item_id: int, quantity: int) -> None:
+    RoundItem.objects.filter(pk=item_id, sold__gte=quantity).update(sold=F("sold") - quantity)
+
+
+def _sold_out(short: _Short, language: str) -> SoldOut:
+    """The refusal, with how many are left as of now (read after the rollback)."""
+    item = short.item
+    row = RoundItem.objects.filter(pk=item.pk).values("sold", "max_quantity").first()
+    left = 0
+    if row is not None and row["max_quantity"] is not None:
+        left = max(row["max_quantity"] - row["sold"], 0)
+    name = _item_name(item, language)
+    if left == 0:
+        message = _("“%(product)s” is sold out.") % {"product": name}
+    else:
+        message = ngettext(
+            "Only %(left)s of “%(product)s” is left: please order at most that many.",
+            "Only %(left)s of “%(product)s” are left: please order at most that many.",
+            left,
+        ) % {"left": left, "product": name}
+    return SoldOut(message, item_id=item.pk, left=left)
+
+
+def _supplier_add(round_id: int, cooperative_id: int, quantity: int, minor: int) -> int:
+    """Moves one cooperative's kept totals in the round; returns how the number of
+    cooperatives with something ordered changes (-1, 0 or +1).
+
+    The conditions on `quantity` are read on the locked row (PostgreSQL re-checks
+    them on the newest version), so a cooperative's first and last items are
+    counted right when orders come at once."""
+    rows = RoundSupplier.objects.filter(round_id=round_id, cooperative_id=cooperative_id)
+    moved = {"quantity": F("quantity") + quantity, "ordered_minor": F("ordered_minor") + minor}
+    if quantity > 0 and rows.filter(quantity__lte=0).update(**moved):
+        return 1
+    if quantity < 0 and rows.filter(quantity=-quantity).update(**moved):
+        return -1
+    if rows.update(**moved):
+        return 0
+    if quantity <= 0:
+        return 0  # nothing was ordered from it: nothing to take back
+    try:
+        with transaction.atomic():
+            RoundSupplier.objects.create(
+                round_id=round_id,
+                cooperative_id=cooperative_id,
+                quantity=quantity,
+                ordered_minor=minor,
+            )
+        return 1
+    except IntegrityError:  # another order made the row a moment ago
+        return _supplier_add(round_id, cooperative_id, quantity, minor)
+
+
+def _totals_move(
+    round_id: int,
+    by_cooperative: Mapping[int, tuple[int, int]],
+    *,
+    minor: int,
+    orders: int,
+) -> None:
+    """The suppliers' totals (by cooperative id), then the round's row, last."""
+    cooperatives = 0
+    for cooperative_id, (quantity, supplied_minor) in sorted(by_cooperative.items()):
+        if quantity or supplied_minor:
+            cooperatives += _supplier_add(round_id, cooperative_id, quantity, supplied_minor)
+    Round.objects.filter(pk=round_id).update(
+        ordered_minor=F("ordered_minor") + minor,
+        orders_count=F("orders_count") + orders,
+        cooperatives_count=F("cooperatives_count") + cooperatives,
+    )
+
+
+def _by_cooperative(
+    lines: Sequence[tuple[int, int, int]], sign: int = 1
+) -> dict[int, tuple[int, int]]:
+    """(cooperative id, quantity, minor) lines summed by cooperative, times `sign`."""
+    totals: dict[int, tuple[int, int]] = {}
+    for cooperative_id, quantity, minor in lines:
+        before = totals.get(cooperative_id, (0, 0))
+        totals[cooperative_id] = (before[0] + sign * quantity, before[1] + sign * minor)
+    return totals
+
+
+# --- emails -------------------------------------------------------------------------------
+
+
+def _round_title(round: Round, language: str) -> str:
+    return str(localize(round.title, languages=round.organisation.languages, requested=language))
+
+
+def _when(moment: datetime, round: Round, language: str) -> str:
+    """A date and time in the round's zone, written the buyer's way."""
+    return str(format_datetime(moment, "medium", tzinfo=ZoneInfo(round.time_zone), locale=language))
+
+
+def _order_email_context(
+    order: Order, round: Round, lines: Sequence[OrderLine], token: str = ""
+) -> dict[str, object]:
+    language = order.language
+    currency = round.currency
+    point = order.pickup_point
+    return {
+        "round_title": _round_title(round, language),
+        "slug": round.slug,
+        "name": order.name,
+        "reference": order.reference,
+        "lines": [
+            {
+                "product": _item_name(line.item, language),
+                "variant": _variant_name(line.variant, language),
+                "quantity": line.quantity,
+                "unit_price": format_money(line.unit_price_minor, currency, language=language),
+                "amount": format_money(line.line_minor, currency, language=language),
+            }
+            for line in lines
+        ],
+        "items_total": format_money(order.items_minor, currency, language=language),
+        "shipping": format_money(order.shipping_minor, currency, language=language)
+        if order.delivery == Order.Delivery.SHIPPING
+        else "",
+        "total": format_money(order.total_minor, currency, language=language),
+        "bank_details": str(
+            localize(round.bank_details, languages=round.organisation.languages, requested=language)
+        ),
+        "delivery": order.delivery,
+        "pickup_point": {
+            "name": point.name,
+            "address": point.address,
+            "city": point.city,
+            "opening_hours": str(
+                localize(
+                    point.opening_hours,
+                    languages=round.organisation.languages,
+                    requested=language,
+                )
+            ),
+        }
+        if point is not None
+        else None,
+        "shipping_address": {
+            "address": order.address,
+            "postcode": order.postcode,
+            "city": order.city,
+        }
+        if order.delivery == Order.Delivery.SHIPPING
+        else None,
+        "country": str(round.country.name),
+        "closes": _when(round.closes_at, round, language),
+        "payment_days": round.payment_days,
+        # The private page's link, reversed by the template in the buyer's language.
+        "token": token,
+    }
+
+
+def _reply_to(round: Round, language: str) -> str:
+    return contact_email_for(round.organisation, language) or ""
+
+
+def _email_buyer(order: Order, round: Round, template: str, **context: object) -> None:
+    lines = _current_lines(order)
+    email_queue(
+        to=order.email,
+        template=template,
+        language=order.language,
+        context={**_order_email_context(order, round, lines), **context},
+        reply_to=_reply_to(round, order.language),
+    )
+
+
+# --- placing an order -------------------------------------------------------------------
+
+
+class _Repeat(Exception):
+    """Inside the transaction: the same order was placed a moment ago; roll back."""
+
+    def __init__(self, order: Order) -> None:
+        self.order = order
+
+
+def _same_lines(order: Order, lines: Sequence[_Line]) -> bool:
+    wanted = {
+        (line.item.pk, line.variant.pk if line.variant else None, line.quantity) for line in lines
+    }
+    have = {(line.item_id, line.variant_id, line.quantity) for line in order.lines.all()}
+    return wanted == have
+
+
+def _repeat_of(
+    round: Round, email_index: str, lines: Sequence[_Line], now: datetime
+) -> Order | None:
+    """An order of the same address with the same lines, placed within the repeat
+    window. Read after the stock is taken: two identical orders lock the same items,
+    so the second reads this once the first has committed."""
+    recent = (
+        Order.objects.filter(
+            round=round,
+            email_index=email_index,
+            status=Order.Status.PENDING,
+            created_at__gte=now - ORDER_REPEAT_WINDOW,
+        )
+        .prefetch_related("lines")
+        .order_by("pk")
+    )
+    return next((order for order in recent if _same_lines(order, lines)), None)
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """The order, and the token of its private page if it was made now (a repeat
+    returns the first order, whose link went out with the first email)."""
+
+    order: Order
+    token: str
+    repeated: bool = False
+
+
+def order_place(
+    *,
+    round: Round,
+    lines: Sequence[LineRequest],
+    delivery: DeliveryRequest,
+    prices_seen: Mapping[int, int],
+    currency: str,
+    name: str,
+    email: str,
+    consent_owner: bool = False,
+    language: str,
+    shipping_seen_minor: int | None = None,
+    now: datetime | None = None,
+) -> PlacedOrder:
+    """Someone orders from an open round, without an account: the stock is taken,
+    the order stored with a bank reference, and an email sent with the reference,
+    the total, the bank details and the link to the order's private page.
+
+    `prices_seen` maps each item's id to the price (minor units) shown to the buyer;
+    if one changed, PriceChanged carries the new prices and nothing is stored. If
+    fewer of an item are left than ordered, SoldOut says how many are left, and
+    nothing is stored either.
+
+    The consent to hear from the organisation (`consent_owner`) is kept on the
+    order and recorded, with the supporter link, once the order is paid
+    (`order_supporter_link`): the address is proven then, as for a fund's pledge."""
+    now = now or timezone.now()
+    language = _site_language(language)
+    _check_open(round, now)
+    if currency != round.currency:
+        raise OrderRefused(
+            _("This round takes orders in %(currency)s only.") % {"currency": round.currency},
+            field="currency",
+        )
+    checked = _check_lines(round, lines, language)
+    where = _check_delivery(round, delivery)
+    _check_prices(round, checked, prices_seen, shipping_seen_minor, delivery)
+    name = _text(
+        name,
+        most=NAME_MAX,
+        empty=_("Please enter your name."),
+        too_long=_("Your name is longer than %(most)s characters."),
+        field="name",
+    )
+    email = _email(email)
+    index = pii.email_index(email)
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            return _place(
+                round=round,
+                lines=checked,
+                where=where,
+                name=name,
+                email=email,
+                email_index=index,
+                consent_owner=consent_owner,
+                language=language,
+                now=now,
+            )
+        except _Short as short:
+            raise _sold_out(short, language) from None
+        except _Repeat as repeat:
+            return PlacedOrder(order=repeat.order, token="", repeated=True)
+        except IntegrityError:  # the same reference drawn twice: draw again
+            continue
+    raise RuntimeError("could not draw a free bank reference")
+
+
+def _place(
+    *,
+    round: Round,
+    lines: Sequence[_Line],
+    where: _Delivery,
+    name: str,
+    email: str,
+    email_index: str,
+    consent_owner: bool,
+    language: str,
+    now: datetime,
+) -> PlacedOrder:
+    items_minor = sum(line.minor for line in lines)
+    token, hashed = new_token()
+    with transaction.atomic():
+        by_id = {line.item.pk: line.item for line in lines}
+        for item_id, quantity in _per_item(lines).items():
+            _stock_take(by_id[item_id], quantity)
+        if (repeat := _repeat_of(round, email_index, lines, now)) is not None:
+            raise _Repeat(repeat)
+        order = Order.objects.create(
+            round=round,
+            reference=new_reference(REFERENCE_PREFIX),
+            payment=Order.Payment.BANK,
+            delivery=where.kind,
+            pickup_point=where.pickup_point,
+            name=name,
+            email=email,
+            email_index=email_index,
+            address=where.address,
+            postcode=where.postcode,
+            city=where.city,
+            consent_owner=consent_owner,
+            language=language,
+            items_minor=items_minor,
+            shipping_minor=where.shipping_minor,
+            token_hash=hashed,
+        )
+        made = OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    item=line.item,
+                    variant=line.variant,
+                    quantity=line.quantity,
+                    unit_price_minor=line.item.price_minor,
+                )
+                for line in lines
+            ]
+        )
+        email_queue(
+            to=email,
+            template="cooperatives_order_placed",
+            language=language,
+            context=_order_email_context(order, round, made, token),
+            reply_to=_reply_to(round, language),
+        )
+        audit_log(
+            action="cooperatives.order_placed",
+            obj=order,
+            organisation=round.organisation,
+            data={"round": round.pk, "lines": len(made), "items_minor": items_minor},
+        )
+        _totals_move(
+            round.pk,
+            _by_cooperative(
+                [(line.item.product.cooperative_id, line.quantity, line.minor) for line in lines]
+            ),
+            minor=items_minor,
+            orders=1,
+        )
+    return PlacedOrder(order=order, token=token)
+
+
+# --- the buyer changes or cancels ---------------------------------------------------------
+
+
+def _check_buyer_may_change(order: Order, now: datetime) -> None:
+    if order.status == Order.Status.CANCELLED:
+        raise OrderLocked(_("This order has been cancelled."))
+    if now >= order.round.closes_at:
+        raise OrderLocked(
+            _("The round has closed: your order can no longer be changed or cancelled here.")
+        )
+    if order.status != Order.Status.PENDING:
+        raise OrderLocked(
+            _("Your order has been paid: to change or cancel it, please write to the organisers.")
+        )
+
+
+def _locked_order(order: Order) -> Order:
+    """The order's row, held until the transaction ends: changes to one order are
+    taken one after the other (on SQLite every write transaction already is)."""
+    return Order.objects.select_for_update().select_related("round__organisation").get(pk=order.pk)
+
+
+def _current_lines(order: Order) -> list[OrderLine]:
+    return list(order.lines.select_related("item__product", "variant").order_by("pk"))
+
+
+def order_change(
+    *,
+    order: Order,
+    lines: Sequence[LineRequest],
+    delivery: DeliveryRequest,
+    prices_seen: Mapping[int, int],
+    shipping_seen_minor: int | None = None,
+    now: datetime | None = None,
+) -> Order:
+    """The buyer changes their order from its private page, until the round closes:
+    new quantities (0 takes a line out; an order with nothing left is cancelled
+    instead, see `order_buyer_cancel`), another pickup point or address. Every line
+    is at the round's price of now, which the buyer saw (else PriceChanged).
+
+    Stock moves by the difference, item by item, with the same conditional UPDATEs
+    as ordering; if an item has fewer left than the increase, SoldOut, and nothing
+    changes."""
+    now = now or timezone.now()
+    round = order.round
+    language = order.language
+    _check_buyer_may_change(order, now)
+    checked = _check_lines(round, lines, language)
+    where = _check_delivery(round, delivery)
+    _check_prices(round, checked, prices_seen, shipping_seen_minor, delivery)
+    items_minor = sum(line.minor for line in checked)
+    try:
+        with transaction.atomic():
+            locked = _locked_order(order)
+            _check_buyer_may_change(locked, now)
+            before = _current_lines(locked)
+            old = _per_item_rows(before)
+            new = _per_item(checked)
+            by_id = {line.item.pk: line.item for line in checked}
+            for item_id in sorted(set(old) | set(new)):
+                delta = new.get(item_id, 0) - old.get(item_id, 0)
+                if delta > 0:
+                    _stock_take(by_id[item_id], delta)
+                elif delta < 0:
+                    _stock_release(item_id, -delta)
+            OrderLine.objects.filter(order=locked).delete()
+            OrderLine.objects.bulk_create(
+                [
+                    OrderLine(
+                        order=locked,
+                        item=line.item,
+                        variant=line.variant,
+                        quantity=line.quantity,
+                        unit_price_minor=line.item.price_minor,
+                    )
+                    for line in checked
+                ]
+            )
+            moved = _by_cooperative(
+                [(line.item.product.cooperative_id, line.quantity, line.minor) for line in checked]
+            )
+            for cooperative_id, (quantity, minor) in _by_cooperative(
+                [
+                    (line.item.product.cooperative_id, line.quantity, line.line_minor)
+                    for line in before
+                ],
+                sign=-1,
+            ).items():
+                now_q, now_m = moved.get(cooperative_id, (0, 0))
+                moved[cooperative_id] = (now_q + quantity, now_m + minor)
+            items_before = locked.items_minor
+            locked.delivery = where.kind
+            locked.pickup_point = where.pickup_point
+            locked.address = where.address
+            locked.postcode = where.postcode
+            locked.city = where.city
+            locked.items_minor = items_minor
+            locked.shipping_minor = where.shipping_minor
+            locked.save(
+                update_fields=[
+                    "delivery",
+                    "pickup_point",
+                    "address",
+                    "postcode",
+                    "city",
+                    "items_minor",
+                    "shipping_minor",
+                    "updated_at",
+                ]
+            )
+            _email_buyer(locked, locked.round, "cooperatives_order_changed")
+            audit_log(
+                action="cooperatives.order_changed",
+                obj=locked,
+                organisation=locked.round.organisation,
+                data={"round": round.pk, "lines": len(checked), "items_minor": items_minor},
+            )
+            _totals_move(round.pk, moved, minor=items_minor - items_before, orders=0)
+    except _Short as short:
+        raise _sold_out(short, language) from None
+    return locked
+
+
+def _per_item_rows(lines: Sequence[OrderLine]) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for line in lines:
+        totals[line.item_id] += line.quantity
+    return dict(totals)
+
+
+def order_buyer_cancel(*, order: Order, now: datetime | None = None) -> bool:
+    """The buyer cancels from the order's private page (or their data page), until
+    the round closes and while it is not paid. They see it there: no email.
+    Returns False if it was cancelled already."""
+    now = now or timezone.now()
+    if order.status == Order.Status.CANCELLED:
+        return False  # pressed twice: cancelled once
+    _check_buyer_may_change(order, now)
+    with transaction.atomic():
+        locked = _locked_order(order)
+        if locked.status == Order.Status.CANCELLED:
+            return False
+        _check_buyer_may_change(locked, now)
+        _cancel_locked(locked, by=Order.CancelledBy.BUYER, actor=None, now=now)
+    order.refresh_from_db()
+    return True
+
+
+# --- cancelling ------------------------------------------------------------------------------
+
+# What may still be cancelled, by whom: an unpaid order only while it is unpaid.
+_CANCELLABLE = {
+    Order.CancelledBy.BUYER: (Order.Status.PENDING,),
+    Order.CancelledBy.UNPAID: (Order.Status.PENDING,),
+    Order.CancelledBy.ORGANISERS: (Order.Status.PENDING, Order.Status.PAID, Order.Status.PACKED),
+}
+
+
+def _cancel_locked(order: Order, *, by: str, actor: Actor, now: datetime) -> None:
+    """Cancels an order whose row this transaction holds: its stock goes back, the
+    kept totals drop, and the buyer is told (unless they did it themselves)."""
+    lines = _current_lines(order)
+    for item_id, quantity in sorted(_per_item_rows(lines).items()):
+        _stock_release(item_id, quantity)
+    order.status = Order.Status.CANCELLED
+    order.cancelled_at = now
+    order.cancelled_by = by
+    order.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
+    round = order.round
+    if by != Order.CancelledBy.BUYER and order.email:
+        email_queue(
+            to=order.email,
+            template="cooperatives_order_cancelled",
+            language=_site_language(order.language),
+            context={**_order_email_context(order, round, lines), "by": by},
+            reply_to=_reply_to(round, order.language),
+        )
+    audit_log(
+        action="cooperatives.order_cancelled",
+        actor=actor,
+        obj=order,
+        organisation=round.organisation,
+        data={"round": round.pk, "by": by, "items_minor": order.items_minor},
+    )
+    _totals_move(
+        round.pk,
+        _by_cooperative(
+            [(line.item.product.cooperative_id, line.quantity, line.line_minor) for line in lines],
+            sign=-1,
+        ),
+        minor=-order.items_minor,
+        orders=-1,
+    )
+
+
+def order_cancel(*, order: Order, by: str, actor: Actor = None) -> bool:
+    """Cancels an order: its items go back to the round's stock, the round's and
+    the cooperatives' kept totals drop, and the buyer gets an email in their language
+    (unless they cancelled it themselves, on the page where they see it).
+
+    Returns False, changing nothing, if the order was cancelled already, or if it
+    is no longer in a state `by` may cancel (an order paid meanwhile is not
+    cancelled as unpaid). An order handed over (collected, shipped) is refused
+    (OrderLocked)."""
+    if by not in Order.CancelledBy.values:
+        raise ValueError(f"unknown canceller {by!r}")
+    with transaction.atomic():
+        locked = _locked_order(order)
+        if locked.status in (Order.Status.COLLECTED, Order.Status.SHIPPED):
+            raise OrderLocked(_("This order has been handed over: it can no longer be cancelled."))
+        if locked.status not in _CANCELLABLE[Order.CancelledBy(by)]:
+            return False
+        _cancel_locked(locked, by=by, actor=actor, now=timezone.now())
+    order.refresh_from_db()
+    return True
+
+
+def orders_cancel_unpaid(*, round: Round, now: datetime | None = None) -> int:
+    """After the round's grace period (closes_at + payment_days), cancels every order
+    still waiting for payment, with an email to each buyer. A slice of orders per
+    transaction, so no lock is held for long and an interrupted run resumes where it
+    stopped; running it again cancels nothing more. Returns how many it cancelled."""
+    now = now or timezone.now()
+    if now < round.closes_at + timedelta(days=round.payment_days):
+        return 0
+    cancelled = 0
+    last = 0
+    while True:
+        ids = list(
+            Order.objects.filter(round=round, status=Order.Status.PENDING, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:CANCEL_SLICE]
+        )
+        if not ids:
+            break
+        with transaction.atomic():
+            for locked in (
+                Order.objects.select_for_update()
+                .select_related("round__organisation")
+                .filter(pk__in=ids, status=Order.Status.PENDING)
+                .order_by("pk")
+            ):
+                _cancel_locked(locked, by=Order.CancelledBy.UNPAID, actor=None, now=now)
+                cancelled += 1
+        last = ids[-1]
+    with transaction.atomic():
+        if Round.objects.filter(pk=round.pk, unpaid_cancelled_at__isnull=True).update(
+            unpaid_cancelled_at=now
+        ):
+            audit_log(
+                action="cooperatives.unpaid_cancelled",
+                obj=round,
+                organisation=round.organisation,
+                data={"orders": cancelled},
+            )
+    return cancelled
+
+
+# --- the buyer, once paid ---------------------------------------------------------------------
+
+
+def order_supporter_link(*, order: Order) -> None:
+    """A paid order is one of the buyer's actions: it is linked to their supporter
+    record (made if new), counted for the organisation, and their consent to hear
+    from it recorded if they ticked it, with the wording shown when they ordered.
+
+    Called when the money arrives (as the fund does for a pledge): until then the
+    address is only typed, and someone else's might have been. Running it again
+    changes nothing more."""
+    if not order.email:
+        return  # erased
+    round = order.round
+    with transaction.atomic():
+        supporter, _created = supporter_get_or_create(
+            email=order.email, name=order.name, language=order.language
+        )
+        if order.supporter_id is None:
+            Order.objects.filter(pk=order.pk, supporter__isnull=True).update(supporter=supporter)
+            order.supporter = supporter
+            supporter_acted(
+                supporter=supporter,
+                organisation_id=round.organisation_id,
+                at=order.paid_at or order.created_at,
+            )
+        if order.consent_owner:
+            consent_record_once(
+                supporter=supporter,
+                consent_text=consent_text_at(round.organisation, order.created_at),
+                language=order.language,
+                source=f"round:{round.slug}",
+            )
