@@ -177,6 +177,9 @@ PERIODIC_TASKS = [
     ("solidaria.core.tasks.prune_failed_emails", 86400),
     ("solidaria.supporters.tasks.expire_personal_data", 86400),
     ("solidaria.committee.tasks.send_digests", 86400),
+    # Buying rounds past their closing time: purchase orders out; unpaid orders
+    # cancelled after the days to pay. Idempotent.
+    ("solidaria.cooperatives.tasks.close_rounds", 300),
 ]
 HEALTH_REPORTS = {"petitions": "solidaria.petitions.health.report"}
 # Signing: at most N signatures from one address on one petition per window (seconds).

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from .fulfilment import round_close
+from .models import Round
+from .ordering import orders_cancel_unpaid
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def close_rounds() -> int:
+    """Run every few minutes by the scheduler: closes each round whose closing time
+    has passed (purchase orders, the organisers' summary), then cancels the orders
+    still unpaid in rounds whose days to pay are over. Idempotent: a closed round is
+    not closed again, nor are its unpaid orders cancelled twice. Returns how many
+    rounds it closed."""
+    now = timezone.now()
+    closed = 0
+    due = Round.objects.filter(closes_at__lte=now, closed_at__isnull=True).order_by("closes_at")
+    for round_id in due.values_list("pk", flat=True):
+        # One round failing (a template error, say) must not hold up the others;
+        # it is tried again at the next run.
+        try:
+            closing = round_close(round=Round.objects.get(pk=round_id), now=now)
+        except Exception:
+            logger.exception("buying round %s could not be closed", round_id)
+            continue
+        closed += bool(closing and closing.closed_now)
+    grace = Round.objects.filter(closed_at__isnull=False, unpaid_cancelled_at__isnull=True)
+    for round in grace.order_by("closes_at"):
+        if round.closes_at + timedelta(days=round.payment_days) > now:
+            continue
+        try:
+            orders_cancel_unpaid(round=round, now=now)
+        except Exception:
+            logger.exception("unpaid orders of buying round %s could not be cancelled", round.pk)
+    return closed
