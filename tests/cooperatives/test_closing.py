@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from solidaria.cooperatives.documents import purchase_orders
 from solidaria.cooperatives.fulfilment import purchase_order_csv, round_close
@@ -135,8 +135,18 @@ def test_closing_sends_each_purchase_order_once_in_spanish_and_a_summary(
     assert rows[-1][5:8] == ["68.08", "EUR", "84049.38"]
     summary = by_recipient["kreis@example.org"]
     text = summary.get_body(preferencelist=("plain",)).get_content()
-    assert "Textiles Pigüé" in text and "no contact address" in text
-    assert "1 order (" in text  # the one still unpaid, said so
+    with translation.override("de"):  # the organisers' contact is German
+        not_sent = translation.gettext("purchase order NOT sent: no contact address")
+        unpaid = translation.ngettext(
+            "%(counter)s order (%(unpaid_total)s) is not paid yet; it counts in the purchase "
+            "orders. Orders still unpaid after the days given to pay are cancelled.",
+            "%(counter)s orders (%(unpaid_total)s) are not paid yet; they count in the purchase "
+            "orders. Orders still unpaid after the days given to pay are cancelled.",
+            1,
+        )
+    assert "Textiles Pigüé" in text and not_sent in text
+    # The one still unpaid, said so ("1 order (…"), whatever its amount.
+    assert (unpaid % {"counter": 1, "unpaid_total": "§"}).split("§")[0] in text
     assert RoundSupplier.objects.get(round=round, cooperative=shop["zanon"]).purchase_order_sent_at
     assert AuditEntry.objects.filter(action="cooperatives.round_closed").count() == 1
     assert AuditEntry.objects.filter(action="cooperatives.purchase_order_sent").count() == 1

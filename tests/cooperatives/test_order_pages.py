@@ -199,17 +199,20 @@ def test_a_post_from_another_site_is_refused(client: Client, shop: Shop) -> None
 # --- bad input, in Spanish ----------------------------------------------------------------------
 
 
-def _es(message: str, **params: Any) -> str:
+def _es(message: str | tuple[str, str], **params: Any) -> str:
+    if isinstance(message, tuple):  # a plural entry, counted by what is left
+        with translation.override("es"):
+            return translation.ngettext(*message, params["left"]) % params
     return in_language("es", message) % params if params else in_language("es", message)
 
 
-BAD_INPUT: dict[str, tuple[dict[str, Any], str]] = {
+BAD_INPUT: dict[str, tuple[dict[str, Any], str | tuple[str, str]]] = {
     "nothing ordered": ({}, "Your order is empty: enter how many you want of at least one item."),
     "negative": ({"yerba": "-1"}, "Enter 0 or more: 0 means you do not order it."),
     "fractional": ({"yerba": "1.5"}, "Enter a whole number, such as 1 or 2."),
     "not a number": ({"yerba": "dos"}, "Enter a whole number, such as 1 or 2."),
     "above the limit": ({"yerba": "100"}, "You can order at most %(limit_value)s of this."),
-    "above what is left": ({"yerba": "11"}, "Only %(left)s are left."),
+    "above what is left": ({"yerba": "11"}, ("Only %(left)s is left.", "Only %(left)s are left.")),
     "pickup point of another round": (
         {"pickup_point": "foreign"},
         "Choose one of this round's pickup points.",
