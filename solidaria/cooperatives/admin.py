@@ -419,7 +419,6 @@ class RoundAdminForm(I18nModelForm[Round]):
             "exchange_rate",
             "shipping_fee",
             "bank_details",
-            "card_payments",
             "payment_days",
             "published",
         ]
@@ -444,6 +443,13 @@ class RoundAdminForm(I18nModelForm[Round]):
                 self.instance.shipping_fee_minor = parse_amount(text, currency) if text else None
             except ValidationError as exc:
                 self.add_error("shipping_fee", exc)
+        details = cleaned.get("bank_details")
+        if cleaned.get("published") and not localize(details, languages=language_codes()):
+            # Buyers pay by transfer (card payments for rounds are not built yet).
+            self.add_error(
+                "bank_details",
+                _("A published round needs bank details: buyers pay by bank transfer."),
+            )
         return cleaned
 
 
@@ -583,7 +589,6 @@ class RoundAdmin(OrganisationScopedAdmin[Round]):
                     "exchange_rate",
                     "shipping_fee",
                     "bank_details",
-                    "card_payments",
                 ]
             },
         ),
@@ -612,6 +617,10 @@ class RoundAdmin(OrganisationScopedAdmin[Round]):
         readonly = ["console", *self.KEPT]
         if obj is not None and obj.orders.exists():
             readonly.append("currency")  # the orders' amounts are in it
+        if obj is not None and obj.closed_at is not None:
+            # Its purchase orders went out: moving the dates would take orders that
+            # no cooperative hears of.
+            readonly += ["opens_at", "closes_at"]
         return readonly
 
     def get_fieldsets(self, request: HttpRequest, obj: Round | None = None) -> Any:

@@ -357,7 +357,9 @@ class Round(models.Model):
     bank_details = I18nTextField(
         _("bank details"),
         blank=True,
-        help_text=_("Account holder, bank, IBAN… Leave empty to take card payments only."),
+        help_text=_(
+            "Account holder, bank, IBAN… Buyers pay by transfer, with their order's reference."
+        ),
     )
     card_payments = models.BooleanField(
         _("card payments"), default=False, help_text=_("Through Stripe, when it is configured.")
@@ -404,7 +406,9 @@ class Round(models.Model):
         return MultilingualText(self, self.organisation.languages)
 
     def is_open_at(self, moment: datetime) -> bool:
-        return self.published and self.opens_at <= moment < self.closes_at
+        return (
+            self.published and self.closed_at is None and self.opens_at <= moment < self.closes_at
+        )
 
     @property
     def is_open(self) -> bool:
@@ -544,7 +548,7 @@ class Order(models.Model):
     round = models.ForeignKey(
         Round, on_delete=models.PROTECT, related_name="orders", verbose_name=_("round")
     )
-    # The code written on the bank transfer (core.payments.references).
+    # The code written on the bank transfer (core.banking, prefix BR).
     reference = models.CharField(_("reference"), max_length=16, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING

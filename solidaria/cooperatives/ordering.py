@@ -171,7 +171,7 @@ def _site_language(language: str) -> str:
 def _check_open(round: Round, now: datetime) -> None:
     if not round.published or now < round.opens_at:
         raise RoundClosed(_("This buying round is not open for orders yet."))
-    if now >= round.closes_at:
+    if now >= round.closes_at or round.closed_at is not None:
         raise RoundClosed(_("This buying round has closed: it takes no more orders."))
 
 
@@ -444,17 +444,29 @@ def _totals_move(
     *,
     minor: int,
     orders: int,
+    while_open: bool = False,
 ) -> None:
-    """The suppliers' totals (by cooperative id), then the round's row, last."""
+    """The suppliers' totals (by cooperative id), then the round's row, last.
+
+    `while_open`: only if the round has not been closed. Closing (fulfilment.round_close)
+    holds the round's row while it writes the purchase orders; an order that got past
+    the opening check just before the closing time waits here for it, then finds the
+    round closed and is refused with everything it wrote, instead of landing in no
+    purchase order."""
     cooperatives = 0
     for cooperative_id, (quantity, supplied_minor) in sorted(by_cooperative.items()):
         if quantity or supplied_minor:
             cooperatives += _supplier_add(round_id, cooperative_id, quantity, supplied_minor)
-    Round.objects.filter(pk=round_id).update(
+    rows = Round.objects.filter(pk=round_id)
+    if while_open:
+        rows = rows.filter(closed_at__isnull=True)
+    updated = rows.update(
         ordered_minor=F("ordered_minor") + minor,
         orders_count=F("orders_count") + orders,
         cooperatives_count=F("cooperatives_count") + cooperatives,
     )
+    if not updated:
+        raise RoundClosed(_("This buying round has closed: it takes no more orders."))
 
 
 def _by_cooperative(
@@ -739,6 +751,7 @@ def _place(
             ),
             minor=items_minor,
             orders=1,
+            while_open=True,
         )
     return PlacedOrder(order=order, token=token)
 
@@ -860,7 +873,9 @@ def order_change(
                 organisation=locked.round.organisation,
                 data={"round": round.pk, "lines": len(checked), "items_minor": items_minor},
             )
-            _totals_move(round.pk, moved, minor=items_minor - items_before, orders=0)
+            _totals_move(
+                round.pk, moved, minor=items_minor - items_before, orders=0, while_open=True
+            )
     except _Short as short:
         raise _sold_out(short, language) from None
     return locked

@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
@@ -22,7 +23,11 @@ def close_rounds() -> int:
     rounds it closed."""
     now = timezone.now()
     closed = 0
-    due = Round.objects.filter(closes_at__lte=now, closed_at__isnull=True).order_by("closes_at")
+    # A draft that never took an order is left alone: nobody waits for its summary.
+    due = Round.objects.filter(closes_at__lte=now, closed_at__isnull=True).filter(
+        Q(published=True) | Q(orders_count__gt=0)
+    )
+    due = due.order_by("closes_at")
     for round_id in due.values_list("pk", flat=True):
         # One round failing (a template error, say) must not hold up the others;
         # it is tried again at the next run.

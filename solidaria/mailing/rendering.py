@@ -173,8 +173,10 @@ def message_for(
 
     A recipient's is copied from the stencil of the mailing's version in their
     language (core.mail.stencil), built once per process with markers for the
-    first name and the unsubscribe link and token; a message a copy could get
-    wrong (a subject naming the reader, say) is built as the preview is."""
+    first name and the unsubscribe link and token (the subject and headers that
+    hold them are encoded for each reader); a message a copy could get wrong (a
+    long line, a name that is not ASCII in an all-ASCII version) is built as the
+    preview is."""
     rendered = version(mailing, language)
     values = merge_values(mailing, recipient, rendered.language)
     if recipient is None:

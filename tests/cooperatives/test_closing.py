@@ -213,3 +213,52 @@ def test_the_task_closes_due_rounds_and_cancels_the_unpaid_after_the_days_to_pay
     assert Order.objects.get(pk=unpaid.pk).cancelled_by == "unpaid"
     assert Order.objects.get(pk=paid.pk).status == "paid"
     assert Order.objects.get(pk=waiting.pk).status == "pending"  # still within its days
+
+
+def test_an_order_that_got_past_the_opening_check_as_the_round_closed_is_refused_whole(
+    run_tasks: Any,
+) -> None:
+    """The race at the closing time: the buyer's request read the round still open,
+    then the round was closed before its order was written. It is refused, and its
+    stock goes back, rather than land in no purchase order."""
+    from solidaria.cooperatives.exceptions import RoundClosed
+    from solidaria.cooperatives.ordering import DeliveryRequest, LineRequest, order_place
+
+    round = closed_round()
+    item = RoundItemFactory(round=round, price_minor=500, max_quantity=10)
+    point = PickupPointFactory(round=round)
+    seen = Round.objects.get(pk=round.pk)  # as the request read it: not closed yet
+    assert round_close(round=round) is not None
+
+    with pytest.raises(RoundClosed):
+        order_place(
+            round=seen,
+            lines=[LineRequest(item_id=item.pk, variant_id=None, quantity=2)],
+            delivery=DeliveryRequest(pickup_point_id=point.pk),
+            prices_seen={item.pk: 500},
+            currency=round.currency,
+            name="Late Buyer",
+            email="late@example.org",
+            language="de",
+            now=round.closes_at - timedelta(seconds=1),
+        )
+
+    assert not Order.objects.exists()
+    assert RoundItem.objects.get(pk=item.pk).sold == 0
+    assert Round.objects.get(pk=round.pk).orders_count == 0
+    assert not Round.objects.get(pk=round.pk).is_open_at(round.closes_at - timedelta(seconds=1))
+
+
+def test_a_draft_round_that_never_took_an_order_is_not_closed_nor_summarised(
+    smtp_server: Any, run_tasks: Any
+) -> None:
+    draft = closed_round(published=False)
+    OrganisationContact.objects.create(
+        organisation=draft.organisation, language="en", email="team@example.org"
+    )
+
+    assert close_rounds.call() == 0
+    run_tasks()
+
+    assert Round.objects.get(pk=draft.pk).closed_at is None
+    assert smtp_server.messages == []

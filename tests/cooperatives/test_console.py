@@ -316,6 +316,7 @@ def test_round_items_take_prices_in_the_organisers_notation(client: Client, roun
         {
             "organisation": round.organisation_id,
             "title_0": "Sammelbestellung",
+            "bank_details_0": "IBAN DE89 3704 0044 0532 0130 00",
             "opens_at_0": round.opens_at.strftime("%Y-%m-%d"),
             "opens_at_1": round.opens_at.strftime("%H:%M:%S"),
             "closes_at_0": round.closes_at.strftime("%Y-%m-%d"),
@@ -345,3 +346,42 @@ def test_round_items_take_prices_in_the_organisers_notation(client: Client, roun
     assert refused.status_code == 200
     assert "Write the amount as a number" in refused.content.decode()
     assert Cooperative.objects.count() >= 1
+
+
+def test_a_published_round_needs_bank_details_and_a_closed_round_keeps_its_dates(
+    client: Client, round: Round
+) -> None:
+    client = staff(client, round.organisation)
+    page = client.get(f"{ADMIN}/round/{round.pk}/change/")
+    data = {
+        "organisation": round.organisation_id,
+        "slug": round.slug,
+        "title_0": "Sammelbestellung",
+        "opens_at_0": round.opens_at.strftime("%Y-%m-%d"),
+        "opens_at_1": round.opens_at.strftime("%H:%M:%S"),
+        "closes_at_0": round.closes_at.strftime("%Y-%m-%d"),
+        "closes_at_1": round.closes_at.strftime("%H:%M:%S"),
+        "time_zone": round.time_zone,
+        "payment_days": "7",
+        "exchange_rate": "1050",
+        "shipping_fee": "",
+        "country": "DE",
+        "currency": "EUR",
+        "published": "on",
+        "items-TOTAL_FORMS": "0",
+        "items-INITIAL_FORMS": "0",
+        "pickup_points-TOTAL_FORMS": "0",
+        "pickup_points-INITIAL_FORMS": "0",
+    }
+    assert page.status_code == 200
+
+    refused = client.post(f"{ADMIN}/round/{round.pk}/change/", data)
+
+    assert refused.status_code == 200  # the form again, with the error
+    errors = refused.context["adminform"].form.errors
+    assert "bank_details" in errors
+
+    Round.objects.filter(pk=round.pk).update(closed_at=round.closes_at)
+    closed = client.get(f"{ADMIN}/round/{round.pk}/change/")
+    fields = closed.context["adminform"].form.fields
+    assert "closes_at" not in fields and "opens_at" not in fields

@@ -19,8 +19,8 @@ registered template compares stencilled messages with ordinarily built ones.
 A message takes the ordinary path whenever a copy could differ from it: a
 recipient address that is not plain ASCII, a value with a line break or one
 that would make a line too long for 8-bit transfer, a part built 7-bit from
-ASCII text and a value that is not, a value holding the multipart boundary, a
-header value with spaces or other than ASCII, attachments.
+ASCII text and a value that is not, a value holding the multipart boundary,
+attachments.
 """
 
 from __future__ import annotations
