@@ -1,8 +1,9 @@
 """Reads for the public directory of cooperatives and their pages, and where a cooperative
 is on the map.
 
-The directory page takes two queries whatever it shows: the totals (sums the
-database makes over the published directory) and the published cooperatives that
+The directory page takes three queries whatever it shows: the buying rounds open
+now, the totals (sums the database makes over the published directory) and the
+published cooperatives that
 match the sector and province asked for, with only the columns the list, the map and
 the table beside it need. The free-text search runs over those rows here, not in
 SQL, because it ignores accents as well as case ("neuquen" finds Neuquén), which
@@ -17,19 +18,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 
 from solidaria.core.rendering.gazetteer import city_coordinates, key
 from solidaria.core.rendering.gazetteer import index_path as gazetteer_index_path
 from solidaria.core.rendering.i18n import Localized, localize
 from solidaria.core.rendering.worldmap import MapPoint
 
-from .models import DIRECTORY_LANGUAGES, Cooperative, CooperativePhoto, Product, ProductVariant
+from .models import (
+    DIRECTORY_LANGUAGES,
+    Cooperative,
+    CooperativePhoto,
+    Product,
+    ProductVariant,
+    Round,
+)
 
 # What the directory's list, map and table read of a cooperative.
 LISTED_FIELDS = (
@@ -99,6 +108,43 @@ def directory_totals() -> DirectoryTotals:
         closed=Count("pk", filter=closed),
     )
     return DirectoryTotals(**totals)
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    """A buying round taking orders now, as the directory names it."""
+
+    title: Localized
+    url: str
+    organisation: str
+    closes_at: datetime
+
+
+# Rounds named on the directory at most; the soonest to close first.
+OPEN_ROUNDS_SHOWN = 5
+
+
+def open_rounds(*, now: datetime | None = None) -> list[OpenRound]:
+    """The published rounds open now, where the directory's readers can buy what the
+    cooperatives make (one query)."""
+    now = now or timezone.now()
+    rounds = (
+        Round.objects.filter(
+            published=True, closed_at__isnull=True, opens_at__lte=now, closes_at__gt=now
+        )
+        .select_related("organisation")
+        .order_by("closes_at", "pk")[:OPEN_ROUNDS_SHOWN]
+    )
+    language = translation.get_language()
+    return [
+        OpenRound(
+            title=localize(round.title, languages=round.organisation.languages, requested=language),
+            url=round.get_absolute_url(),
+            organisation=round.organisation.name,
+            closes_at=round.closes_at,
+        )
+        for round in rounds
+    ]
 
 
 def _published() -> QuerySet[Cooperative]:

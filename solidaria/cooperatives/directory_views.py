@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 from solidaria.core.rendering.countrymap import country_map_svg
 from solidaria.core.web.middleware import public_page
 
-from .directory import cooperative_page, directory_listing, directory_totals
+from .directory import cooperative_page, directory_listing, directory_totals, open_rounds
 from .directory_forms import DirectoryFilterForm
 
 COOPERATIVES_PER_PAGE = 24
@@ -41,6 +41,7 @@ def directory(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filtered": any(filters.values()),
+            "open_rounds": open_rounds(),
             "totals": directory_totals(),
             "listing": listing,
             "page": page,

@@ -26,7 +26,7 @@ from solidaria.cooperatives.directory_views import COOPERATIVES_PER_PAGE
 from solidaria.cooperatives.models import Cooperative, CooperativePhoto
 from solidaria.core.rendering.gazetteer import ensure_index
 
-from .factories import CooperativeFactory, ProductFactory, ProductVariantFactory
+from .factories import CooperativeFactory, ProductFactory, ProductVariantFactory, RoundFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -216,14 +216,16 @@ def test_closed_and_reduced_cooperatives_and_examples_are_marked(client: Client)
     assert '<span class="status coop-example"' in body and ">Example</span>" in body
 
 
-def test_the_directory_is_a_cached_public_page_in_two_queries(
+def test_the_directory_is_a_cached_public_page_in_three_queries(
     client: Client, django_assert_num_queries: Any
 ) -> None:
     for n in range(30):
         cooperative = CooperativeFactory(name=f"Cooperativa {n}", is_example=n % 2 == 0)
         ProductFactory(cooperative=cooperative)
-    # The totals, and the cooperatives that match (the list, the map and the table).
-    with django_assert_num_queries(2):
+    RoundFactory.create_batch(3)
+    # The rounds open now, the totals, and the cooperatives that match (the list,
+    # the map and the table).
+    with django_assert_num_queries(3):
         response = page(client, sector="food", q="cooperativa")
     assert response.status_code == 200
     assert "public" in response["Cache-Control"]
@@ -373,3 +375,30 @@ def test_the_links_to_other_languages_keep_the_valid_filters(client: Client) -> 
     html = page(client, sector="food", province="AR-C", q="x" * 50, junk="1").content.decode()
     links = re.findall(r'<link rel="alternate" hreflang="es" href="[^"]*?(/es/[^"]*)"', html)
     assert links == [f"/es/cooperatives/?q={'x' * 50}&amp;sector=food&amp;province=AR-C"]
+
+
+def test_the_directory_names_the_buying_rounds_open_now_and_no_other(client: Client) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    RoundFactory(slug="open-berlin", title={"en": "Berlin buys from the cooperatives"})
+    RoundFactory(slug="draft", title={"en": "A draft"}, published=False)
+    RoundFactory(
+        slug="over",
+        title={"en": "Last spring"},
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(days=1),
+    )
+    RoundFactory(
+        slug="later",
+        title={"en": "Next month"},
+        opens_at=now + timedelta(days=20),
+        closes_at=now + timedelta(days=40),
+    )
+
+    body = text(page(client))
+
+    assert "Berlin buys from the cooperatives" in body and "/en/rounds/open-berlin/" in body
+    assert "A draft" not in body and "Last spring" not in body and "Next month" not in body
