@@ -6,7 +6,7 @@ PORT ?= 8000
 export PORT
 export DJANGO_SETTINGS_MODULE ?= config.settings.development
 
-.PHONY: run test lint bench bench-pages bench-sign bench-million bench-people bench-mailing install install-dev messages lock clean-venv
+.PHONY: run test lint bench bench-pages bench-sign bench-orders bench-million bench-people bench-mailing install install-dev messages lock clean-venv
 
 $(VENV)/.created:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Solidaria needs Python 3.11 or newer")'
@@ -48,13 +48,16 @@ lint: install-dev
 	$(VENV)/bin/mypy solidaria config
 
 # Benchmarks (not tests): see bench/README.md. Each needs wrk (apt-get install wrk).
-bench: bench-pages bench-sign bench-million bench-people bench-mailing
+bench: bench-pages bench-sign bench-orders bench-million bench-people bench-mailing
 
 bench-pages: install-dev messages
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 bench-sign: install-dev messages
 	$(PY) bench/sign.py $(BENCH_ARGS)
+
+bench-orders: install-dev messages
+	$(PY) bench/orders.py $(BENCH_ARGS)
 
 bench-million: install-dev messages
 	$(PY) bench/million.py $(BENCH_ARGS)
