@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -339,6 +340,8 @@ class OrderForm(OrderFieldsMixin, GuardedForm):
     currency = forms.CharField(max_length=3, required=False, widget=forms.HiddenInput)
     consent_owner = forms.BooleanField(required=False)
 
+    _errors: ErrorDict | None  # Django's, set by `shows_checks_of`
+
     def __init__(self, *args: Any, page: RoundPage, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._add_order_fields(page)
@@ -357,6 +360,13 @@ class OrderForm(OrderFieldsMixin, GuardedForm):
 
     def token_scope(self) -> str:
         return order_token_scope(self.page.round)
+
+    def shows_checks_of(self, checked: OrderForm) -> None:
+        """What `checked` found (the same data, checked against the items it names
+        only), shown on this form over the whole round without checking it again:
+        a proof of work is spent once checked."""
+        self._errors = checked.errors
+        self.cleaned_data = getattr(checked, "cleaned_data", {})
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

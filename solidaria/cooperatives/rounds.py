@@ -9,6 +9,7 @@ ordering services keep on the round's row, never summed per page view.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -103,7 +104,7 @@ def round_get_public(*, slug: str) -> Round:
 COOPERATIVE_NOT_SHOWN = ("contact_name", "contact_email", "contact_phone", "story")
 
 
-def round_offers(round: Round) -> list[Offer]:
+def round_offers(round: Round, item_ids: Collection[int] | None = None) -> list[Offer]:
     """The round's items with product, cooperative and variants, in two queries.
     Withdrawn products and variants stay in the list, marked, so that an order for
     them (from a page opened before) is told so.
@@ -112,9 +113,11 @@ def round_offers(round: Round) -> list[Offer]:
     contact, decrypted with every row though no page shows it, and Django's prefetch
     of the variants were three quarters of the 44 ms this took; the contact is not
     read and the variants come in one plain query, grouped here."""
+    found = RoundItem.objects.filter(round=round)
+    if item_ids is not None:  # only these (an order checks the items it names)
+        found = found.filter(pk__in=item_ids)
     items = list(
-        RoundItem.objects.filter(round=round)
-        .select_related("product__cooperative")
+        found.select_related("product__cooperative")
         .defer(*(f"product__cooperative__{name}" for name in COOPERATIVE_NOT_SHOWN))
         .order_by("position", "pk")
     )
@@ -131,14 +134,16 @@ def round_offers(round: Round) -> list[Offer]:
     return offers
 
 
-def round_page(*, slug: str, now: datetime | None = None) -> RoundPage:
+def round_page(
+    *, slug: str, now: datetime | None = None, item_ids: Collection[int] | None = None
+) -> RoundPage:
     """Everything the public round page shows, in four queries: the round with its
     organisation, the items with their products and cooperatives, the variants, and
-    the pickup points."""
+    the pickup points. With `item_ids`, only those items: what an order needs."""
     found = round_get_public(slug=slug)
     return RoundPage(
         round=found,
-        offers=round_offers(found),
+        offers=round_offers(found, item_ids),
         pickup_points=list(PickupPoint.objects.filter(round=found).order_by("position", "pk")),
         now=now or timezone.now(),
     )

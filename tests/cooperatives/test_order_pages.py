@@ -558,3 +558,36 @@ def test_orders_lose_their_buyer_a_year_after_their_round_closed(shop: Shop) -> 
     order.refresh_from_db()
     assert (order.name, order.email, order.email_index) == ("", "", "")
     assert order.items_minor == 1700 and order.lines.get().quantity == 2
+
+
+def test_an_order_is_checked_against_the_items_it_names_and_a_refusal_shows_the_whole_round(
+    client: Client, shop: Shop
+) -> None:
+    """bench/orders.py: with 200 products, building the whole page and its form was
+    three quarters of an order's time. An order loads the items it names; only a
+    refusal loads the whole round, to show the form again."""
+    for position in range(40):
+        RoundItemFactory(round=shop.round, position=10 + position)
+    data = order_form(shop, [(shop.yerba, 2)])
+    # A browser sends every quantity; the 40 others are 0 and are not loaded.
+    for item in RoundItem.objects.filter(round=shop.round).exclude(pk=shop.yerba.pk):
+        data.setdefault(quantity_field_name(item.pk), 0)
+        data.setdefault(price_field_name(item.pk), item.price_minor)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        accepted = post_form(client, url("round-order", shop.round.slug), data)
+    assert accepted.status_code == 302
+    loaded = [q["sql"] for q in queries.captured_queries if "cooperatives_rounditem" in q["sql"]]
+    assert loaded and all("IN" in sql for sql in loaded if sql.lstrip().startswith("SELECT"))
+
+    data[quantity_field_name(shop.yerba.pk)] = 11  # more than the 8 left
+    refused = post_form(client, url("round-order", shop.round.slug), data)
+    assert refused.status_code == 400
+    html = text(refused)
+    # The whole round again, with the quantities as sent and the refusal beside its field.
+    for item in RoundItem.objects.filter(round=shop.round):
+        assert f'name="{quantity_field_name(item.pk)}"' in html or item == shop.shirt
+    assert "Only 8 are left." in html and Order.objects.count() == 1
