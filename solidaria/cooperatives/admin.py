@@ -487,7 +487,11 @@ class RoundItemForm(forms.ModelForm[RoundItem]):
         if limit is not None and limit < self.instance.sold:
             self.add_error(
                 "max_quantity",
-                _("%(sold)d have been ordered already: the limit cannot be lower.")
+                ngettext(
+                    "%(sold)d has been ordered already: the limit cannot be lower.",
+                    "%(sold)d have been ordered already: the limit cannot be lower.",
+                    self.instance.sold,
+                )
                 % {"sold": self.instance.sold},
             )
         return cleaned

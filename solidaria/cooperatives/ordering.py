@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import format_date, format_time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -488,8 +489,17 @@ def _round_title(round: Round, language: str) -> str:
 
 
 def _when(moment: datetime, round: Round, language: str) -> str:
-    """A date and time in the round's zone, written the buyer's way."""
-    return str(format_datetime(moment, "medium", tzinfo=ZoneInfo(round.time_zone), locale=language))
+    """A date and time in the round's zone, written the buyer's way, as the round
+    page writes it: the date in full, the time to the minute, and the zone."""
+    zone = ZoneInfo(round.time_zone)
+    pattern = str(Locale.parse(language).datetime_formats["long"])
+    # CLDR quotes literal text ('à'); two quotes are an apostrophe.
+    pattern = pattern.replace("''", "\0").replace("'", "").replace("\0", "'")
+    when = pattern.format(
+        format_time(moment, "short", tzinfo=zone, locale=language),
+        format_date(moment.astimezone(zone), "long", locale=language),
+    )
+    return f"{when} ({round.time_zone})"
 
 
 def _order_email_context(

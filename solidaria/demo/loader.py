@@ -524,7 +524,8 @@ def _create_campaign(data: dict[str, Any], organisations: dict[str, Organisation
 
 
 def demo_organiser_reset() -> tuple[str, str]:
-    """The demo organiser account with a fresh random password, owner of the demo's owners.
+    """The demo organiser account with a fresh random password, owner of the demo's
+    owners (the campaigns' and the buying round's).
 
     A new password on every start: nothing fixed is ever printed twice or
     written in the repository.
@@ -539,7 +540,8 @@ def demo_organiser_reset() -> tuple[str, str]:
         user.is_active = True
         user.set_password(password)
         user.save()
-        owners = {data["owner"] for data in CAMPAIGNS}
+        # The campaigns' owners, and the German group that runs the buying round.
+        owners = {data["owner"] for data in CAMPAIGNS} | {GERMAN_GROUP["slug"]}
         for organisation in Organisation.objects.filter(slug__in=owners):
             Membership.objects.get_or_create(
                 user=user, organisation=organisation, defaults={"role": Membership.Role.OWNER}

@@ -9,6 +9,7 @@ import json
 import re
 from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -140,6 +141,11 @@ def test_the_confirmation_email_is_in_the_buyers_language_with_all_they_need(sho
         assert f"/en/orders/{placed.token}/" in text
     assert placed.order.reference in message.subject
     assert "Yerba mate" in message.body
+    # The closing time as the round page writes it: to the minute, in the round's zone.
+    closes = shop.round.closes_at.astimezone(ZoneInfo(shop.round.time_zone))
+    assert f"{closes:%B} {closes.day}, {closes.year}" in message.body
+    assert re.search(r"\d:\d\d:\d\d", message.body) is None  # no seconds
+    assert f"({shop.round.time_zone})" in message.body
 
 
 def test_the_email_goes_out_in_spanish_through_a_real_smtp_server(

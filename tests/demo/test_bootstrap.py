@@ -97,6 +97,11 @@ def test_the_printed_organiser_login_opens_the_demo_people_their_tags_and_segmen
     for page in ("/admin/supporters/tag/", "/admin/supporters/segment/"):
         assert client.get(page).status_code == 200
     assert client.get("/admin/supporters/supporter/").status_code == 403  # data protection role
+    # The demo's buying round and the cooperatives, in the console.
+    rounds = client.get("/admin/cooperatives/round/")
+    assert [r.slug for r in rounds.context["cl"].result_list] == [ROUND["slug"]]
+    cooperatives = client.get("/admin/cooperatives/cooperative/")
+    assert len(cooperatives.context["cl"].result_list) == len(COOPERATIVES)
 
 
 def test_the_demo_committee_has_its_members_and_both_proposals(client: Client) -> None:
