@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from solidaria.core.banking import UNREADABLE, statement_read
+from solidaria.core.banking import Reconciliation, statement_read
 from solidaria.core.mail.outbox import email_prepare, email_queue_all
 from solidaria.core.models import OutgoingEmail
 from solidaria.core.privacy.audit import Actor, audit_log
@@ -236,26 +236,14 @@ def _url_in(language: str, name: str, **kwargs: str) -> str:
 # --- bank statements ----------------------------------------------------------------------
 
 
-@dataclass
-class StatementResult:
-    """The same shape as the fund's (fundraising.services.StatementResult)."""
-
-    received: list[Order] = field(default_factory=list)
-    already: list[Order] = field(default_factory=list)
-    # (order, amount in the statement in minor units, or None if unreadable)
-    amount_differs: list[tuple[Order, int | None]] = field(default_factory=list)
-    unknown_references: list[str] = field(default_factory=list)
-    rows_without_reference: int = 0
-
-
-def round_statement_import(*, round: Round, data: bytes, actor: Actor) -> StatementResult:
+def round_statement_import(*, round: Round, data: bytes, actor: Actor) -> Reconciliation[Order]:
     """Marks paid every waiting order of the round whose reference appears in a bank
     statement (core.banking reads it, as for the fund's pledges). A row whose amount
     differs from the order's total is listed for an organiser to check instead;
     a reference of another round is unknown here. Importing twice changes nothing
     the second time. Raises core.banking.StatementUnreadable for a file that is not CSV."""
     statement = statement_read(data, prefix=REFERENCE_PREFIX)
-    result = StatementResult(rows_without_reference=statement.rows_without_reference)
+    result = Reconciliation[Order](rows_without_reference=statement.rows_without_reference)
     with transaction.atomic():  # a file that breaks half-way marks nothing
         found = {
             order.reference: order
@@ -266,17 +254,15 @@ def round_statement_import(*, round: Round, data: bytes, actor: Actor) -> Statem
         to_mark: list[Order] = []
         for line in statement.lines:
             order = found.get(line.reference)
-            if order is None:
-                result.unknown_references.append(line.reference)
-                continue
-            if order.status != Order.Status.PENDING:
-                result.already.append(order)
-                continue
-            amount = line.amount_minor(round.currency)
-            if amount is not None and amount != order.total_minor:
-                result.amount_differs.append((order, None if amount == UNREADABLE else amount))
-                continue
-            to_mark.append(order)
+            if result.to_mark(
+                line,
+                order,
+                waiting=order is not None and order.status == Order.Status.PENDING,
+                expected_minor=order.total_minor if order else 0,
+                currency=round.currency,
+            ):
+                assert order is not None
+                to_mark.append(order)
         moved = orders_mark_paid(orders=to_mark, actor=actor)
         result.received.extend(moved.changed)
         result.already.extend(moved.already + moved.refused)
@@ -285,12 +271,7 @@ def round_statement_import(*, round: Round, data: bytes, actor: Actor) -> Statem
             actor=actor,
             obj=round,
             organisation=round.organisation,
-            data={
-                "received": len(result.received),
-                "already": len(result.already),
-                "amount_differs": len(result.amount_differs),
-                "unknown": len(result.unknown_references),
-            },
+            data=result.counts(),
         )
     return result
 

@@ -16,9 +16,10 @@ import io
 import re
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -128,3 +129,51 @@ def statement_read(data: bytes, *, prefix: str) -> Statement:
 
 def _rows(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> Iterator[dict[str, str]]:
     yield from csv.DictReader(io.StringIO(text), dialect=dialect)
+
+
+Payment = TypeVar("Payment")  # a fund's pledge, a round's order
+
+
+@dataclass
+class Reconciliation(Generic[Payment]):
+    """What a statement did to an app's payments, as its console shows it."""
+
+    received: list[Payment] = field(default_factory=list)
+    already: list[Payment] = field(default_factory=list)  # paid or cancelled before
+    # (payment, the statement's amount in minor units, or None if unreadable)
+    amount_differs: list[tuple[Payment, int | None]] = field(default_factory=list)
+    unknown_references: list[str] = field(default_factory=list)
+    rows_without_reference: int = 0
+
+    def to_mark(
+        self,
+        line: StatementLine,
+        payment: Payment | None,
+        *,
+        waiting: bool,
+        expected_minor: int,
+        currency: str,
+    ) -> bool:
+        """Files a statement line under what it says of `payment` (the app's row for
+        its reference, None if there is none); True if the payment is to be marked
+        received, which the app does through its own service."""
+        if payment is None:
+            self.unknown_references.append(line.reference)
+            return False
+        if not waiting:
+            self.already.append(payment)
+            return False
+        amount = line.amount_minor(currency)
+        if amount is not None and amount != expected_minor:
+            self.amount_differs.append((payment, None if amount == UNREADABLE else amount))
+            return False
+        return True
+
+    def counts(self) -> dict[str, int]:
+        """For the audit log: how many of each, nobody named."""
+        return {
+            "received": len(self.received),
+            "already": len(self.already),
+            "amount_differs": len(self.amount_differs),
+            "unknown": len(self.unknown_references),
+        }

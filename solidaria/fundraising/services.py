@@ -8,7 +8,6 @@ fund's totals, so pages only read.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from i18nfield.strings import LazyI18nString
 
-from solidaria.core.banking import UNREADABLE, new_reference, statement_read
+from solidaria.core.banking import Reconciliation, new_reference, statement_read
 from solidaria.core.mail.outbox import email_queue
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
@@ -354,38 +353,33 @@ def pledge_cancel(*, donation: Donation, actor: Actor) -> bool:
     return bool(updated)
 
 
-@dataclass
-class StatementResult:
-    received: list[Donation] = field(default_factory=list)
-    already: list[Donation] = field(default_factory=list)
-    # (pledge, amount in the statement in minor units, or None if unreadable)
-    amount_differs: list[tuple[Donation, int | None]] = field(default_factory=list)
-    unknown_references: list[str] = field(default_factory=list)
-    rows_without_reference: int = 0
-
-
-def bank_statement_import(*, fund: Fund, data: bytes, actor: Actor) -> StatementResult:
+def bank_statement_import(*, fund: Fund, data: bytes, actor: Actor) -> Reconciliation[Donation]:
     """Marks received every waiting pledge whose reference appears in a bank statement.
 
-    Any CSV will do: the reference is looked for in every cell; a column named
-    amount (importe, monto, Betrag…) is compared with the pledge and, when they
-    differ, the pledge is listed for an organiser to check instead."""
+    Any CSV will do (core.banking): the reference is looked for in every cell; a
+    column named amount (importe, monto, Betrag…) is compared with the pledge and,
+    when they differ, the pledge is listed for an organiser to check instead."""
     statement = statement_read(data, prefix=REFERENCE_PREFIX)
-    result = StatementResult(rows_without_reference=statement.rows_without_reference)
+    result = Reconciliation[Donation](rows_without_reference=statement.rows_without_reference)
     with transaction.atomic():  # a file that breaks half-way marks nothing
+        pledges = {
+            donation.reference: donation
+            for donation in Donation.objects.filter(
+                fund=fund, reference__in=[line.reference for line in statement.lines]
+            )
+        }
         for line in statement.lines:
-            donation = Donation.objects.filter(fund=fund, reference=line.reference).first()
-            if donation is None:
-                result.unknown_references.append(line.reference)
+            donation = pledges.get(line.reference)
+            waiting = donation is not None and donation.status == Donation.Status.PENDING
+            if not result.to_mark(
+                line,
+                donation,
+                waiting=waiting,
+                expected_minor=donation.amount_minor if donation else 0,
+                currency=donation.currency if donation else "",
+            ):
                 continue
-            if donation.status != Donation.Status.PENDING:
-                result.already.append(donation)
-                continue
-            amount = line.amount_minor(donation.currency)
-            if amount is not None and amount != donation.amount_minor:
-                shown = None if amount == UNREADABLE else amount
-                result.amount_differs.append((donation, shown))
-                continue
+            assert donation is not None
             if pledge_mark_received(donation=donation, actor=actor):
                 result.received.append(donation)
             else:
@@ -395,12 +389,7 @@ def bank_statement_import(*, fund: Fund, data: bytes, actor: Actor) -> Statement
         actor=actor,
         obj=fund,
         organisation=fund.campaign.owner,
-        data={
-            "received": len(result.received),
-            "already": len(result.already),
-            "amount_differs": len(result.amount_differs),
-            "unknown": len(result.unknown_references),
-        },
+        data=result.counts(),
     )
     return result
 
