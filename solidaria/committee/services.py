@@ -30,7 +30,6 @@ from babel.core import get_global
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -44,7 +43,7 @@ from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.privacy.tokens import new_token, token_hash
 from solidaria.core.rendering.i18n import language_codes
-from solidaria.core.validators import validate_no_control_characters
+from solidaria.core.validators import email_address, validate_no_control_characters
 from solidaria.core.web.client_limits import ClientLimit
 from solidaria.events.models import DayOfAction, Event
 from solidaria.events.zones import zone_names
@@ -82,7 +81,6 @@ from .models import (
 
 # Limits of what people type (the forms use the same).
 NAME_MAX = 120
-EMAIL_MAX = 254
 CITY_MAX = 100
 ORGANISATION_NAME_MAX = 200
 REASON_MAX = 2000
@@ -140,14 +138,10 @@ def _printable(value: str) -> None:
 
 
 def _email(value: str) -> str:
-    value = (value or "").strip()
     try:
-        if len(value) > EMAIL_MAX:
-            raise ValidationError("too long")
-        validate_email(value)
+        return email_address(value)
     except ValidationError as exc:
-        raise InvalidInput(_("Enter a valid email address.")) from exc
-    return value
+        raise InvalidInput(" ".join(exc.messages)) from exc
 
 
 def _country(code: str, *, required: bool = True) -> str:

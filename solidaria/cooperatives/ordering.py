@@ -39,7 +39,6 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -53,7 +52,7 @@ from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.privacy.tokens import new_token
 from solidaria.core.rendering.i18n import language_codes, localize
 from solidaria.core.rendering.money import format_money
-from solidaria.core.validators import validate_no_control_characters
+from solidaria.core.validators import email_address, validate_no_control_characters
 from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
     consent_record_once,
@@ -86,7 +85,6 @@ REFERENCE_PREFIX = "BR"
 QUANTITY_MAX = 99
 LINES_MAX = 100
 NAME_MAX = 120
-EMAIL_MAX = 254
 ADDRESS_MAX = 300
 POSTCODE_MAX = 20
 CITY_MAX = 100
@@ -155,14 +153,10 @@ def _text(value: str, *, most: int, empty: str, too_long: str, field: str) -> st
 
 
 def _email(value: str) -> str:
-    value = (value or "").strip()
     try:
-        if len(value) > EMAIL_MAX:
-            raise ValidationError("too long")
-        validate_email(value)
+        return email_address(value)
     except ValidationError as exc:
-        raise OrderRefused(_("Enter a valid email address."), field="email") from exc
-    return value
+        raise OrderRefused(" ".join(exc.messages), field="email") from exc
 
 
 def _site_language(language: str) -> str:

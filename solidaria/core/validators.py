@@ -1,4 +1,5 @@
-"""Validators that models and forms in several apps share: uploaded images, printable text."""
+"""Validators that models, forms and services in several apps share: uploaded images,
+printable text, email addresses."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, validate_email
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -39,3 +40,20 @@ def validate_no_control_characters(value: str) -> None:
             raise ValidationError(
                 _("Please remove the invisible control characters."), code="control"
             )
+
+
+# RFC 5321's limit on a whole address.
+EMAIL_MAX = 254
+
+
+def email_address(value: str) -> str:
+    """An address a person typed, stripped, as services store it; a ValidationError
+    whose message is for that person otherwise."""
+    value = (value or "").strip()
+    if len(value) > EMAIL_MAX:
+        raise ValidationError(_("Enter a valid email address."), code="invalid")
+    try:
+        validate_email(value)
+    except ValidationError as exc:
+        raise ValidationError(_("Enter a valid email address."), code="invalid") from exc
+    return value
