@@ -48,6 +48,10 @@ def shared_database(tmp_path: Path) -> Iterator[None]:
     memory = default.connection
     target = sqlite3.connect(path)
     memory.backup(target)
+    # WAL before any thread connects: switching a shared file's journal mode needs
+    # it to itself, and sixteen connections asking at once made one fail ("database
+    # is locked") under a loaded machine.
+    target.execute("PRAGMA journal_mode=WAL")
     target.close()
     saved = dict(default.settings_dict)
     # Closing a memory database would drop it (Django ignores it): set it aside.
