@@ -16,7 +16,10 @@ rest unlimited). Then:
 
 A redirect to the "ordered" page is an accepted order; a refusal because an item
 sold out (409, or 400 with the field error saying so) is an honest one; anything
-else is an error. Afterwards the database is checked: every accepted order stored
+else is an error. Afterwards, once every order has been followed up (its
+cooperatives' totals, its email and its audit entry: the scheduler's
+`follow_up_orders`, every 2 s; how long that took is reported), the database is
+checked: every accepted order stored
 once, no item sold past its limit, each item's `sold` equal to the quantities of
 its active order lines, and the kept totals (the round's, each cooperative's, each
 order's) equal to the sums of what was stored.
@@ -109,7 +112,7 @@ print(json.dumps({
 }))
 """
 
-# The orders stored and the round's counts, before the load.
+# The last order stored before the load.
 BEFORE = """
 import django, json, sys
 django.setup()
@@ -117,6 +120,21 @@ from django.db.models import Max
 from solidaria.cooperatives.models import Order
 print(json.dumps(Order.objects.filter(round__slug=sys.argv[1]).aggregate(n=Max("pk"))["n"] or 0))
 """
+
+# What is still owed after the orders (ordering.orders_follow_up), and the order
+# emails queued so far.
+OWED = """
+import django, json, sys
+django.setup()
+from solidaria.core.models import OutgoingEmail
+from solidaria.cooperatives.models import Order
+print(json.dumps({
+    "owed": Order.objects.filter(follow_up_owed=True).count(),
+    "emails": OutgoingEmail.objects.filter(template="cooperatives_order_placed").count(),
+}))
+"""
+# How long the follow-up may take after the load before the check runs anyway.
+FOLLOW_UP_WAIT = 120
 
 # What the database holds after the load, checked against itself.
 CHECK = """
@@ -324,6 +342,7 @@ def main() -> None:
             time.sleep(1)
             pages = pages_run(base, shop["slug"], args.page_seconds)
             last_before = django_json(env, BEFORE, shop["slug"])
+            emails_before = django_json(env, OWED)["emails"]  # type: ignore[index]
             out = orders_wrk(
                 wrk_bin,
                 f"{base}{round_path}order/",
@@ -332,7 +351,14 @@ def main() -> None:
                 items_file=items_file,
                 origin=base,
             )
-            time.sleep(1)
+            stopped = time.monotonic()
+            while True:
+                owed = django_json(env, OWED)
+                assert isinstance(owed, dict)
+                if not owed["owed"] or time.monotonic() - stopped > FOLLOW_UP_WAIT:
+                    break
+                time.sleep(0.5)
+            follow_up_seconds = time.monotonic() - stopped
             check = django_json(env, CHECK, shop["slug"], last_before)
         finally:
             stop_server(server)
@@ -372,6 +398,10 @@ def main() -> None:
         "errors_by_kind": errors,
         "first_other_400": first_400.group(1) if first_400 else None,
         "stored_orders": stored,
+        # After wrk stopped: until every order had its totals, email and audit entry.
+        "follow_up_done_after_seconds": round(follow_up_seconds, 1),
+        "follow_up_still_owed": owed["owed"],
+        "order_emails_queued": owed["emails"] - emails_before,
         # Accepted without a stored order. The opposite (stored, but wrk stopped
         # before reading the answer) is at most one per connection.
         "lost": max(0, accepted - stored),

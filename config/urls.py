@@ -5,14 +5,14 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from solidaria.core import views as core_views
+from solidaria.core.payments import webhooks as stripe_webhooks
 from solidaria.core.rendering import worldmap
-from solidaria.fundraising import webhooks as fundraising_webhooks
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    # Not under a language prefix: Stripe posts here.
-    path("stripe/webhook/", fundraising_webhooks.stripe_webhook, name="stripe-webhook"),
+    # Not under a language prefix: Stripe posts here, about funds' gifts and rounds' orders.
+    path("stripe/webhook/", stripe_webhooks.stripe_webhook, name="stripe-webhook"),
     path("", include("solidaria.mailing.urls")),
     path("anymail/", include("anymail.urls")),
     # The world's outline under every map: named by its content, cached for a year.

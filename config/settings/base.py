@@ -177,6 +177,11 @@ PERIODIC_TASKS = [
     ("solidaria.core.tasks.prune_failed_emails", 86400),
     ("solidaria.supporters.tasks.expire_personal_data", 86400),
     ("solidaria.committee.tasks.send_digests", 86400),
+    # Orders placed: the cooperatives' totals, the buyers' emails, the audit entries.
+    (
+        "solidaria.cooperatives.tasks.follow_up_orders",
+        env.float("ORDER_FOLLOW_UP_SECONDS", default=2.0),
+    ),
     # Buying rounds past their closing time: purchase orders out; unpaid orders
     # cancelled after the days to pay. Idempotent.
     ("solidaria.cooperatives.tasks.close_rounds", 300),

@@ -21,6 +21,7 @@ from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.forms import ModelChoiceField
@@ -45,6 +46,8 @@ from i18nfield.forms import I18nTextInput
 
 from solidaria.core.admin import staff_user
 from solidaria.core.banking import StatementUnreadable
+from solidaria.core.ledger.admin import LedgerEntryAdminMixin, LedgerEntryFormBase
+from solidaria.core.payments.client import card_payments_enabled
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.csvstream import csv_lines
@@ -77,6 +80,12 @@ from .fulfilment import (
     round_close,
     round_statement_import,
 )
+from .ledger import (
+    round_ledger_entry_check,
+    round_ledger_entry_create,
+    round_ledger_entry_reverse,
+    round_ledger_totals,
+)
 from .models import (
     DIRECTORY_LANGUAGES,
     Cooperative,
@@ -88,6 +97,7 @@ from .models import (
     ProductVariant,
     Round,
     RoundItem,
+    RoundLedgerEntry,
 )
 from .ordering import REFERENCE_PREFIX, order_cancel
 
@@ -419,6 +429,7 @@ class RoundAdminForm(I18nModelForm[Round]):
             "exchange_rate",
             "shipping_fee",
             "bank_details",
+            "card_payments",
             "payment_days",
             "published",
         ]
@@ -443,9 +454,14 @@ class RoundAdminForm(I18nModelForm[Round]):
                 self.instance.shipping_fee_minor = parse_amount(text, currency) if text else None
             except ValidationError as exc:
                 self.add_error("shipping_fee", exc)
+        if cleaned.get("card_payments") and not card_payments_enabled():
+            self.add_error(
+                "card_payments",
+                _("Card payments need STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET on the server."),
+            )
         details = cleaned.get("bank_details")
         if cleaned.get("published") and not localize(details, languages=language_codes()):
-            # Buyers pay by transfer (card payments for rounds are not built yet).
+            # Buyers may always pay by transfer, also where cards are taken.
             self.add_error(
                 "bank_details",
                 _("A published round needs bank details: buyers pay by bank transfer."),
@@ -593,6 +609,7 @@ class RoundAdmin(OrganisationScopedAdmin[Round]):
                     "exchange_rate",
                     "shipping_fee",
                     "bank_details",
+                    "card_payments",
                 ]
             },
         ),
@@ -651,12 +668,15 @@ class RoundAdmin(OrganisationScopedAdmin[Round]):
     @admin.display(description=_("tools"))
     def tools(self, round: Round) -> SafeString:
         return format_html(
-            '<a href="{}">{}</a> · <a href="{}?round={}">{}</a>',
+            '<a href="{}">{}</a> · <a href="{}?round={}">{}</a> · <a href="{}?round={}">{}</a>',
             reverse("admin:cooperatives_round_summary", args=[round.pk]),
             _("summary"),
             reverse("admin:cooperatives_order_changelist"),
             round.pk,
             _("orders"),
+            reverse("admin:cooperatives_roundledgerentry_changelist"),
+            round.pk,
+            _("ledger"),
         )
 
     @admin.display(description=_("console"))
@@ -673,6 +693,10 @@ class RoundAdmin(OrganisationScopedAdmin[Round]):
             (
                 reverse("admin:cooperatives_round_statement", args=[round.pk]),
                 _("Import a bank statement"),
+            ),
+            (
+                reverse("admin:cooperatives_roundledgerentry_changelist") + f"?round={round.pk}",
+                _("Ledger"),
             ),
         ]
         cooperatives = (
@@ -815,6 +839,7 @@ class RoundAdmin(OrganisationScopedAdmin[Round]):
             round,
             str(_("Summary: %(round)s") % {"round": round}),
             summary=summary,
+            ledger=round_ledger_totals(round, summary=summary),
             rate=rate_text(round),
             may_edit=self.has_change_permission(request, round),
         )
@@ -1311,3 +1336,161 @@ class OrderAdmin(OrganisationScopedAdmin[Order]):
             % {"count": done},
             messages.SUCCESS,
         )
+
+
+# --- the round's ledger -------------------------------------------------------------------
+
+
+class RoundLedgerEntryForm(LedgerEntryFormBase[RoundLedgerEntry]):
+    amount = forms.CharField(
+        label=_("Amount"),
+        max_length=30,
+        help_text=_("In the round's currency, e.g. 1500,00."),
+    )
+    amount_pesos = _amount_field(
+        _("Amount in pesos"),
+        _(
+            "For a payment to a cooperative: what arrived in pesos. Leave empty to count "
+            "it at the round's exchange rate."
+        ),
+    )
+    checked_with = ("round", "kind", "date", "category")
+
+    class Meta:
+        model = RoundLedgerEntry
+        fields = [
+            "round",
+            "kind",
+            "date",
+            "amount",
+            "category",
+            "cooperative",
+            "amount_pesos",
+            "description",
+            "private_details",
+            "show_details_publicly",
+            "receipt",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = RoundLedgerEntry.Kind.EXPENSE
+        self.fields["date"].initial = timezone.localdate
+
+    def entry_currency(self, cleaned: dict[str, Any]) -> str | None:
+        round = cleaned.get("round")
+        return round.currency if isinstance(round, Round) else None
+
+    def clean_amount_pesos(self) -> str:
+        text = (self.cleaned_data.get("amount_pesos") or "").strip()
+        self.instance.amount_pesos_minor = parse_amount(text, "ARS") if text else None
+        return text
+
+    def check_entry(self, cleaned: dict[str, Any]) -> None:
+        if self.has_error("amount_pesos"):
+            return
+        round_ledger_entry_check(
+            round=cleaned["round"],
+            kind=cleaned["kind"],
+            category=cleaned["category"],
+            entry_date=cleaned["date"],
+            amount_minor=self.instance.amount_minor,
+            cooperative=cleaned.get("cooperative"),
+            amount_pesos_minor=self.instance.amount_pesos_minor,
+        )
+
+
+@admin.register(RoundLedgerEntry)
+class RoundLedgerEntryAdmin(
+    LedgerEntryAdminMixin[RoundLedgerEntry], OrganisationScopedAdmin[RoundLedgerEntry]
+):
+    """A round's accounts (core.ledger: append-only, four eyes): belong to the round's
+    organisation; its organisers add, approve and reverse, its viewers read."""
+
+    form = RoundLedgerEntryForm
+    organisation_lookup = "round__organisation"
+    scoped_foreign_keys: ClassVar[dict[str, str]] = {"round": "organisation"}
+    not_yours_message = _("You cannot approve entries of this round.")
+    list_display = [
+        "date",
+        "round",
+        "category",
+        "amount_display",
+        "cooperative",
+        "pesos_display",
+        "description",
+        "approval",
+        "created_by",
+        "receipt_link",
+    ]
+    list_filter = [
+        RoundFilter,
+        "kind",
+        "category",
+        ("approved_at", admin.EmptyFieldListFilter),
+    ]
+    list_select_related = ["round__organisation", "cooperative", "created_by", "approved_by"]
+    shown_fields = (
+        "round",
+        "kind",
+        "date",
+        "amount_display",
+        "category",
+        "cooperative",
+        "pesos_display",
+        "description",
+        "private_details",
+        "show_details_publicly",
+        "receipt_link",
+        "corrects",
+        "created_by",
+        "created_at",
+        "approved_by",
+        "approved_at",
+    )
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField[Any] | None:
+        # The cooperatives offered in rounds the staff member organises.
+        if db_field.name == "cooperative":
+            offered = Cooperative.objects.all()
+            if not request.user.is_superuser:
+                offered = offered.filter(
+                    products__round_items__round__organisation_id__in=sorted(
+                        organisation_ids(request, EDIT_ROLES)
+                    )
+                )
+            kwargs["queryset"] = offered.distinct().order_by("name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        """The round's column only when it tells rows apart: not under the round filter."""
+        if request.GET.get(RoundFilter.parameter_name):
+            return [name for name in self.list_display if name != "round"]
+        return list(self.list_display)
+
+    @admin.display(description=_("in pesos"))
+    def pesos_display(self, entry: RoundLedgerEntry) -> str:
+        return str(entry.amount_pesos) if entry.amount_pesos is not None else "—"
+
+    def entry_create(
+        self, request: HttpRequest, obj: RoundLedgerEntry, form: Any
+    ) -> RoundLedgerEntry:
+        return round_ledger_entry_create(
+            round=obj.round,
+            kind=obj.kind,
+            category=obj.category,
+            entry_date=obj.date,
+            amount_minor=obj.amount_minor,
+            description=obj.description,
+            cooperative=obj.cooperative,
+            amount_pesos_minor=obj.amount_pesos_minor,
+            private_details=obj.private_details,
+            show_details_publicly=obj.show_details_publicly,
+            receipt=form.cleaned_data.get("receipt"),
+            actor=staff_user(request),
+        )
+
+    def entry_reverse(self, entry: RoundLedgerEntry, actor: User) -> RoundLedgerEntry:
+        return round_ledger_entry_reverse(entry=entry, actor=actor, reason="")

@@ -8,8 +8,11 @@ class CooperativesConfig(AppConfig):
     verbose_name = _("Cooperatives")
 
     def ready(self) -> None:
+        from solidaria.core.payments.events import register_stripe_handlers
         from solidaria.supporters.registry import register
 
+        from .card import STRIPE_HANDLERS
         from .personal_data import COOPERATIVES
 
         register(COOPERATIVES)
+        register_stripe_handlers(STRIPE_HANDLERS)

@@ -8,6 +8,10 @@ from collections.abc import Mapping
 
 from django_stubs_ext import StrOrPromise
 
+# The ledger's refusal is the one every ledger raises (core.ledger), for the round's
+# ledger (cooperatives.ledger) as for a fund's.
+from solidaria.core.ledger.exceptions import LedgerError as LedgerError
+
 
 class CooperativesError(Exception):
     """A request about cooperatives or a buying round that the rules do not allow."""
@@ -62,3 +66,8 @@ class OrderNotFound(CooperativesError):
 class OrderLocked(CooperativesError):
     """The order can no longer be changed or cancelled by its buyer: the round has
     closed, or the order was cancelled, paid or handed over."""
+
+
+class CardPaymentUnavailable(CooperativesError):
+    """Stripe did not answer, or card payments are not configured: nothing was
+    charged, and the order waits as it was."""

@@ -30,6 +30,7 @@ from solidaria.core.web.forms import (
     full_name_field,
 )
 
+from .card import card_payment_offered
 from .models import DIRECTORY_LANGUAGES, Order, Round
 from .ordering import (
     ADDRESS_MAX,
@@ -347,12 +348,31 @@ class OrderForm(OrderFieldsMixin, GuardedForm):
         self._add_order_fields(page)
         # Prices are hidden too: a price that does not parse says the form is broken.
         self.hidden_field_names = (*GuardedForm.hidden_field_names, *self.price_names)
+        if card_payment_offered(page.round):
+            self.fields["payment"] = forms.ChoiceField(
+                label=_("Payment"),
+                choices=[
+                    (Order.Payment.BANK.value, _("Bank transfer, with the reference we give you")),
+                    (Order.Payment.CARD.value, _("Card, on Stripe's secure page, right away")),
+                ],
+                initial=Order.Payment.BANK.value,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Choose how you pay."),
+                    "invalid_choice": _("Choose how you pay."),
+                },
+            )
+
+    @property
+    def offers_card(self) -> bool:
+        return "payment" in self.fields
 
     @classmethod
     def blank(cls, *, page: RoundPage) -> OrderForm:
         form = cls(page=page)
         form.initial = {
             **form.initial_order_values(),
+            "payment": Order.Payment.BANK.value,
             "currency": page.round.currency,
             "form_token": form_token(order_token_scope(page.round)),
         }
@@ -378,6 +398,8 @@ class OrderForm(OrderFieldsMixin, GuardedForm):
                 % {"currency": self.page.round.currency},
             )
         self.clean_order(cleaned)
+        # Bank transfer when the round offers no choice (card_payment_offered).
+        cleaned.setdefault("payment", Order.Payment.BANK.value)
         return cleaned
 
 

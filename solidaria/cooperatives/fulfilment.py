@@ -41,7 +41,7 @@ from .documents import (
     round_summary,
 )
 from .models import DIRECTORY_LANGUAGES, Cooperative, Order, Round, RoundSupplier
-from .ordering import REFERENCE_PREFIX, order_supporter_link
+from .ordering import REFERENCE_PREFIX, order_supporter_link, orders_follow_up
 
 logger = logging.getLogger(__name__)
 
@@ -311,6 +311,11 @@ def round_close(*, round: Round, now: datetime | None = None) -> Closing | None:
     now = now or timezone.now()
     if now < round.closes_at:
         return None
+    # What the round's orders are owed, before its row is held (an order's follow-up
+    # holds the order, then the round). Purchase orders are read from the orders'
+    # lines, so one placed meanwhile is in them all the same.
+    while orders_follow_up(round=round):
+        pass
     with transaction.atomic():
         locked = (
             Round.objects.select_for_update(of=("self",))

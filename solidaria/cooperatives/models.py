@@ -18,6 +18,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
 
+from solidaria.core.ledger.models import LedgerEntryBase
 from solidaria.core.privacy.fields import EncryptedTextField
 from solidaria.core.rendering.i18n import MultilingualText, localize, validate_language_list
 from solidaria.core.rendering.images import CleanImageField
@@ -578,6 +580,11 @@ class Order(models.Model):
     shipping_minor = models.BigIntegerField(_("shipping (in cents)"), default=0)
     # The buyer's private page (through a link): only its hash is kept.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # What follows an order's placing is owed (ordering.orders_follow_up): the
+    # cooperatives' totals, the buyer's email, the audit entry. Until it is done the
+    # page's token waits here, encrypted, for the email's link; then it is emptied.
+    follow_up_owed = models.BooleanField(default=False, editable=False)
+    sealed_token = EncryptedTextField(editable=False)
     stripe_session_id = models.CharField(
         max_length=255, unique=True, null=True, blank=True, editable=False
     )
@@ -602,7 +609,12 @@ class Order(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        indexes = [models.Index(fields=["round", "status"], name="order_round_status_idx")]
+        indexes = [
+            models.Index(fields=["round", "status"], name="order_round_status_idx"),
+            models.Index(
+                fields=["id"], condition=Q(follow_up_owed=True), name="order_follow_up_owed_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(delivery="shipping") | Q(pickup_point__isnull=False),
@@ -677,3 +689,86 @@ class OrderLine(models.Model):
     @property
     def line_minor(self) -> int:
         return self.quantity * self.unit_price_minor
+
+
+class RoundLedgerEntry(LedgerEntryBase):
+    """One line of a round's accounts: what came in from the orders, what was paid to
+    each cooperative, what the round cost. Append-only with four eyes, as a fund's
+    ledger (core.ledger); in the round's currency. A payment to a cooperative names it
+    and may say what arrived in pesos."""
+
+    book_field = "round"
+    organisation_lookup = "round__organisation"
+    reversal_keeps = ("kind", "currency", "category", "cooperative_id")
+    other_book_message = _("A correction belongs to the same round as the entry it corrects.")
+
+    class Kind(models.TextChoices):
+        INCOME = "income", _("income")
+        PAYMENT = "payment", _("payment to a cooperative")
+        EXPENSE = "expense", _("expense")
+
+    class Category(models.TextChoices):
+        BANK_TRANSFERS = "transfers", _("bank transfers received")
+        CARD_PAYOUTS = "card_payouts", _("card payouts")
+        GOODS = "goods", _("goods from the cooperative")
+        SHIPPING = "shipping", _("shipping")
+        BANK_FEES = "bank_fees", _("bank fees")
+        CUSTOMS = "customs", _("customs")
+        OTHER = "other", _("other")
+
+    # The categories each kind of entry is filed under.
+    KIND_CATEGORIES = {
+        Kind.INCOME: (Category.BANK_TRANSFERS, Category.CARD_PAYOUTS, Category.OTHER),
+        Kind.PAYMENT: (Category.GOODS,),
+        Kind.EXPENSE: (Category.SHIPPING, Category.BANK_FEES, Category.CUSTOMS, Category.OTHER),
+    }
+
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("round")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    cooperative = models.ForeignKey(
+        Cooperative,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="round_payments",
+        verbose_name=_("paid to"),
+        help_text=_("For a payment to a cooperative: which one."),
+    )
+    # What the cooperative received in pesos (signed, as the amount).
+    amount_pesos_minor = models.BigIntegerField(
+        _("amount in pesos (in centavos)"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("round ledger entry")
+        verbose_name_plural = _("round ledger entries")
+        indexes = [
+            models.Index(fields=["round", "approved_at", "date"], name="round_ledger_idx"),
+        ]
+        constraints = [
+            # A payment names its cooperative; nothing else names one or has pesos.
+            models.CheckConstraint(
+                condition=Q(kind="payment", cooperative__isnull=False)
+                | (
+                    ~Q(kind="payment")
+                    & Q(cooperative__isnull=True, amount_pesos_minor__isnull=True)
+                ),
+                name="round_ledger_payment_names_cooperative",
+            ),
+        ]
+
+    @property
+    def amount_pesos(self) -> Money | None:
+        if self.amount_pesos_minor is None:
+            return None
+        return Money(self.amount_pesos_minor, "ARS")
+
+    def reversing_entry(self, *, entry_date: Any, description: Any) -> RoundLedgerEntry:
+        reversal = super().reversing_entry(entry_date=entry_date, description=description)
+        if self.amount_pesos_minor is not None:
+            reversal.amount_pesos_minor = -self.amount_pesos_minor
+        return reversal

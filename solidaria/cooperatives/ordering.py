@@ -5,33 +5,39 @@ cancellations, and cancelling what was not paid in time.
 Each service checks the round's rules first (nothing is looked up twice, nothing
 is written) and then changes everything in one transaction: a refusal stores
 nothing and sends nothing. Emails are queued through core's outbox in the buyer's
-language, in the same transaction; the templates reverse their links when the
-message is rendered, so the context carries only what a URL needs (the order
-page's token; the context is stored encrypted).
+language; the templates reverse their links when the message is rendered, so the
+context carries only what a URL needs (the order page's token; the context is
+stored encrypted).
 
 Stock is `RoundItem.sold`, raised only by a conditional UPDATE that the database
 refuses past `max_quantity` (and the check constraint `round_item_never_oversold`
-behind it): a limited item is never oversold, however many order at once, and
-nothing locks the round while the stock is counted. The kept totals (the round's
-`ordered_minor`, `orders_count`, `cooperatives_count`, and each RoundSupplier's
-`ordered_minor` and `quantity`) move with F() updates in the same transaction.
+behind it), or when the item's price is no longer the one the buyer saw: a
+limited item is never oversold, however many order at once, and nothing locks the
+round while the stock is counted.
+
+Placing an order is the hot path of a busy round (bench/orders.py), so it does
+only what must happen before the buyer is answered: the stock, the order and its
+lines, and the round's own totals (`ordered_minor`, `orders_count`), whose
+conditional UPDATE also refuses an order racing the round's closing. What
+follows (each cooperative's totals in `RoundSupplier`, the round's
+`cooperatives_count`, the buyer's email and the audit entry) is owed on the order
+(`Order.follow_up_owed`) and done in batches by `orders_follow_up`, which the
+scheduler runs every couple of seconds; changing, cancelling or closing do what
+is owed first.
 
 Rows are locked in one order everywhere, so that two transactions never wait for
-each other: the order itself, then the round's items by id, then the suppliers by
-cooperative id, and the round's row last (it is the one every order touches, so
-it is held for the shortest time).
+each other: orders by id, then the round's items by id, then the round's row,
+then the suppliers by cooperative id.
 
-Card payments (Stripe Checkout) are not taken here yet: every order is paid by
-bank transfer (`Order.Payment.BANK`), with a reference from `core.banking` and the
-round's bank details. A card flow would start after `order_place`, as
-`fundraising.services.card_gift_start` does after recording the gift.
+Card payments (Stripe Checkout) start after `order_place`, in `card`; a bank
+transfer order gets a reference from `core.banking` and the round's bank details.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -39,16 +45,19 @@ from babel import Locale
 from babel.dates import format_date, format_time
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Model, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from solidaria.core.banking import new_reference
-from solidaria.core.mail.outbox import email_queue
+from solidaria.core.db.rows import RowInserter
+from solidaria.core.mail.outbox import email_prepare, email_queue, email_queue_all
+from solidaria.core.models import AuditEntry, OutgoingEmail
 from solidaria.core.privacy import pii
-from solidaria.core.privacy.audit import Actor, audit_log
+from solidaria.core.privacy.audit import Actor, audit_entry, audit_log, audit_log_all
 from solidaria.core.privacy.tokens import new_token
 from solidaria.core.rendering.i18n import language_codes, localize
 from solidaria.core.rendering.money import format_money
@@ -78,6 +87,7 @@ from .models import (
     RoundItem,
     RoundSupplier,
 )
+from .rounds import Offer, RoundPage
 
 # Bank references: see core.banking (the defense fund's pledges use "DF").
 REFERENCE_PREFIX = "BR"
@@ -180,6 +190,27 @@ def _variant_name(variant: ProductVariant | None, language: str) -> str:
     return str(localize(variant.name, languages=DIRECTORY_LANGUAGES, requested=language))
 
 
+def _items_and_variants(
+    round: Round, item_ids: set[int], offers: Sequence[Offer] | None
+) -> tuple[dict[int, RoundItem], dict[int, list[ProductVariant]]]:
+    """The round's items of these ids with their products, and the products' variants."""
+    variants: dict[int, list[ProductVariant]] = defaultdict(list)
+    if offers is not None:
+        chosen = [offer for offer in offers if offer.item.pk in item_ids]
+        for offer in chosen:
+            variants[offer.item.product_id] = offer.variants
+        return {offer.item.pk: offer.item for offer in chosen}, variants
+    items = {
+        item.pk: item
+        for item in RoundItem.objects.filter(round=round, pk__in=item_ids).select_related("product")
+    }
+    for found in ProductVariant.objects.filter(
+        product_id__in={item.product_id for item in items.values()}
+    ):
+        variants[found.product_id].append(found)
+    return items, variants
+
+
 @dataclass(frozen=True)
 class _Line:
     """A line checked against the round: the item (with its product) and variant."""
@@ -193,8 +224,14 @@ class _Line:
         return self.quantity * self.item.price_minor
 
 
-def _check_lines(round: Round, lines: Sequence[LineRequest], language: str) -> list[_Line]:
-    """The lines with their items and variants, in two queries whatever their number.
+def _check_lines(
+    round: Round,
+    lines: Sequence[LineRequest],
+    language: str,
+    offers: Sequence[Offer] | None = None,
+) -> list[_Line]:
+    """The lines with their items and variants: from `offers` (the round's items
+    already loaded for the form), else in two queries whatever their number.
     Quantity 0 is "not ordered" and is left out by the form; here every line must
     be a whole number from 1 to QUANTITY_MAX, once per item and variant."""
     if not lines:
@@ -216,17 +253,7 @@ def _check_lines(round: Round, lines: Sequence[LineRequest], language: str) -> l
         if (line.item_id, line.variant_id) in seen:
             raise OrderRefused(_("The same item is in the order twice."), field=field)
         seen.add((line.item_id, line.variant_id))
-    items = {
-        item.pk: item
-        for item in RoundItem.objects.filter(
-            round=round, pk__in={line.item_id for line in lines}
-        ).select_related("product")
-    }
-    variants: dict[int, list[ProductVariant]] = defaultdict(list)
-    for found in ProductVariant.objects.filter(
-        product_id__in={item.product_id for item in items.values()}
-    ):
-        variants[found.product_id].append(found)
+    items, variants = _items_and_variants(round, {line.item_id for line in lines}, offers)
     checked = []
     for line in lines:
         field = quantity_field_name(line.item_id, line.variant_id)
@@ -288,14 +315,20 @@ def _check_prices(
         and shipping_seen_minor != round.shipping_fee_minor
     )
     if changed or shipping_changed:
-        raise PriceChanged(
-            _(
-                "Some prices have changed since you opened the page. Please check the new "
-                "prices and send your order again to confirm them."
-            ),
-            prices=changed,
-            shipping_minor=round.shipping_fee_minor if shipping_changed else None,
+        raise _prices_changed(
+            changed, shipping_minor=round.shipping_fee_minor if shipping_changed else None
         )
+
+
+def _prices_changed(prices: Mapping[int, int], shipping_minor: int | None = None) -> PriceChanged:
+    return PriceChanged(
+        _(
+            "Some prices have changed since you opened the page. Please check the new "
+            "prices and send your order again to confirm them."
+        ),
+        prices=prices,
+        shipping_minor=shipping_minor,
+    )
 
 
 @dataclass(frozen=True)
@@ -308,9 +341,15 @@ class _Delivery:
     shipping_minor: int
 
 
-def _check_delivery(round: Round, delivery: DeliveryRequest) -> _Delivery:
+def _check_delivery(
+    round: Round, delivery: DeliveryRequest, points: Sequence[PickupPoint] | None = None
+) -> _Delivery:
+    """`points`: the round's pickup points if already loaded (else one query)."""
     if delivery.pickup_point_id is not None:
-        point = PickupPoint.objects.filter(pk=delivery.pickup_point_id, round=round).first()
+        if points is not None:
+            point = next((p for p in points if p.pk == delivery.pickup_point_id), None)
+        else:
+            point = PickupPoint.objects.filter(pk=delivery.pickup_point_id, round=round).first()
         if point is None:
             raise OrderRefused(_("Choose one of this round's pickup points."), field="pickup_point")
         return _Delivery(Order.Delivery.PICKUP, point, "", "", "", 0)
@@ -353,7 +392,8 @@ def _check_delivery(round: Round, delivery: DeliveryRequest) -> _Delivery:
 
 
 class _Short(Exception):
-    """Inside the transaction: this item has fewer left than asked; it rolls back."""
+    """Inside the transaction: this item has fewer left than asked, or its price is
+    no longer the one checked; it rolls back."""
 
     def __init__(self, item: RoundItem, wanted: int) -> None:
         self.item = item
@@ -368,20 +408,60 @@ def _per_item(lines: Sequence[_Line]) -> dict[int, int]:
     return dict(sorted(totals.items()))
 
 
-def _stock_take(item: RoundItem, quantity: int) -> None:
-    """`UPDATE … SET sold = sold + q WHERE pk = … AND (max_quantity IS NULL OR
-    sold + q <= max_quantity)`: no row changed means not enough left."""
-    taken = (
-        RoundItem.objects.filter(pk=item.pk)
-        .filter(Q(max_quantity__isnull=True) | Q(max_quantity__gte=F("sold") + quantity))
-        .update(sold=F("sold") + quantity)
+def _columns(model: type[Model], *names: str) -> list[str]:
+    columns = {field.name: str(field.column) for field in model._meta.concrete_fields}
+    return [columns[name] for name in names]
+
+
+def _stock_sql() -> str:
+    """The stock's conditional UPDATE, written once: built by the ORM it cost an
+    order more than the database's own work (bench/orders.py)."""
+    table = RoundItem._meta.db_table
+    sold, price, most = _columns(RoundItem, "sold", "price_minor", "max_quantity")
+    return (
+        f'UPDATE "{table}" SET "{sold}" = "{sold}" + %s '  # noqa: S608  names from the model
+        f'WHERE "id" = %s AND "{price}" = %s '
+        f'AND ("{most}" IS NULL OR "{sold}" + %s <= "{most}")'
     )
+
+
+_STOCK_TAKE = _stock_sql()
+
+
+def _stock_take(item: RoundItem, quantity: int) -> None:
+    """`UPDATE … SET sold = sold + q WHERE pk = … AND price_minor = <the price
+    checked> AND (max_quantity IS NULL OR sold + q <= max_quantity)`: no row changed
+    means not enough left, or a new price (`_refusal_of_short` tells which)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STOCK_TAKE, [quantity, item.pk, item.price_minor, quantity])
+        taken = cursor.rowcount
     if not taken:
         raise _Short(item, quantity)
 
 
 def _stock_release(item_id: int, quantity: int) -> None:
     RoundItem.objects.filter(pk=item_id, sold__gte=quantity).update(sold=F("sold") - quantity)
+
+
+def _refusal_of_short(
+    short: _Short, lines: Sequence[_Line], language: str
+) -> SoldOut | PriceChanged:
+    """Why the stock was not taken, read after the rollback: a price changed since
+    it was checked (the order's lines were checked against a page of a moment ago),
+    or fewer are left than asked."""
+    now = dict(
+        RoundItem.objects.filter(pk__in={line.item.pk for line in lines}).values_list(
+            "pk", "price_minor"
+        )
+    )
+    changed = {
+        line.item.pk: now[line.item.pk]
+        for line in lines
+        if line.item.pk in now and now[line.item.pk] != line.item.price_minor
+    }
+    if changed:
+        return _prices_changed(changed)
+    return _sold_out(short, language)
 
 
 def _sold_out(short: _Short, language: str) -> SoldOut:
@@ -403,23 +483,14 @@ def _sold_out(short: _Short, language: str) -> SoldOut:
     return SoldOut(message, item_id=item.pk, left=left)
 
 
-def _supplier_add(round_id: int, cooperative_id: int, quantity: int, minor: int) -> int:
-    """Moves one cooperative's kept totals in the round; returns how the number of
-    cooperatives with something ordered changes (-1, 0 or +1).
-
-    The conditions on `quantity` are read on the locked row (PostgreSQL re-checks
-    them on the newest version), so a cooperative's first and last items are
-    counted right when orders come at once."""
+def _supplier_add(round_id: int, cooperative_id: int, quantity: int, minor: int) -> None:
+    """Moves one cooperative's kept totals in the round (its row is made at its first
+    order)."""
     rows = RoundSupplier.objects.filter(round_id=round_id, cooperative_id=cooperative_id)
-    moved = {"quantity": F("quantity") + quantity, "ordered_minor": F("ordered_minor") + minor}
-    if quantity > 0 and rows.filter(quantity__lte=0).update(**moved):
-        return 1
-    if quantity < 0 and rows.filter(quantity=-quantity).update(**moved):
-        return -1
-    if rows.update(**moved):
-        return 0
+    if rows.update(quantity=F("quantity") + quantity, ordered_minor=F("ordered_minor") + minor):
+        return
     if quantity <= 0:
-        return 0  # nothing was ordered from it: nothing to take back
+        return  # nothing was ordered from it: nothing to take back
     try:
         with transaction.atomic():
             RoundSupplier.objects.create(
@@ -428,9 +499,61 @@ def _supplier_add(round_id: int, cooperative_id: int, quantity: int, minor: int)
                 quantity=quantity,
                 ordered_minor=minor,
             )
-        return 1
-    except IntegrityError:  # another order made the row a moment ago
-        return _supplier_add(round_id, cooperative_id, quantity, minor)
+    except IntegrityError:  # another transaction made the row a moment ago
+        _supplier_add(round_id, cooperative_id, quantity, minor)
+
+
+def _suppliers_move(round_id: int, by_cooperative: Mapping[int, tuple[int, int]]) -> None:
+    """The suppliers' totals (by cooperative id, in that order), then the round's
+    count of cooperatives ordered from, counted again from them in one statement
+    while the round's row is held."""
+    moving = {k: v for k, v in sorted(by_cooperative.items()) if v != (0, 0)}
+    if not moving:
+        return
+    # The round's row before its suppliers' (it is held already if its own totals
+    # moved in this transaction).
+    list(Round.objects.select_for_update().filter(pk=round_id).values_list("pk", flat=True))
+    for cooperative_id, (quantity, supplied_minor) in moving.items():
+        _supplier_add(round_id, cooperative_id, quantity, supplied_minor)
+    ordered_from = (
+        RoundSupplier.objects.filter(round_id=OuterRef("pk"), quantity__gt=0)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Round.objects.filter(pk=round_id).update(cooperatives_count=Coalesce(Subquery(ordered_from), 0))
+
+
+def _round_totals_sql(*, while_open: bool) -> str:
+    """The UPDATE of the round's own totals, written once (it runs for every order)."""
+    table = Round._meta.db_table
+    minor, orders, closed = _columns(Round, "ordered_minor", "orders_count", "closed_at")
+    sql = (
+        f'UPDATE "{table}" SET "{minor}" = "{minor}" + %s, '  # noqa: S608  names from the model
+        f'"{orders}" = "{orders}" + %s WHERE "id" = %s'
+    )
+    return sql + f' AND "{closed}" IS NULL' if while_open else sql
+
+
+_ROUND_TOTALS = {
+    while_open: _round_totals_sql(while_open=while_open) for while_open in (True, False)
+}
+
+
+def _round_totals_move(round_id: int, *, minor: int, orders: int, while_open: bool) -> None:
+    """The round's own kept totals.
+
+    `while_open`: only if the round has not been closed. Closing (fulfilment.round_close)
+    holds the round's row while it writes the purchase orders; an order that got past
+    the opening check just before the closing time waits here for it, then finds the
+    round closed and is refused with everything it wrote, instead of landing in no
+    purchase order."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ROUND_TOTALS[while_open], [minor, orders, round_id])
+        updated = cursor.rowcount
+    if not updated:
+        raise RoundClosed(_("This buying round has closed: it takes no more orders."))
 
 
 def _totals_move(
@@ -441,27 +564,9 @@ def _totals_move(
     orders: int,
     while_open: bool = False,
 ) -> None:
-    """The suppliers' totals (by cooperative id), then the round's row, last.
-
-    `while_open`: only if the round has not been closed. Closing (fulfilment.round_close)
-    holds the round's row while it writes the purchase orders; an order that got past
-    the opening check just before the closing time waits here for it, then finds the
-    round closed and is refused with everything it wrote, instead of landing in no
-    purchase order."""
-    cooperatives = 0
-    for cooperative_id, (quantity, supplied_minor) in sorted(by_cooperative.items()):
-        if quantity or supplied_minor:
-            cooperatives += _supplier_add(round_id, cooperative_id, quantity, supplied_minor)
-    rows = Round.objects.filter(pk=round_id)
-    if while_open:
-        rows = rows.filter(closed_at__isnull=True)
-    updated = rows.update(
-        ordered_minor=F("ordered_minor") + minor,
-        orders_count=F("orders_count") + orders,
-        cooperatives_count=F("cooperatives_count") + cooperatives,
-    )
-    if not updated:
-        raise RoundClosed(_("This buying round has closed: it takes no more orders."))
+    """The round's totals, then its suppliers' (see `_round_totals_move`)."""
+    _round_totals_move(round_id, minor=minor, orders=orders, while_open=while_open)
+    _suppliers_move(round_id, by_cooperative)
 
 
 def _by_cooperative(
@@ -526,6 +631,7 @@ def _order_email_context(
             localize(round.bank_details, languages=round.organisation.languages, requested=language)
         ),
         "delivery": order.delivery,
+        "payment": order.payment,
         "pickup_point": {
             "name": point.name,
             "address": point.address,
@@ -593,18 +699,23 @@ def _repeat_of(
 ) -> Order | None:
     """An order of the same address with the same lines, placed within the repeat
     window. Read after the stock is taken: two identical orders lock the same items,
-    so the second reads this once the first has committed."""
-    recent = (
-        Order.objects.filter(
-            round=round,
-            email_index=email_index,
-            status=Order.Status.PENDING,
-            created_at__gte=now - ORDER_REPEAT_WINDOW,
-        )
-        .prefetch_related("lines")
-        .order_by("pk")
-    )
-    return next((order for order in recent if _same_lines(order, lines)), None)
+    so the second reads this once the first has committed.
+
+    One query by the address's index alone (with the time as well, SQLite walked the
+    index of times through every order of the last minutes), then the lines only if
+    that address ordered in this round a moment ago."""
+    since = now - ORDER_REPEAT_WINDOW
+    ids = [
+        pk
+        for pk, round_id, status, created_at in Order.objects.filter(
+            email_index=email_index
+        ).values_list("pk", "round_id", "status", "created_at")
+        if round_id == round.pk and status == Order.Status.PENDING and created_at >= since
+    ]
+    if not ids:
+        return None
+    found = Order.objects.filter(pk__in=ids).prefetch_related("lines").order_by("pk")
+    return next((order for order in found if _same_lines(order, lines)), None)
 
 
 @dataclass(frozen=True)
@@ -619,7 +730,8 @@ class PlacedOrder:
 
 def order_place(
     *,
-    round: Round,
+    round: Round | None = None,
+    page: RoundPage | None = None,
     lines: Sequence[LineRequest],
     delivery: DeliveryRequest,
     prices_seen: Mapping[int, int],
@@ -628,12 +740,19 @@ def order_place(
     email: str,
     consent_owner: bool = False,
     language: str,
+    payment: str = Order.Payment.BANK,
     shipping_seen_minor: int | None = None,
     now: datetime | None = None,
 ) -> PlacedOrder:
-    """Someone orders from an open round, without an account: the stock is taken,
-    the order stored with a bank reference, and an email sent with the reference,
-    the total, the bank details and the link to the order's private page.
+    """Someone orders from an open round, without an account: the stock is taken and
+    the order stored with a bank reference. The email with the reference, the total,
+    the bank details and the link to the order's private page follows within a
+    couple of seconds (`orders_follow_up`).
+
+    The round is `round`, or `page.round` with the items and pickup points the page
+    loaded for the form (`rounds.round_for_ordering`), which are not read again. Those
+    may be a few seconds old: the price is checked again by the UPDATE that takes
+    the stock, and the round's closing by the one that counts the order.
 
     `prices_seen` maps each item's id to the price (minor units) shown to the buyer;
     if one changed, PriceChanged carries the new prices and nothing is stored. If
@@ -643,6 +762,12 @@ def order_place(
     The consent to hear from the organisation (`consent_owner`) is kept on the
     order and recorded, with the supporter link, once the order is paid
     (`order_supporter_link`): the address is proven then, as for a fund's pledge."""
+    if page is not None:
+        round = page.round
+    if round is None:
+        raise TypeError("order_place needs a round or a page")
+    if payment not in Order.Payment.values:
+        raise ValueError(f"unknown payment {payment!r}")
     now = now or timezone.now()
     language = _site_language(language)
     _check_open(round, now)
@@ -651,8 +776,8 @@ def order_place(
             _("This round takes orders in %(currency)s only.") % {"currency": round.currency},
             field="currency",
         )
-    checked = _check_lines(round, lines, language)
-    where = _check_delivery(round, delivery)
+    checked = _check_lines(round, lines, language, page.offers if page else None)
+    where = _check_delivery(round, delivery, page.pickup_points if page else None)
     _check_prices(round, checked, prices_seen, shipping_seen_minor, delivery)
     name = _text(
         name,
@@ -674,15 +799,20 @@ def order_place(
                 email_index=index,
                 consent_owner=consent_owner,
                 language=language,
+                payment=payment,
                 now=now,
             )
         except _Short as short:
-            raise _sold_out(short, language) from None
+            raise _refusal_of_short(short, checked, language) from None
         except _Repeat as repeat:
             return PlacedOrder(order=repeat.order, token="", repeated=True)
         except IntegrityError:  # the same reference drawn twice: draw again
             continue
     raise RuntimeError("could not draw a free bank reference")
+
+
+# An order's INSERT is compiled once, not per order (see core.db.rows).
+_order_rows = RowInserter(Order)
 
 
 def _place(
@@ -695,35 +825,42 @@ def _place(
     email_index: str,
     consent_owner: bool,
     language: str,
+    payment: str,
     now: datetime,
 ) -> PlacedOrder:
     items_minor = sum(line.minor for line in lines)
     token, hashed = new_token()
+    values = {
+        "round_id": round.pk,
+        "reference": new_reference(REFERENCE_PREFIX),
+        "status": Order.Status.PENDING,
+        "payment": payment,
+        "delivery": where.kind,
+        "pickup_point_id": where.pickup_point.pk if where.pickup_point else None,
+        "name": name,
+        "email": email,
+        "email_index": email_index,
+        "address": where.address,
+        "postcode": where.postcode,
+        "city": where.city,
+        "consent_owner": consent_owner,
+        "language": language,
+        "items_minor": items_minor,
+        "shipping_minor": where.shipping_minor,
+        "token_hash": hashed,
+        "follow_up_owed": True,
+        "sealed_token": token,
+        "created_at": now,
+        "updated_at": now,
+    }
     with transaction.atomic():
         by_id = {line.item.pk: line.item for line in lines}
         for item_id, quantity in _per_item(lines).items():
             _stock_take(by_id[item_id], quantity)
         if (repeat := _repeat_of(round, email_index, lines, now)) is not None:
             raise _Repeat(repeat)
-        order = Order.objects.create(
-            round=round,
-            reference=new_reference(REFERENCE_PREFIX),
-            payment=Order.Payment.BANK,
-            delivery=where.kind,
-            pickup_point=where.pickup_point,
-            name=name,
-            email=email,
-            email_index=email_index,
-            address=where.address,
-            postcode=where.postcode,
-            city=where.city,
-            consent_owner=consent_owner,
-            language=language,
-            items_minor=items_minor,
-            shipping_minor=where.shipping_minor,
-            token_hash=hashed,
-        )
-        made = OrderLine.objects.bulk_create(
+        order = Order(pk=_order_rows.insert(values), **values)
+        OrderLine.objects.bulk_create(
             [
                 OrderLine(
                     order=order,
@@ -735,29 +872,130 @@ def _place(
                 for line in lines
             ]
         )
-        email_queue(
-            to=email,
-            template="cooperatives_order_placed",
-            language=language,
-            context=_order_email_context(order, round, made, token),
-            reply_to=_reply_to(round, language),
-        )
-        audit_log(
-            action="cooperatives.order_placed",
-            obj=order,
-            organisation=round.organisation,
-            data={"round": round.pk, "lines": len(made), "items_minor": items_minor},
-        )
-        _totals_move(
-            round.pk,
-            _by_cooperative(
-                [(line.item.product.cooperative_id, line.quantity, line.minor) for line in lines]
-            ),
-            minor=items_minor,
-            orders=1,
-            while_open=True,
-        )
+        _round_totals_move(round.pk, minor=items_minor, orders=1, while_open=True)
     return PlacedOrder(order=order, token=token)
+
+
+# --- what follows an order ----------------------------------------------------------------
+
+# Orders followed up per transaction.
+FOLLOW_UP_BATCH = 100
+
+
+def orders_follow_up(*, round: Round | None = None, limit: int = FOLLOW_UP_BATCH) -> int:
+    """Does what is owed after orders were placed (`Order.follow_up_owed`), oldest
+    first, at most `limit` of them (of one round, if given): each cooperative's totals
+    and the round's count of cooperatives, the buyer's email with the link to the
+    order's private page, and the audit entry. Returns how many it followed up.
+
+    The emails and entries are made before the transaction, which then only writes
+    them: on SQLite a write transaction holds every order back while it lasts. It
+    takes only the orders still owed (changing or cancelling one does its follow-up
+    itself) and not held by another run (PostgreSQL), so an order is followed up
+    once; running it again does nothing more."""
+    owed = Order.objects.filter(follow_up_owed=True)
+    if round is not None:
+        owed = owed.filter(round=round)
+    orders = list(owed.select_related("round__organisation", "pickup_point").order_by("pk")[:limit])
+    if not orders:
+        return 0
+    prepared = _follow_up_prepare(orders, email=True)
+    with transaction.atomic():
+        still = dict(
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[order.pk for order in orders], follow_up_owed=True)
+            .values_list("pk", "email_index")
+        )
+        mine = [
+            # Erased meanwhile (an empty index): no email to an address we no longer hold.
+            follow_up if still[follow_up.order.pk] else replace(follow_up, email=None)
+            for follow_up in prepared
+            if follow_up.order.pk in still
+        ]
+        _follow_up_write(mine)
+    return len(mine)
+
+
+@dataclass(frozen=True)
+class _FollowUp:
+    order: Order
+    email: OutgoingEmail | None
+    audit: AuditEntry
+    # (cooperative id, quantity, minor) of each line.
+    moves: list[tuple[int, int, int]]
+
+
+def _follow_up_prepare(orders: Sequence[Order], *, email: bool) -> list[_FollowUp]:
+    """What following these orders up writes, made without writing anything (two
+    queries: the lines, and the organisations' reply-to addresses)."""
+    lines: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in (
+        OrderLine.objects.filter(order__in=orders)
+        .select_related("item__product", "variant")
+        .order_by("pk")
+    ):
+        lines[line.order_id].append(line)
+    reply_to: dict[tuple[int, str], str] = {}
+    prepared = []
+    for order in orders:
+        round = order.round
+        mine = lines[order.pk]
+        message = None
+        if email and order.email:  # not erased meanwhile
+            language = _site_language(order.language)
+            if (round.pk, language) not in reply_to:
+                reply_to[round.pk, language] = _reply_to(round, language)
+            message = email_prepare(
+                to=order.email,
+                template="cooperatives_order_placed",
+                language=language,
+                context=_order_email_context(order, round, mine, order.sealed_token),
+                reply_to=reply_to[round.pk, language],
+            )
+        prepared.append(
+            _FollowUp(
+                order=order,
+                email=message,
+                audit=audit_entry(
+                    action="cooperatives.order_placed",
+                    obj=order,
+                    organisation=round.organisation,
+                    data={"round": round.pk, "lines": len(mine), "items_minor": order.items_minor},
+                ),
+                moves=[
+                    (line.item.product.cooperative_id, line.quantity, line.line_minor)
+                    for line in mine
+                ],
+            )
+        )
+    return prepared
+
+
+def _follow_up_write(follow_ups: Sequence[_FollowUp]) -> None:
+    """Writes prepared follow-ups of orders whose rows this transaction holds: the
+    emails and audit entries in a statement each, the orders no longer owed, then
+    each round's suppliers."""
+    if not follow_ups:
+        return
+    email_queue_all([f.email for f in follow_ups if f.email is not None])
+    audit_log_all([f.audit for f in follow_ups])
+    Order.objects.filter(pk__in=[f.order.pk for f in follow_ups]).update(
+        follow_up_owed=False, sealed_token=""
+    )
+    by_round: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for f in follow_ups:
+        f.order.follow_up_owed = False
+        f.order.sealed_token = ""
+        by_round[f.order.round_id].extend(f.moves)
+    for round_id, moved in sorted(by_round.items()):
+        _suppliers_move(round_id, _by_cooperative(moved))
+
+
+def _follow_up(orders: Sequence[Order], *, email: bool = True) -> None:
+    """For orders whose rows this transaction holds, and which are owed their
+    follow-up. Without `email`, the buyer is not written to (they cancelled the
+    order a moment after placing it, and see it on the page)."""
+    _follow_up_write(_follow_up_prepare(orders, email=email))
 
 
 # --- the buyer changes or cancels ---------------------------------------------------------
@@ -779,7 +1017,11 @@ def _check_buyer_may_change(order: Order, now: datetime) -> None:
 def _locked_order(order: Order) -> Order:
     """The order's row, held until the transaction ends: changes to one order are
     taken one after the other (on SQLite every write transaction already is)."""
-    return Order.objects.select_for_update().select_related("round__organisation").get(pk=order.pk)
+    return (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("round__organisation")
+        .get(pk=order.pk)
+    )
 
 
 def _current_lines(order: Order) -> list[OrderLine]:
@@ -825,6 +1067,9 @@ def order_change(
                     _stock_take(by_id[item_id], delta)
                 elif delta < 0:
                     _stock_release(item_id, -delta)
+            # What placing it owes, for the order as it was placed.
+            if locked.follow_up_owed:
+                _follow_up([locked])
             OrderLine.objects.filter(order=locked).delete()
             OrderLine.objects.bulk_create(
                 [
@@ -926,6 +1171,8 @@ def _cancel_locked(order: Order, *, by: str, actor: Actor, now: datetime) -> Non
     lines = _current_lines(order)
     for item_id, quantity in sorted(_per_item_rows(lines).items()):
         _stock_release(item_id, quantity)
+    if order.follow_up_owed:  # placed a moment ago: its totals first, then back
+        _follow_up([order], email=by != Order.CancelledBy.BUYER)
     order.status = Order.Status.CANCELLED
     order.cancelled_at = now
     order.cancelled_by = by
@@ -999,7 +1246,7 @@ def orders_cancel_unpaid(*, round: Round, now: datetime | None = None) -> int:
             break
         with transaction.atomic():
             for locked in (
-                Order.objects.select_for_update()
+                Order.objects.select_for_update(of=("self",))
                 .select_related("round__organisation")
                 .filter(pk__in=ids, status=Order.Status.PENDING)
                 .order_by("pk")

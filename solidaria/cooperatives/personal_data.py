@@ -133,6 +133,7 @@ def _buyer_emptied() -> dict[str, Any]:
         "address": "",
         "postcode": "",
         "city": "",
+        "sealed_token": "",
         "token_hash": Concat(Value(ERASED_LINK_PREFIX), Cast("pk", output_field=CharField())),
     }
 

@@ -8,9 +8,11 @@ ordering services keep on the round's row, never summed per page view.
 
 from __future__ import annotations
 
+import copy
+import time
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -147,6 +149,70 @@ def round_page(
         pickup_points=list(PickupPoint.objects.filter(round=found).order_by("position", "pk")),
         now=now or timezone.now(),
     )
+
+
+# Ordering is the hot path of a busy round: an order is checked against the round,
+# its items and pickup points as loaded by this process at most this many seconds
+# ago. What an organiser changes takes effect for orders that much later, except
+# what must not: a new price is caught by the UPDATE that takes the stock, and the
+# round's closing by the one that counts the order (see ordering).
+ORDERING_CACHE_SECONDS = 2.0
+_ordering_cache: dict[str, tuple[float, RoundPage]] = {}
+
+
+def round_for_ordering(
+    *, slug: str, item_ids: Collection[int] | None = None, now: datetime | None = None
+) -> RoundPage:
+    """The round as an order from its page is checked against, with the items it
+    names (all if None), from a per-process cache (`ORDERING_CACHE_SECONDS`). The
+    objects are shared between threads and must only be read."""
+    at = time.monotonic()
+    cached = _ordering_cache.get(slug)
+    if cached is None or at - cached[0] >= ORDERING_CACHE_SECONDS:
+        cached = (at, round_page(slug=slug))  # Http404 for no such round: not kept
+        if len(_ordering_cache) > 100:  # rounds are few; slugs come only from URLs
+            _ordering_cache.clear()
+        _ordering_cache[slug] = cached
+    whole = cached[1]
+    offers = whole.offers
+    if item_ids is not None:
+        offers = [offer for offer in offers if offer.item.pk in item_ids]
+    return RoundPage(
+        round=whole.round,
+        offers=_with_stock_of_now(offers),
+        pickup_points=whole.pickup_points,
+        now=now or timezone.now(),
+    )
+
+
+def _with_stock_of_now(offers: list[Offer]) -> list[Offer]:
+    """The limited items with what is left now (one query, if any is limited), so
+    that the form tells the buyer the number of now; copies, since the cached ones
+    are shared. The UPDATE that takes the stock has the last word all the same."""
+    limited = [offer for offer in offers if offer.item.max_quantity is not None]
+    if not limited:
+        return offers
+    sold = dict(
+        RoundItem.objects.filter(pk__in=[offer.item.pk for offer in limited]).values_list(
+            "pk", "sold"
+        )
+    )
+    fresh = []
+    for offer in offers:
+        if offer.item.pk in sold:
+            item = copy.copy(offer.item)
+            item.sold = sold[offer.item.pk]
+            offer = replace(offer, item=item)
+        fresh.append(offer)
+    return fresh
+
+
+def round_ordering_forget(slug: str | None = None) -> None:
+    """Drops the round's cached copy in this process (every round's if None)."""
+    if slug is None:
+        _ordering_cache.clear()
+    else:
+        _ordering_cache.pop(slug, None)
 
 
 @dataclass(frozen=True)

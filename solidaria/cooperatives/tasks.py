@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from django.db.models import Q
@@ -9,9 +10,29 @@ from django_tasks import task
 
 from .fulfilment import round_close
 from .models import Round
-from .ordering import orders_cancel_unpaid
+from .ordering import FOLLOW_UP_BATCH, orders_cancel_unpaid, orders_follow_up
 
 logger = logging.getLogger(__name__)
+
+
+# How long one run may keep following orders up (in batches) before it yields:
+# most of its interval (ORDER_FOLLOW_UP_SECONDS), so that after a rush the backlog
+# goes down without runs piling up.
+FOLLOW_UP_SECONDS = 1.5
+
+
+@task()
+def follow_up_orders() -> int:
+    """Run every couple of seconds by the scheduler: what is owed after orders were
+    placed (the cooperatives' totals, the buyers' emails, the audit entries), in
+    batches, for at most FOLLOW_UP_SECONDS. Returns how many orders it followed up."""
+    deadline = time.monotonic() + FOLLOW_UP_SECONDS
+    done = 0
+    while True:
+        n = orders_follow_up()
+        done += n
+        if n < FOLLOW_UP_BATCH or time.monotonic() > deadline:
+            return done
 
 
 @task()

@@ -12,13 +12,19 @@ price moved under the buyer, 410 for a closed round.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
+
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from solidaria.core.payments.client import card_payments_enabled
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.web.decorators import post_only_or_redirect, public_form_post
 from solidaria.core.web.formguard import cross_site_refusal
@@ -29,7 +35,9 @@ from solidaria.supporters.models import Supporter
 from solidaria.supporters.selectors import person_of
 from solidaria.supporters.services import consent_text_current
 
+from .card import order_checkout_close, order_checkout_start, order_id_of_return
 from .exceptions import (
+    CardPaymentUnavailable,
     CooperativesError,
     OrderLocked,
     OrderRefused,
@@ -52,11 +60,27 @@ from .rounds import (
     order_summary,
     orders_of_person,
     orders_page,
+    round_for_ordering,
     round_offers,
+    round_ordering_forget,
     round_page,
 )
 
+Params = ParamSpec("Params")
+
 ORDERED_SALT = "solidaria.cooperatives.ordered"
+# Browsers hold the redirect after a form to the page's form-action: a card order's
+# form leads to Stripe's checkout page.
+CHECKOUT_FORM_ACTION = {"form-action": ["https://checkout.stripe.com"]}
+
+
+def to_checkout_allowed(
+    view: Callable[Concatenate[HttpRequest, Params], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, Params], HttpResponse]:
+    """csp_update(CHECKOUT_FORM_ACTION), typed for views with arguments."""
+    return csp_update(CHECKOUT_FORM_ACTION)(view)  # type: ignore[return-value]
+
+
 # The page after ordering is opened right away; its address may be reloaded for a while.
 ORDERED_MAX_AGE = 90 * 24 * 3600
 
@@ -121,6 +145,7 @@ def _round_context(page: RoundPage, form: OrderForm | None) -> dict[str, object]
 
 
 @public_page
+@to_checkout_allowed
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = round_page(slug=slug)
     form = OrderForm.blank(page=page) if page.is_open else None
@@ -128,12 +153,14 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_form_post("cooperatives:round", anchor="order-heading")
+@to_checkout_allowed
 def round_order(request: HttpRequest, slug: str) -> HttpResponse:
     """An order from the round page. It is checked against the items it names only
     (bench/orders.py: building the whole page and its form for a round of 200
-    products was three quarters of an order's time); the whole round is loaded only
-    to show the form again."""
-    page = round_page(slug=slug, item_ids=_items_sent(request.POST))
+    products was three quarters of an order's time), as this process loaded them a
+    moment ago (`round_for_ordering`); the whole round is loaded afresh only to show
+    the form again."""
+    page = round_for_ordering(slug=slug, item_ids=_items_sent(request.POST))
     if not page.is_open:
         page = round_page(slug=slug)
         context = _round_context(page, None)
@@ -148,7 +175,7 @@ def round_order(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(page.round.get_absolute_url())
         try:
             placed = order_place(
-                round=page.round,
+                page=page,
                 lines=form.lines(),
                 delivery=form.delivery(),
                 prices_seen=form.prices_seen(),
@@ -158,25 +185,34 @@ def round_order(request: HttpRequest, slug: str) -> HttpResponse:
                 email=cleaned["email"],
                 consent_owner=cleaned["consent_owner"],
                 language=request.LANGUAGE_CODE,
+                payment=cleaned["payment"],
             )
         except CooperativesError as exc:
             refusal = exc
+            if isinstance(exc, PriceChanged):  # the next try reads the prices afresh
+                round_ordering_forget(slug)
         else:
             token = signing.dumps(placed.order.pk, salt=ORDERED_SALT)
-            return redirect("cooperatives:ordered", slug=page.round.slug, token=token)
-    # Shown again over the whole round, with what the check found: the form is not
-    # checked twice (a proof of work is spent once checked).
-    page = round_page(slug=slug)
-    whole = OrderForm(request.POST, page=page)
-    whole.shows_checks_of(form)
+            ordered = reverse("cooperatives:ordered", kwargs={"slug": slug, "token": token})
+            if placed.order.payment == Order.Payment.CARD:
+                return card_checkout_redirect(request, placed.order, back=ordered)
+            return redirect(ordered)
+    # Shown again with what the check found (the form is not checked twice: a proof
+    # of work is spent once checked), over the items the buyer ordered, with a link
+    # to all the others: drawing the form of a round of 200 products took 170 ms,
+    # which a run on a sold-out item would pay again and again (bench/orders.py).
+    named = _items_sent(request.POST)
+    page = round_for_ordering(slug=slug, item_ids=named) if named else round_page(slug=slug)
+    again = OrderForm(request.POST, page=page)
+    again.shows_checks_of(form)
     status = 400
     if refusal is not None:
-        _refusal_on_form(whole, refusal)
+        _refusal_on_form(again, refusal)
         status = _status(refusal, page)
-    whole.again()
-    return private_response(
-        render(request, "cooperatives/round.html", _round_context(page, whole), status=status)
-    )
+    again.again()
+    context = _round_context(page, again)
+    context["only_ordered"] = bool(named)
+    return private_response(render(request, "cooperatives/round.html", context, status=status))
 
 
 # The most items an order may name; a request naming more is checked against the
@@ -204,9 +240,19 @@ def _bank_details(round: Round, language: str) -> str:
     return localize(round.bank_details, languages=round.organisation.languages, requested=language)
 
 
-@private_page
-def round_ordered(request: HttpRequest, slug: str, token: str) -> HttpResponse:
-    """The page after ordering: the reference, the bank details, what comes next."""
+def _payment_context(request: HttpRequest, order: Order) -> dict[str, object]:
+    """How the order is paid, for its pages: a card order never shows bank details."""
+    card = order.payment == Order.Payment.CARD
+    return {
+        "card": card,
+        # Back from Stripe's page: "paid" (confirmation on its way) or "cancelled".
+        "card_return": request.GET.get("card", "") if card else "",
+        "card_available": card and card_payments_enabled(),
+        "bank_details": "" if card else _bank_details(order.round, request.LANGUAGE_CODE),
+    }
+
+
+def _ordered_order(slug: str, token: str) -> Order:
     try:
         order_id = signing.loads(token, salt=ORDERED_SALT, max_age=ORDERED_MAX_AGE)
     except signing.BadSignature as exc:
@@ -214,13 +260,23 @@ def round_ordered(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     order = order_of_round(slug=slug, pk=order_id) if isinstance(order_id, int) else None
     if order is None:
         raise Http404
+    return order
+
+
+@private_page
+@to_checkout_allowed
+def round_ordered(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """The page after ordering: the reference, the bank details (or the card
+    payment's state), what comes next."""
+    order = _ordered_order(slug, token)
     return render(
         request,
         "cooperatives/order_placed.html",
         {
             "summary": order_summary(order),
             "round": order.round,
-            "bank_details": _bank_details(order.round, request.LANGUAGE_CODE),
+            "token": token,
+            **_payment_context(request, order),
         },
     )
 
@@ -266,8 +322,8 @@ def _order_render(
             "form": form if changeable else None,
             "page": form.page if changeable and form is not None else None,
             "rows": form.rows() if changeable and form is not None else None,
-            "bank_details": _bank_details(order.round, request.LANGUAGE_CODE),
             "refusal": refusal,
+            **_payment_context(request, order),
         },
         status=status,
     )
@@ -283,6 +339,7 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
+@to_checkout_allowed
 def order_page(request: HttpRequest, token: str) -> HttpResponse:
     """The order as its buyer sees it, from the emailed link: change it until the
     round closes (POST), afterwards read-only with its status."""
@@ -316,6 +373,9 @@ def order_page(request: HttpRequest, token: str) -> HttpResponse:
             _refusal_on_form(form, exc)
             status = _status(exc)
         else:
+            # The open card payment was for the old total: it is closed, and the
+            # page offers a new one.
+            order_checkout_close(order=order)
             messages.success(
                 request, _("Your order is changed. We have emailed you the new total.")
             )
@@ -336,6 +396,7 @@ def order_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     except OrderLocked as exc:
         return _order_render(request, order, token, refusal=str(exc), status=409)
     if cancelled:
+        order_checkout_close(order=order)  # nobody pays a cancelled order by card
         messages.success(request, _("Your order is cancelled. Nothing more is owed."))
     return redirect("cooperatives:order", token=token)
 
@@ -372,6 +433,7 @@ def my_order_cancel(request: HttpRequest, supporter: Supporter, pk: int) -> Http
         return redirect("cooperatives:my-orders")
     try:
         if order_buyer_cancel(order=order):
+            order_checkout_close(order=order)
             messages.success(
                 request,
                 _("Your order %(reference)s is cancelled.") % {"reference": order.reference},
@@ -379,3 +441,57 @@ def my_order_cancel(request: HttpRequest, supporter: Supporter, pk: int) -> Http
     except OrderLocked as exc:
         messages.error(request, str(exc))
     return redirect("cooperatives:my-orders")
+
+
+# --- paying a card order on Stripe's page (card.py) -------------------------------------------
+
+
+def card_checkout_redirect(request: HttpRequest, order: Order, *, back: str) -> HttpResponse:
+    """Sends the buyer of a card order to Stripe's page to pay it; if that cannot be
+    done now, back to `back` (the order's page) with the reason."""
+    try:
+        session = order_checkout_start(order=order)
+    except (CardPaymentUnavailable, OrderLocked) as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    return redirect(session.url)
+
+
+@private_page
+@post_only_or_redirect("cooperatives:order")
+def order_card_pay(request: HttpRequest, token: str) -> HttpResponse:
+    """ "Pay by card" on the order's private page."""
+    order = order_for_token(token)
+    if order is None:
+        return _invalid_link(request)
+    if (refusal := cross_site_refusal(request)) is not None:
+        return refusal
+    return card_checkout_redirect(request, order, back=reverse("cooperatives:order", args=[token]))
+
+
+@private_page
+@post_only_or_redirect("cooperatives:ordered")
+def ordered_card_pay(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """ "Pay by card" on the page after ordering."""
+    order = _ordered_order(slug, token)
+    if (refusal := cross_site_refusal(request)) is not None:
+        return refusal
+    back = reverse("cooperatives:ordered", kwargs={"slug": slug, "token": token})
+    return card_checkout_redirect(request, order, back=back)
+
+
+@private_page
+@allowed_methods("GET", "HEAD")
+def card_return(request: HttpRequest, token: str) -> HttpResponse:
+    """Where Stripe's page sends the buyer back, paid or not: the page after ordering,
+    saying which."""
+    order_id = order_id_of_return(token)
+    order = Order.objects.select_related("round").filter(pk=order_id).first() if order_id else None
+    if order is None:
+        return _invalid_link(request)
+    ordered = reverse(
+        "cooperatives:ordered",
+        kwargs={"slug": order.round.slug, "token": signing.dumps(order.pk, salt=ORDERED_SALT)},
+    )
+    state = request.GET.get("card", "")
+    return redirect(f"{ordered}?card={state}" if state in ("paid", "cancelled") else ordered)

@@ -107,3 +107,16 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} #{self.pk} ({self.get_status_display()})"
+
+
+class StripeEvent(models.Model):
+    """Each webhook event from Stripe, stored in the transaction that applies it
+    (core.payments.events): an event delivered twice is applied once, whichever
+    app it is about."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"

@@ -36,15 +36,12 @@ from solidaria.cooperatives.models import (
 )
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.tokens import new_token
+from solidaria.core.rendering.i18n import in_every_language
 from solidaria.events.models import Cosponsor, DayOfAction, Event
 from solidaria.events.services import rsvp_create
 from solidaria.events.zones import local_to_utc
 from solidaria.fundraising.models import Donation, ExchangeRate, Fund, FundTotal, LedgerEntry
-from solidaria.fundraising.services import (
-    in_every_language,
-    pledge_create,
-    pledge_mark_received,
-)
+from solidaria.fundraising.services import pledge_create, pledge_mark_received
 from solidaria.mailing.models import Mailing
 from solidaria.mailing.services import mailing_save, mailing_send
 from solidaria.organisations.models import Membership, Organisation, OrganisationContact

@@ -6,13 +6,14 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,21 +21,20 @@ from django_stubs_ext import StrOrPromise
 
 from solidaria.core.admin import staff_user
 from solidaria.core.banking import StatementUnreadable
+from solidaria.core.ledger.admin import LedgerEntryAdminMixin, LedgerEntryFormBase
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.charts import bar_chart
 from solidaria.core.rendering.csvstream import csv_lines
 from solidaria.core.rendering.i18n import I18nModelForm, language_codes, show_languages
-from solidaria.core.rendering.money import Money, format_money, parse_amount, to_major
+from solidaria.core.rendering.money import Money, parse_amount, to_major
 from solidaria.core.web.middleware import private_response
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin
 
-from .exceptions import LedgerError
 from .forms import StatementUploadForm
 from .models import Donation, ExchangeRate, Fund, LedgerEntry
 from .selectors import fund_progress
 from .services import (
     bank_statement_import,
-    ledger_entry_approve,
     ledger_entry_check,
     ledger_entry_create,
     ledger_entry_reverse,
@@ -477,10 +477,8 @@ class DonationAdmin(OrganisationScopedAdmin[Donation]):
         return private_response(response)
 
 
-class LedgerEntryForm(I18nModelForm[LedgerEntry]):
-    amount = forms.CharField(
-        label=_("Amount"), max_length=30, help_text=_("In the currency chosen, e.g. 1500,00.")
-    )
+class LedgerEntryForm(LedgerEntryFormBase[LedgerEntry]):
+    checked_with = ("fund", "date", "currency", "category")
 
     class Meta:
         model = LedgerEntry
@@ -502,46 +500,25 @@ class LedgerEntryForm(I18nModelForm[LedgerEntry]):
         self.fields["kind"].initial = LedgerEntry.Kind.EXPENSE
         self.fields["date"].initial = timezone.localdate
 
-    def clean_receipt(self) -> object:
-        receipt = self.cleaned_data.get("receipt")
-        if receipt and getattr(receipt, "size", 0) > 10 * 1024 * 1024:
-            raise ValidationError(_("The file is larger than 10 MB."))
-        return receipt
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        currency = cleaned.get("currency")
-        if currency and cleaned.get("amount"):
-            try:
-                self.instance.amount_minor = parse_amount(
-                    cleaned["amount"], currency, language=translation.get_language()
-                )
-            except ValidationError as exc:
-                self.add_error("amount", exc)
-        needed = ("fund", "date", "currency", "category")
-        if all(cleaned.get(name) for name in needed) and not self.has_error("amount"):
-            # The ledger's own rules, in the service; shown here beside the field at fault.
-            try:
-                ledger_entry_check(
-                    fund=cleaned["fund"],
-                    entry_date=cleaned["date"],
-                    amount_minor=self.instance.amount_minor,
-                    currency=cleaned["currency"],
-                    category=cleaned["category"],
-                )
-            except LedgerError as exc:
-                field = exc.field if exc.field in self.fields else None
-                self.add_error(field, str(exc))
-        return cleaned
+    def check_entry(self, cleaned: dict[str, Any]) -> None:
+        ledger_entry_check(
+            fund=cleaned["fund"],
+            entry_date=cleaned["date"],
+            amount_minor=self.instance.amount_minor,
+            currency=cleaned["currency"],
+            category=cleaned["category"],
+        )
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(OrganisationScopedAdmin[LedgerEntry]):
-    """Append-only: entries are added, approved by a second organiser, or reversed."""
+class LedgerEntryAdmin(LedgerEntryAdminMixin[LedgerEntry], OrganisationScopedAdmin[LedgerEntry]):
+    """Append-only (core.ledger): entries are added, approved by a second organiser,
+    or reversed."""
 
     form = LedgerEntryForm
     organisation_lookup = "fund__campaign__owner"
     scoped_foreign_keys: ClassVar[dict[str, str]] = {"fund": "campaign__owner"}
+    not_yours_message = _("You cannot approve entries of this fund.")
     list_display = [
         "date",
         "fund",
@@ -561,49 +538,26 @@ class LedgerEntryAdmin(OrganisationScopedAdmin[LedgerEntry]):
         ("approved_at", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["fund__campaign", "created_by", "approved_by"]
-    actions = ["approve", "reverse"]
-    date_hierarchy = "date"
+    shown_fields = (
+        "fund",
+        "kind",
+        "date",
+        "amount_display",
+        "category",
+        "description",
+        "private_details",
+        "show_details_publicly",
+        "receipt_link",
+        "donation",
+        "corrects",
+        "created_by",
+        "created_at",
+        "approved_by",
+        "approved_at",
+    )
 
-    def has_change_permission(self, request: HttpRequest, obj: LedgerEntry | None = None) -> bool:
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: LedgerEntry | None = None) -> bool:
-        return False
-
-    def get_readonly_fields(
-        self, request: HttpRequest, obj: LedgerEntry | None = None
-    ) -> list[str]:
-        if obj is None:
-            return []
-        return [
-            "fund",
-            "kind",
-            "date",
-            "amount_display",
-            "category",
-            "description",
-            "private_details",
-            "show_details_publicly",
-            "receipt_link",
-            "donation",
-            "corrects",
-            "created_by",
-            "created_at",
-            "approved_by",
-            "approved_at",
-        ]
-
-    def get_fields(self, request: HttpRequest, obj: LedgerEntry | None = None) -> tuple[str, ...]:
-        if obj is None:
-            return tuple(LedgerEntryForm.Meta.fields)
-        return tuple(self.get_readonly_fields(request, obj))
-
-    def save_model(
-        self, request: HttpRequest, obj: LedgerEntry, form: LedgerEntryForm, change: bool
-    ) -> None:
-        if change:
-            raise PermissionDenied  # append-only; has_change_permission says so first
-        entry = ledger_entry_create(
+    def entry_create(self, request: HttpRequest, obj: LedgerEntry, form: Any) -> LedgerEntry:
+        return ledger_entry_create(
             fund=obj.fund,
             kind=obj.kind,
             entry_date=obj.date,
@@ -616,102 +570,6 @@ class LedgerEntryAdmin(OrganisationScopedAdmin[LedgerEntry]):
             receipt=form.cleaned_data.get("receipt"),
             actor=staff_user(request),
         )
-        # The admin goes on with `obj` (its history entry, the redirect): make it the saved entry.
-        obj.__dict__.update(entry.__dict__)
-        self.message_user(
-            request,
-            _("Saved. The entry appears in the public ledger once another organiser approves it."),
-        )
 
-    @admin.display(description=_("amount"), ordering="amount_minor")
-    def amount_display(self, entry: LedgerEntry) -> str:
-        return format_money(entry.amount_minor, entry.currency)
-
-    @admin.display(description=_("approved"), boolean=False)
-    def approval(self, entry: LedgerEntry) -> str:
-        if entry.approved_at is None:
-            return str(_("waiting for a second organiser"))
-        if entry.approved_by is None:
-            return str(_("automatic (money received)"))
-        return str(_("by %(user)s") % {"user": entry.approved_by.get_username()})
-
-    @admin.display(description=_("receipt"))
-    def receipt_link(self, entry: LedgerEntry) -> str:
-        if not entry.receipt:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:fundraising_ledgerentry_receipt", args=[entry.pk]),
-            _("download"),
-        )
-
-    def get_urls(self) -> list[URLPattern]:
-        view = self.admin_site.admin_view
-        return [
-            path(
-                "<int:pk>/receipt/",
-                view(self.receipt_view),
-                name="fundraising_ledgerentry_receipt",
-            ),
-            *super().get_urls(),
-        ]
-
-    def receipt_view(self, request: HttpRequest, pk: int) -> FileResponse:
-        entry = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_view_permission(request, entry) or not entry.receipt:
-            raise PermissionDenied
-        audit_log(
-            action="ledger.receipt_viewed",
-            actor=request.user,
-            obj=entry,
-            organisation=entry.fund.campaign.owner,
-        )
-        try:
-            handle = entry.receipt.open("rb")
-        except FileNotFoundError as exc:
-            raise Http404 from exc
-        response = FileResponse(handle, as_attachment=True)
-        return private_response(response)
-
-    @admin.action(description=_("Approve selected entries (four eyes)"))
-    def approve(self, request: HttpRequest, queryset: QuerySet[LedgerEntry]) -> None:
-        approved, refused = 0, []
-        for entry in queryset.filter(approved_at__isnull=True):
-            if not OrganisationScopedAdmin.has_change_permission(self, request, entry):
-                refused.append(str(_("You cannot approve entries of this fund.")))
-                continue
-            try:
-                ledger_entry_approve(entry=entry, actor=staff_user(request))
-                approved += 1
-            except LedgerError as exc:
-                refused.append(str(exc))
-        if approved:
-            self.message_user(
-                request,
-                ngettext("%(count)d entry approved.", "%(count)d entries approved.", approved)
-                % {"count": approved},
-                messages.SUCCESS,
-            )
-        for reason in dict.fromkeys(refused):
-            self.message_user(request, reason, messages.ERROR)
-
-    @admin.action(description=_("Reverse selected entries (a correcting entry)"))
-    def reverse(self, request: HttpRequest, queryset: QuerySet[LedgerEntry]) -> None:
-        done = 0
-        for entry in queryset.filter(approved_at__isnull=False, corrects__isnull=True):
-            if not OrganisationScopedAdmin.has_change_permission(self, request, entry):
-                continue
-            try:
-                ledger_entry_reverse(entry=entry, actor=staff_user(request), reason="")
-                done += 1
-            except LedgerError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d correcting entry created; it waits for a second organiser.",
-                "%(count)d correcting entries created; they wait for a second organiser.",
-                done,
-            )
-            % {"count": done},
-        )
+    def entry_reverse(self, entry: LedgerEntry, actor: User) -> LedgerEntry:
+        return ledger_entry_reverse(entry=entry, actor=actor, reason="")

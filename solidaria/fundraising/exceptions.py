@@ -1,14 +1,9 @@
+# The ledger's refusal is the one every ledger raises (core.ledger).
+from solidaria.core.ledger.exceptions import LedgerError as LedgerError
+
+
 class FundClosed(Exception):
     """The fund takes no gifts (closed, or not by this method)."""
-
-
-class LedgerError(Exception):
-    """An entry the ledger refuses; the message is for the organiser."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        # The form field the refusal is about, so a form can show it there.
-        self.field = field
 
 
 class PaymentUnavailable(Exception):

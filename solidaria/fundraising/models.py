@@ -4,7 +4,7 @@ Amounts are whole minor units with their currency (see solidaria.core.rendering.
 A gift counts once it has arrived: a card payment when Stripe's webhook says it
 succeeded, a bank-transfer pledge when an organiser marks it received. Every
 gift that arrives, every refund and every expense is also an entry in the
-ledger, which is append-only: a mistake is corrected by a new entry.
+ledger, which is append-only (core.ledger): a mistake is corrected by a new entry.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from i18nfield.fields import I18nCharField, I18nTextField
 
+from solidaria.core.ledger.models import LedgerEntryBase
 from solidaria.core.privacy.fields import EncryptedTextField
-from solidaria.core.privacy.storage import private_storage
 from solidaria.core.rendering.i18n import MultilingualText, campaign_languages, localize
 from solidaria.core.rendering.money import DEFAULT_CURRENCIES, Money, currency_choices
 
@@ -259,21 +259,12 @@ class Donation(models.Model):
         return str(_("Anonymous")) if self.anonymous else self.name
 
 
-class StripeEvent(models.Model):
-    """Each webhook event from Stripe, stored in the transaction that handles it:
-    an event delivered twice is handled once."""
+class LedgerEntry(LedgerEntryBase):
+    """One line of a fund's public accounts (core.ledger: append-only, four eyes)."""
 
-    event_id = models.CharField(max_length=255, unique=True)
-    type = models.CharField(max_length=100)
-    received_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.type} {self.event_id}"
-
-
-class LedgerEntry(models.Model):
-    """One line of a fund's public accounts. Never changed once written, except to
-    record its approval: a correction is a new entry that points at the old one."""
+    book_field = "fund"
+    organisation_lookup = "fund__campaign__owner"
+    other_book_message = _("A correction belongs to the same fund as the entry it corrects.")
 
     class Kind(models.TextChoices):
         INCOME = "income", _("income")
@@ -291,10 +282,6 @@ class LedgerEntry(models.Model):
         Fund, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("fund")
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    date = models.DateField(_("date"))
-    # Signed: a correction may take away from what an earlier entry said.
-    amount_minor = models.BigIntegerField(_("amount (in cents)"))
-    currency = models.CharField(_("currency"), max_length=3, choices=currency_choices)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     description = I18nCharField(
         _("public description"),
@@ -306,62 +293,12 @@ class LedgerEntry(models.Model):
         _("details for organisers"),
         help_text=_("Names, case numbers, invoice numbers: seen by organisers only."),
     )
-    show_details_publicly = models.BooleanField(
-        _("publish the details too"),
-        default=False,
-        help_text=_("Only where the people named have agreed."),
-    )
-    receipt = models.FileField(
-        _("receipt"),
-        upload_to="ledger-receipts/%Y/",
-        blank=True,
-        storage=private_storage,
-        validators=[FileExtensionValidator(["pdf", "jpg", "jpeg", "png"])],
-        help_text=_("PDF, JPEG or PNG, up to 10 MB. Seen by organisers only."),
-    )
     donation = models.OneToOneField(
         Donation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    corrects = models.ForeignKey(
-        "self",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="corrections",
-        verbose_name=_("corrects entry"),
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
 
     class Meta:
         ordering = ["-date", "-pk"]
         verbose_name = _("ledger entry")
         verbose_name_plural = _("ledger entries")
         indexes = [models.Index(fields=["fund", "approved_at", "date"], name="ledger_public_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_kind_display()} {self.amount}"
-
-    @property
-    def amount(self) -> Money:
-        return Money(self.amount_minor, self.currency)
-
-    @property
-    def is_public(self) -> bool:
-        return self.approved_at is not None

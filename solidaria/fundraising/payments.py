@@ -2,49 +2,30 @@
 
 The services record the gift, ask Stripe here for a Checkout Session and send the
 donor there; card details never touch us. A gift counts only when Stripe's signed
-webhook says the money arrived (see `stripe_events`). Without STRIPE_SECRET_KEY
-and STRIPE_WEBHOOK_SECRET the card option is not offered at all.
+webhook (core.payments) says the money arrived (see `stripe_events`). Without
+STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET the card option is not offered at all
+(`core.payments.client.card_payments_enabled`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import stripe
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from solidaria.core.payments.client import (
+    CheckoutSession,
+    absolute_url,
+    checkout_locale,
+    stripe_client,
+)
 from solidaria.core.rendering.i18n import localize
 
 from .exceptions import PaymentUnavailable
 from .models import Donation
 
-# Languages Stripe's checkout page speaks, by our language code.
-CHECKOUT_LOCALES = {"es": "es", "en": "en", "pt": "pt-BR", "fr": "fr", "de": "de"}
-
-
-def card_payments_enabled() -> bool:
-    return bool(settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET)
-
-
-def stripe_client() -> stripe.StripeClient:
-    base = settings.STRIPE_API_BASE
-    return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
-        base_addresses={"api": base} if base else None,
-        max_network_retries=2,
-    )
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
-@dataclass(frozen=True)
-class CheckoutSession:
-    id: str
-    url: str
+# The fund's mark on what it creates at Stripe (core.payments.events routes by it).
+STRIPE_KIND = "gift"
 
 
 def checkout_session_create(*, donation: Donation) -> CheckoutSession:
@@ -59,16 +40,16 @@ def checkout_session_create(*, donation: Donation) -> CheckoutSession:
         "unit_amount": donation.amount_minor,
         "product_data": {"name": title},
     }
-    metadata = {"donation_id": str(donation.pk)}
+    metadata = {"kind": STRIPE_KIND, "donation_id": str(donation.pk)}
     params: dict[str, object] = {
         "mode": "subscription" if monthly else "payment",
         "line_items": [{"price_data": price_data, "quantity": 1}],
         "customer_email": donation.email,
         "client_reference_id": str(donation.pk),
         "metadata": metadata,
-        "locale": CHECKOUT_LOCALES.get(language, "auto"),
-        "success_url": _absolute(thanks),
-        "cancel_url": _absolute(f"{thanks}?cancelled=1"),
+        "locale": checkout_locale(language),
+        "success_url": absolute_url(thanks),
+        "cancel_url": absolute_url(f"{thanks}?cancelled=1"),
     }
     if monthly:
         price_data["recurring"] = {"interval": "month"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.db import IntegrityError, transaction
@@ -23,11 +22,13 @@ from django.utils.translation import gettext_noop
 from i18nfield.strings import LazyI18nString
 
 from solidaria.core.banking import Reconciliation, new_reference, statement_read
+from solidaria.core.ledger import services as ledger
 from solidaria.core.mail.outbox import email_queue
+from solidaria.core.payments.client import card_payments_enabled
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.privacy.tokens import new_token, token_hash
-from solidaria.core.rendering.i18n import localize
+from solidaria.core.rendering.i18n import in_every_language, localize
 from solidaria.core.rendering.money import format_money
 from solidaria.organisations.selectors import contact_email_for
 from solidaria.supporters.services import (
@@ -45,7 +46,6 @@ from .exceptions import (
 )
 from .models import Donation, Fund, FundTotal, LedgerEntry
 from .payments import (
-    card_payments_enabled,
     checkout_session_create,
     subscription_amount_change,
     subscription_cancel,
@@ -277,15 +277,6 @@ def _gift_description(donation: Donation) -> str:
     if donation.frequency == Donation.Frequency.MONTHLY:
         return gettext_noop("Monthly gift by card")
     return gettext_noop("Gift by card")
-
-
-def in_every_language(message: str, **params: str) -> dict[str, str]:
-    """A message marked with gettext_noop, translated into each site language."""
-    texts = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts[code] = _(message) % params if params else _(message)
-    return texts
 
 
 def _link_supporter(donation: Donation) -> None:
@@ -666,23 +657,15 @@ def ledger_entry_check(
     category: str,
     corrects: LedgerEntry | None = None,
 ) -> None:
-    """The rules an entry typed by an organiser must keep. Raises `LedgerError`
-    naming the field at fault, so that a form can show the refusal beside it."""
-    if amount_minor == 0:
-        raise LedgerError(_("An entry needs an amount."), field="amount")
-    if corrects is None and amount_minor < 0:
-        raise LedgerError(
-            _("Amounts are positive; to correct an entry, use “Correct”."), field="amount"
-        )
-    if corrects is not None and corrects.fund_id != fund.pk:
-        raise LedgerError(
-            _("A correction belongs to the same fund as the entry it corrects."), field="corrects"
-        )
+    """The rules an entry typed by an organiser must keep: every ledger's
+    (core.ledger), then the fund's. Raises `LedgerError` naming the field at fault,
+    so that a form can show the refusal beside it."""
+    ledger.ledger_entry_check(
+        entry_date=entry_date, amount_minor=amount_minor, book_id=fund.pk, corrects=corrects
+    )
     # A correction keeps its entry's currency even if the fund no longer takes it.
     if corrects is None and currency not in fund.currencies:
         raise LedgerError(_("This fund does not use that currency."), field="currency")
-    if entry_date > timezone.localdate():
-        raise LedgerError(_("An entry cannot be dated in the future."), field="date")
     if category == LedgerEntry.Category.GIFTS:
         # Gifts enter the ledger by themselves when the money arrives, with the totals.
         raise LedgerError(
@@ -715,76 +698,33 @@ def ledger_entry_create(
         category=category,
         corrects=corrects,
     )
-    with transaction.atomic():
-        entry = LedgerEntry(
-            fund=fund,
-            kind=kind,
-            date=entry_date,
-            amount_minor=amount_minor,
-            currency=currency,
-            category=category,
-            description=description,
-            private_details=private_details,
-            show_details_publicly=show_details_publicly,
-            corrects=corrects,
-            created_by=actor,
-        )
-        if receipt:
-            entry.receipt = receipt
-        entry.save()
-        audit_log(
-            action="ledger.entered",
-            actor=actor,
-            obj=entry,
-            organisation=fund.campaign.owner,
-            data={"kind": kind, "amount_minor": amount_minor, "currency": currency},
-        )
-    return entry
+    entry = LedgerEntry(
+        fund=fund,
+        kind=kind,
+        date=entry_date,
+        amount_minor=amount_minor,
+        currency=currency,
+        category=category,
+        description=description,
+        private_details=private_details,
+        show_details_publicly=show_details_publicly,
+        corrects=corrects,
+    )
+    return ledger.ledger_entry_record(entry=entry, actor=actor, receipt=receipt)
 
 
 def ledger_entry_approve(*, entry: LedgerEntry, actor: User) -> LedgerEntry:
-    """Four eyes: whoever entered an entry cannot approve it."""
-    with transaction.atomic():
-        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
-        if locked.approved_at is not None:
-            return locked
-        if locked.created_by_id is not None and locked.created_by_id == actor.pk:
-            raise LedgerError(_("Another organiser must approve what you entered."))
-        locked.approved_by = actor
-        locked.approved_at = timezone.now()
-        locked.save(update_fields=["approved_by", "approved_at"])
-        audit_log(
-            action="ledger.approved",
-            actor=actor,
-            obj=locked,
-            organisation=locked.fund.campaign.owner,
-        )
-    return locked
+    """Four eyes: whoever entered an entry cannot approve it (core.ledger)."""
+    return ledger.ledger_entry_approve(entry=entry, actor=actor)
 
 
 def ledger_entry_reverse(*, entry: LedgerEntry, actor: User, reason: str) -> LedgerEntry:
     """Takes an approved entry back with a new entry of the opposite amount, which
-    itself waits for a second organiser. The original stays, as accounts require."""
+    itself waits for a second organiser (core.ledger). Gifts are not reversed by hand."""
     if entry.donation_id is not None or entry.category == LedgerEntry.Category.GIFTS:
         # Gifts leave the ledger only with the money: by a refund.
         raise LedgerError(_("Gifts are recorded automatically; refund a gift instead."))
-    if entry.corrections.filter(amount_minor=-entry.amount_minor).exists():
-        raise LedgerError(_("This entry has already been reversed."))
-    return ledger_entry_create(
-        fund=entry.fund,
-        kind=entry.kind,
-        entry_date=timezone.localdate(),
-        amount_minor=-entry.amount_minor,
-        currency=entry.currency,
-        category=entry.category,
-        description=(
-            in_every_language(gettext_noop("Correction: %(reason)s"), reason=reason)
-            if reason
-            else in_every_language(gettext_noop("Correction"))
-        ),
-        actor=actor,
-        corrects=entry,
-    )
+    return ledger.ledger_entry_reverse(entry=entry, actor=actor, reason=reason)
 
 
 def _actor_role(actor: Actor) -> str:

@@ -1,21 +1,28 @@
-"""What each Stripe event means for our records.
+"""What each Stripe event means for the fund's gifts.
 
-Handled once per event id, in one transaction with the changes it causes.
-Events about things we did not start (another site on the same Stripe account)
-are acknowledged and ignored.
+core.payments verifies the webhook and applies each event once, in one
+transaction with the changes it causes; the handlers here are registered there
+from `FundraisingConfig.ready`, for what the fund marks with its kind ("gift") and
+for what carries no kind (charges, disputes, invoices, sessions started before
+kinds). Events about gifts we did not start (another site on the same Stripe
+account, or a round's order) are acknowledged and ignored.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, TypeAlias
+from typing import Any
 
 import stripe
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
-from .models import Donation, StripeEvent
+from solidaria.core.payments.client import stripe_client
+from solidaria.core.payments.events import StripeHandlers, StripeObject
+from solidaria.core.payments.events import stripe_id as _id
+
+from .models import Donation
+from .payments import STRIPE_KIND
 from .services import (
     donation_arrived,
     donation_checkout_expired,
@@ -30,11 +37,6 @@ from .services import (
 )
 
 logger = logging.getLogger(__name__)
-
-# Any: a Stripe object as parsed from the webhook's JSON. Its fields (strings, numbers,
-# nested objects or ids, None) vary by type and API version; each handler reads the
-# ones it knows, checking them as it goes.
-StripeObject: TypeAlias = dict[str, Any]
 
 
 def _locked_donations() -> QuerySet[Donation]:
@@ -56,12 +58,6 @@ def _donation_for(session: StripeObject) -> Donation | None:
     )
 
 
-def _id(value: object) -> str:
-    if isinstance(value, dict):
-        value = value.get("id")
-    return str(value or "")
-
-
 def _by_payment(obj: StripeObject) -> Donation | None:
     """The gift a charge or dispute is about: by its payment intent, or by the
     invoice it paid (monthly gifts; see `invoice_of_payment`)."""
@@ -80,8 +76,6 @@ def _by_payment(obj: StripeObject) -> Donation | None:
 def invoice_of_payment(payment_intent: str) -> str:
     """Asks Stripe which invoice a payment intent paid. Newer API versions name it
     neither on the charge nor on the invoice; called before the transaction opens."""
-    from .payments import stripe_client
-
     try:
         payments = stripe_client().v1.invoice_payments.list(
             {"payment": {"type": "payment_intent", "payment_intent": payment_intent}, "limit": 1}
@@ -232,9 +226,11 @@ HANDLERS: dict[str, Callable[[StripeObject], str]] = {
 }
 
 
-def _find_invoice_first(obj: StripeObject) -> None:
+def _find_invoice_first(event_type: str, obj: StripeObject) -> None:
     """For a charge or dispute we cannot place by its payment intent, ask Stripe for
     the invoice it paid now, before the transaction: no network call holds a lock."""
+    if not event_type.startswith("charge."):
+        return
     payment_intent = _id(obj.get("payment_intent"))
     if not payment_intent or obj.get("invoice"):
         return
@@ -243,21 +239,4 @@ def _find_invoice_first(obj: StripeObject) -> None:
     obj["_invoice"] = invoice_of_payment(payment_intent)
 
 
-def stripe_event_handle(event: StripeObject) -> str:
-    """Applies one verified event; 'duplicate' if it was handled before."""
-    event_id = str(event.get("id") or "")
-    event_type = str(event.get("type") or "")
-    handler = HANDLERS.get(event_type)
-    obj = dict((event.get("data") or {}).get("object") or {})
-    if event_type.startswith("charge.") and handler is not None:
-        _find_invoice_first(obj)
-    try:
-        with transaction.atomic():
-            StripeEvent.objects.create(event_id=event_id, type=event_type[:100])
-            if handler is None:
-                return "ignored"
-            return handler(obj)
-    except IntegrityError:
-        if StripeEvent.objects.filter(event_id=event_id).exists():
-            return "duplicate"
-        raise
+STRIPE_HANDLERS = StripeHandlers(kind=STRIPE_KIND, handlers=HANDLERS, prepare=_find_invoice_first)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from solidaria.core.payments.client import card_payments_enabled
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.rendering.money import parse_amount
 from solidaria.core.web.decorators import public_form_post
@@ -21,7 +22,6 @@ from solidaria.core.web.formviews import refusal_as_form_error
 from solidaria.core.web.middleware import private_page, private_response, public_page
 from solidaria.supporters.services import consent_text_current
 
-from . import payments
 from .exceptions import FundClosed, GiftRefused, PaymentUnavailable
 from .forms import GiftForm
 from .models import Donation, Fund
@@ -46,7 +46,7 @@ def _token_scope(fund: Fund) -> str:
 
 def _methods(fund: Fund) -> list[tuple[str, str]]:
     methods = []
-    if payments.card_payments_enabled():
+    if card_payments_enabled():
         methods.append((Donation.Method.CARD.value, _("Card")))
     if localize(fund.bank_details, languages=fund.campaign.languages):
         methods.append((Donation.Method.BANK.value, _("Bank transfer")))

@@ -25,9 +25,11 @@ from solidaria.cooperatives.ordering import (
     LineRequest,
     PlacedOrder,
     order_place,
+    orders_follow_up,
     price_field_name,
     quantity_field_name,
 )
+from solidaria.cooperatives.rounds import round_ordering_forget
 from solidaria.core.web.formguard import form_token
 from tests.cooperatives.factories import (
     CooperativeFactory,
@@ -37,6 +39,16 @@ from tests.cooperatives.factories import (
     RoundFactory,
     RoundItemFactory,
 )
+from tests.stripe_stand_in import stripe_api  # noqa: F401  (the stand-in for Stripe)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_round_for_ordering() -> Any:
+    """Each test orders from the round as it is now, not as another test's request
+    left it in this process's cache (`rounds.round_for_ordering`)."""
+    round_ordering_forget()
+    yield
+    round_ordering_forget()
 
 
 @dataclass
@@ -106,9 +118,12 @@ def place(
     email: str = "ana@example.org",
     name: str = "Ana Gómez",
     language: str = "es",
+    follow_up: bool = True,
     **kwargs: Any,
 ) -> PlacedOrder:
-    """An order as the round page sends it, at the prices of now."""
+    """An order as the round page sends it, at the prices of now, and what follows
+    it (its email, the cooperatives' totals) done as the scheduler does a moment
+    later; `follow_up=False` leaves that owed."""
     prices = {item.pk: item.price_minor for item in RoundItem.objects.filter(round=round)}
     delivery = kwargs.pop(
         "delivery",
@@ -118,7 +133,7 @@ def place(
             address="Oranienstraße 1", postcode="10999", city="Berlin", country="DE"
         ),
     )
-    return order_place(
+    placed = order_place(
         round=round,
         lines=line_requests(lines),
         delivery=delivery,
@@ -129,6 +144,10 @@ def place(
         language=language,
         **kwargs,
     )
+    if follow_up:
+        orders_follow_up()
+        placed.order.refresh_from_db()
+    return placed
 
 
 def order_form(shop: Shop, lines: Sequence[Line] = (), **fields: Any) -> dict[str, Any]:

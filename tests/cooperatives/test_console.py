@@ -381,6 +381,14 @@ def test_a_published_round_needs_bank_details_and_a_closed_round_keeps_its_dates
     errors = refused.context["adminform"].form.errors
     assert "bank_details" in errors
 
+    # Cards only where Stripe is configured (the tests configure none).
+    data.update({"bank_details_0": "IBAN DE89 3704 0044 0532 0130 00", "card_payments": "on"})
+    no_stripe = client.post(f"{ADMIN}/round/{round.pk}/change/", data)
+    assert no_stripe.status_code == 200
+    assert "STRIPE_SECRET_KEY" in str(no_stripe.context["adminform"].form.errors["card_payments"])
+    round.refresh_from_db()
+    assert not round.card_payments
+
     Round.objects.filter(pk=round.pk).update(closed_at=round.closes_at)
     closed = client.get(f"{ADMIN}/round/{round.pk}/change/")
     fields = closed.context["adminform"].form.fields

@@ -10,8 +10,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from solidaria.core.models import StripeEvent
 from solidaria.core.web.formguard import form_token
-from solidaria.fundraising.models import Donation, Fund, FundTotal, LedgerEntry, StripeEvent
+from solidaria.fundraising.models import Donation, Fund, FundTotal, LedgerEntry
 from tests import factories
 from tests.helpers import ORIGIN, post_form
 

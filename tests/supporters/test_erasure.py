@@ -17,7 +17,7 @@ from django.utils import timezone
 from solidaria.committee.contact import contact_message_send
 from solidaria.committee.services import member_confirm, member_join
 from solidaria.cooperatives.fulfilment import orders_mark_paid
-from solidaria.cooperatives.models import Cooperative, Order
+from solidaria.cooperatives.models import Cooperative, Order, RoundLedgerEntry
 from solidaria.cooperatives.ordering import DeliveryRequest, LineRequest, order_place
 from solidaria.core.models import AuditEntry, OutgoingEmail
 from solidaria.core.privacy.fields import EncryptedTextField
@@ -65,6 +65,7 @@ TRACES = (
 NOT_ABOUT_SUPPORTERS = {
     LedgerEntry: "its private details name payees and the people defended, not donors",
     Cooperative: "its contact answers for the cooperative (purchase orders), not as a supporter",
+    RoundLedgerEntry: "its private details name payees and bank accounts, not buyers",
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -26,8 +26,23 @@ def audit_log(
     data: Mapping[str, object] | None = None,
 ) -> AuditEntry:
     """Records one action. `data` must not hold personal data: ids and counts only."""
+    entry = audit_entry(action=action, actor=actor, obj=obj, organisation=organisation, data=data)
+    entry.save()
+    return entry
+
+
+def audit_entry(
+    *,
+    action: str,
+    actor: Actor = None,
+    obj: models.Model | None = None,
+    organisation: Any = None,
+    data: Mapping[str, object] | None = None,
+) -> AuditEntry:
+    """The entry `audit_log` records, not saved yet: for a writer that records many
+    at once (`audit_log_all`), or makes them before its transaction starts."""
     person = actor if actor is not None and actor.is_authenticated else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         actor=person,
         actor_label=person.get_username() if person is not None else "system",
         action=action,
@@ -37,3 +52,9 @@ def audit_log(
         object_repr=str(obj)[:200] if obj is not None else "",
         data=data or {},
     )
+
+
+def audit_log_all(entries: Sequence[AuditEntry]) -> None:
+    """Records entries made by `audit_entry`, in one statement."""
+    if entries:
+        AuditEntry.objects.bulk_create(entries)

@@ -150,3 +150,14 @@ def show_languages(fields: Mapping[str, Field], languages: Sequence[str]) -> Non
     for field in fields.values():
         if isinstance(field, I18nFormField):
             field.widget.enabled_locales = list(languages)
+
+
+def in_every_language(message: str, **params: str) -> dict[str, str]:
+    """A message marked with gettext_noop, translated into each site language: the
+    multilingual text of something the system writes (a ledger line, a correction)."""
+    texts = {}
+    for code in language_codes():
+        with translation.override(code):
+            text = translation.gettext(message)
+            texts[code] = text % params if params else text
+    return texts

@@ -1,14 +1,13 @@
-"""Stripe's webhook: the only way a card gift comes to count.
+"""Stripe's webhook, for every app that takes cards: the only way a card payment
+comes to count.
 
 The signature is checked with the stripe library against STRIPE_WEBHOOK_SECRET
 and the event's age against the tolerance; anything else gets a 400 and changes
-nothing. Each event id is stored in the transaction that handles it, so Stripe
-retrying a delivery changes nothing the second time.
+nothing. The verified event goes to the app whose payment it is about
+(`events.stripe_event_handle`).
 """
 
 from __future__ import annotations
-
-import logging
 
 import stripe
 from django.conf import settings
@@ -16,10 +15,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .payments import card_payments_enabled
-from .stripe_events import stripe_event_handle
-
-logger = logging.getLogger(__name__)
+from .client import card_payments_enabled
+from .events import stripe_event_handle
 
 
 @csrf_exempt  # authenticated by Stripe's signature instead

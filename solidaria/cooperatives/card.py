@@ -1,0 +1,464 @@
+"""Paying a round's order by card, through Stripe Checkout.
+
+An order paid by card (`Order.Payment.CARD`) is placed as any other
+(`ordering.order_place`: the stock is taken, the order waits for its money); then
+`order_checkout_start` asks Stripe for a Checkout Session for its lines and sends
+the buyer there. Card details never touch us. The order counts as paid only when
+Stripe's signed webhook (core.payments) says the money arrived, and then through
+the same service as a bank transfer (`fulfilment.orders_mark_paid`, which links
+the buyer's supporter record and consent).
+
+A session is open for `CHECKOUT_EXPIRY`: one left unpaid expires at Stripe, and
+its expiry cancels the order and puts its items back (`ordering.order_cancel`),
+so an abandoned payment does not hold limited stock for days. Until then the
+buyer can go back to the payment from the order's pages. An order has one
+session at a time (`Order.stripe_session_id`): a session whose amount no longer
+matches the order (the buyer changed it) is expired at Stripe before a new one is
+made, and events about any other session are ignored.
+
+Each event is applied once (core.payments stores its id), in one transaction with
+what it changes, and audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from datetime import datetime, timedelta
+
+import stripe
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from solidaria.core.models import AuditEntry
+from solidaria.core.payments.client import (
+    CheckoutSession,
+    absolute_url,
+    card_payments_enabled,
+    checkout_locale,
+    stripe_client,
+)
+from solidaria.core.payments.events import (
+    IGNORED,
+    StripeHandlers,
+    StripeObject,
+    stripe_id,
+)
+from solidaria.core.privacy.audit import audit_log
+from solidaria.core.rendering.i18n import localize
+
+from .exceptions import CardPaymentUnavailable, OrderLocked
+from .fulfilment import orders_mark_paid
+from .models import DIRECTORY_LANGUAGES, Order, Round
+from .ordering import order_cancel
+
+logger = logging.getLogger(__name__)
+
+# The rounds' mark on what they create at Stripe (core.payments.events routes by it).
+STRIPE_KIND = "order"
+# How long a Checkout Session stays open (Stripe takes 30 minutes to 24 hours). The
+# expiry is rounded up to the next EXPIRY_STEP, so that asking twice within a few
+# minutes asks Stripe the same and gets the same session back.
+CHECKOUT_EXPIRY = timedelta(hours=1)
+EXPIRY_STEP = timedelta(minutes=10)
+# Stripe's page sends the buyer back to the page after ordering through this link;
+# signed without a timestamp, so that the same session is asked for with the same
+# link, and valid for as long as that page is (views.ORDERED_MAX_AGE).
+RETURN_SALT = "solidaria.cooperatives.card-return"
+RETURN_VALID = timedelta(days=90)
+
+PAID_STATUSES = ("paid", "no_payment_required")
+
+
+def card_payment_offered(round: Round) -> bool:
+    """The round takes cards, and card payments are configured on this site."""
+    return round.card_payments and card_payments_enabled()
+
+
+# --- the way back from Stripe's page ------------------------------------------------------
+
+
+def return_token(order: Order, *, until: datetime) -> str:
+    return signing.Signer(salt=RETURN_SALT).sign_object(
+        {"order": order.pk, "until": int(until.timestamp())}
+    )
+
+
+def order_id_of_return(token: str) -> int | None:
+    """The order a link back from Stripe's page is about; None if forged or too old."""
+    try:
+        value = signing.Signer(salt=RETURN_SALT).unsign_object(token)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict):
+        return None
+    order_id, until = value.get("order"), value.get("until")
+    if not isinstance(order_id, int) or not isinstance(until, int):
+        return None
+    if timezone.now().timestamp() > until:
+        return None
+    return order_id
+
+
+# --- starting a payment --------------------------------------------------------------------
+
+
+def _expiry(now: datetime) -> datetime:
+    step = int(EXPIRY_STEP.total_seconds())
+    rounded = (int(now.timestamp()) // step + 1) * step
+    return datetime.fromtimestamp(rounded, tz=now.tzinfo) + CHECKOUT_EXPIRY
+
+
+def _name(value: object, language: str) -> str:
+    return str(localize(value, languages=DIRECTORY_LANGUAGES, requested=language))
+
+
+def _line_items(order: Order) -> list[dict[str, object]]:
+    """The order's lines at the prices it was placed at, and shipping: their sum is
+    the order's total."""
+    language = order.language
+    currency = order.round.currency.lower()
+    items: list[dict[str, object]] = []
+    for line in order.lines.select_related("item__product", "variant").order_by("pk"):
+        name = _name(line.item.product.name, language)
+        if line.variant is not None:
+            name = f"{name} ({_name(line.variant.name, language)})"
+        items.append(
+            {
+                "price_data": {
+                    "currency": currency,
+                    "unit_amount": line.unit_price_minor,
+                    "product_data": {"name": name[:250]},
+                },
+                "quantity": line.quantity,
+            }
+        )
+    if order.shipping_minor:
+        with translation.override(language):
+            shipping = _("Shipping")
+        items.append(
+            {
+                "price_data": {
+                    "currency": currency,
+                    "unit_amount": order.shipping_minor,
+                    "product_data": {"name": shipping},
+                },
+                "quantity": 1,
+            }
+        )
+    return items
+
+
+def _session_params(order: Order, *, now: datetime) -> dict[str, object]:
+    round = order.round
+    language = order.language
+    expires = _expiry(now)
+    with translation.override(language):
+        back = reverse(
+            "cooperatives:card-return",
+            kwargs={"token": return_token(order, until=expires + RETURN_VALID)},
+        )
+        title = str(
+            localize(round.title, languages=round.organisation.languages, requested=language)
+        )
+    metadata = {"kind": STRIPE_KIND, "order_reference": order.reference}
+    return {
+        "mode": "payment",
+        "line_items": _line_items(order),
+        "customer_email": order.email,
+        "client_reference_id": order.reference,
+        "metadata": metadata,
+        "payment_intent_data": {
+            "metadata": metadata,
+            "description": f"{order.reference} · {title}"[:500],
+        },
+        "locale": checkout_locale(language),
+        "success_url": absolute_url(f"{back}?card=paid"),
+        "cancel_url": absolute_url(f"{back}?card=cancelled"),
+        "expires_at": int(expires.timestamp()),
+    }
+
+
+def _unavailable() -> CardPaymentUnavailable:
+    return CardPaymentUnavailable(
+        _(
+            "The card payment service did not answer. Nothing was charged. "
+            "Please try again in a moment from your order's page."
+        )
+    )
+
+
+def _check_payable(order: Order) -> None:
+    if order.payment != Order.Payment.CARD:
+        raise OrderLocked(_("This order is paid by bank transfer."))
+    if order.status == Order.Status.CANCELLED:
+        raise OrderLocked(_("This order has been cancelled."))
+    if order.status != Order.Status.PENDING:
+        raise OrderLocked(_("This order has been paid. Thank you!"))
+
+
+def _expire_at_stripe(session_id: str) -> None:
+    """Closes a session at Stripe so that it cannot be paid; one already expired
+    counts as closed."""
+    try:
+        stripe_client().v1.checkout.sessions.expire(session_id)
+    except stripe.InvalidRequestError:
+        session = stripe_client().v1.checkout.sessions.retrieve(session_id)
+        if session.status != "expired":
+            raise
+
+
+def _session_close(order: Order, session_id: str) -> None:
+    """Closes the order's session at Stripe, then lets go of it: an expired session
+    can never be paid, and its expiry (which Stripe announces too) must not cancel
+    the order, which is still to be paid through another."""
+    _expire_at_stripe(session_id)
+    with transaction.atomic():
+        if Order.objects.filter(pk=order.pk, stripe_session_id=session_id).update(
+            stripe_session_id=None, updated_at=timezone.now()
+        ):
+            audit_log(
+                action="cooperatives.order_card_session_closed",
+                obj=order,
+                organisation=order.round.organisation,
+                data={"session": session_id},
+            )
+    order.stripe_session_id = None
+
+
+def order_checkout_start(*, order: Order, now: datetime | None = None) -> CheckoutSession:
+    """The Checkout Session to send a card order's buyer to: the order's open one if
+    it is for the order's total now, else a new one (the old one closed at Stripe
+    first). OrderLocked if the order is no longer waiting for its money (paid,
+    cancelled, or its payment made and being confirmed); CardPaymentUnavailable if
+    Stripe does not answer, and then nothing changed."""
+    now = now or timezone.now()
+    order = Order.objects.select_related("round__organisation").get(pk=order.pk)
+    _check_payable(order)
+    if not card_payments_enabled():
+        raise CardPaymentUnavailable(_("Card payments are not available at the moment."))
+    previous = order.stripe_session_id or ""
+    client = stripe_client()
+    try:
+        if previous:
+            session = client.v1.checkout.sessions.retrieve(previous)
+            if session.status == "complete":
+                raise OrderLocked(
+                    _("Your card payment has been made: we are waiting for Stripe to confirm it.")
+                )
+            if session.status == "open":
+                same = session.amount_total == order.total_minor and (
+                    str(session.currency or "").upper() == order.round.currency
+                )
+                if same and session.url:
+                    return CheckoutSession(id=str(session.id), url=str(session.url))
+                _session_close(order, previous)
+                previous = ""
+        params = _session_params(order, now=now)
+        # The same request (a double click) gets the same session back; another
+        # order total, expiry or previous session makes a new one.
+        fingerprint = hashlib.sha256(
+            json.dumps([previous, params], sort_keys=True).encode()
+        ).hexdigest()[:32]
+        session = client.v1.checkout.sessions.create(
+            params,  # type: ignore[arg-type]  # built as a dict; stripe types it as a TypedDict
+            {"idempotency_key": f"order-{order.pk}-checkout-{fingerprint}"},
+        )
+    except stripe.StripeError as exc:
+        raise _unavailable() from exc
+    created = CheckoutSession(id=str(session.id), url=str(session.url))
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        current = locked.stripe_session_id or ""
+        if locked.status == Order.Status.PENDING and current in (previous, created.id):
+            if current != created.id:
+                locked.stripe_session_id = created.id
+                locked.save(update_fields=["stripe_session_id", "updated_at"])
+                audit_log(
+                    action="cooperatives.order_card_checkout",
+                    obj=locked,
+                    organisation=order.round.organisation,
+                    data={"session": created.id, "replaces": previous},
+                )
+            return created
+    # Cancelled, or another session started, while Stripe answered: this one must
+    # not be paid.
+    try:
+        _expire_at_stripe(created.id)
+    except stripe.StripeError:
+        logger.warning("could not close the unused checkout session of order %s", order.pk)
+    raise OrderLocked(_("This order has changed meanwhile. Please open it again."))
+
+
+def order_checkout_close(*, order: Order) -> bool:
+    """Closes the order's open session at Stripe (the buyer cancelled or changed the
+    order), so that nobody pays what is no longer owed. False if Stripe did not
+    answer: an amount paid anyway is then flagged when it arrives (see `_paid`)."""
+    if order.payment != Order.Payment.CARD or not order.stripe_session_id:
+        return True
+    if not card_payments_enabled():
+        return False
+    try:
+        _session_close(order, order.stripe_session_id)
+    except stripe.StripeError:
+        logger.warning("could not close the checkout session of order %s", order.pk)
+        return False
+    return True
+
+
+# --- Stripe's events ----------------------------------------------------------------------
+
+
+def _order_for(session: StripeObject) -> Order | None:
+    """The card order a session was made for: by the session's id, which only we and
+    Stripe know, so sessions of another site (or replaced ones) never match.
+    Locked until the event's transaction ends."""
+    session_id = stripe_id(session.get("id"))
+    if not session_id:
+        return None
+    return (
+        Order.objects.select_for_update()
+        .select_related("round__organisation")
+        .filter(stripe_session_id=session_id, payment=Order.Payment.CARD)
+        .first()
+    )
+
+
+def _paid(order: Order, session: StripeObject) -> str:
+    round = order.round
+    details = {
+        "session": stripe_id(session.get("id")),
+        "payment_intent": stripe_id(session.get("payment_intent")),
+        "paid_minor": session.get("amount_total"),
+        "currency": str(session.get("currency") or "").upper(),
+    }
+    if details["paid_minor"] != order.total_minor or details["currency"] != round.currency:
+        # Paid for what the order was before the buyer changed it: for a person.
+        audit_log(
+            action="cooperatives.order_card_amount_differs",
+            obj=order,
+            organisation=round.organisation,
+            data={**details, "total_minor": order.total_minor},
+        )
+        logger.warning("card payment of order %s differs from its total", order.pk)
+        return "amount differs"
+    moved = orders_mark_paid(orders=[order], actor=None)
+    if moved.changed:
+        audit_log(
+            action="cooperatives.order_card_paid",
+            obj=order,
+            organisation=round.organisation,
+            data=details,
+        )
+        return "paid"
+    if moved.already:
+        return "already"
+    # Cancelled while the buyer was paying: the money is to be given back.
+    audit_log(
+        action="cooperatives.order_card_paid_when_cancelled",
+        obj=order,
+        organisation=round.organisation,
+        data=details,
+    )
+    logger.warning("card payment arrived for cancelled order %s", order.pk)
+    return "paid when cancelled"
+
+
+def _checkout_completed(session: StripeObject) -> str:
+    order = _order_for(session)
+    if order is None:
+        return IGNORED
+    if session.get("payment_status") in PAID_STATUSES:
+        return _paid(order, session)
+    return "waiting"  # a delayed method: async_payment_succeeded or _failed will follow
+
+
+def _checkout_async_succeeded(session: StripeObject) -> str:
+    order = _order_for(session)
+    if order is None:
+        return IGNORED
+    return _paid(order, session)
+
+
+def _not_paid(session: StripeObject, *, action: str) -> str:
+    """The session expired or its payment failed: the order waiting for it is
+    cancelled and its items go back to the round, as for an order not paid in time."""
+    order = _order_for(session)
+    if order is None or order.status != Order.Status.PENDING:
+        return IGNORED
+    if not order_cancel(order=order, by=Order.CancelledBy.UNPAID):
+        return IGNORED
+    audit_log(
+        action=action,
+        obj=order,
+        organisation=order.round.organisation,
+        data={"session": stripe_id(session.get("id"))},
+    )
+    return "cancelled"
+
+
+def _checkout_expired(session: StripeObject) -> str:
+    return _not_paid(session, action="cooperatives.order_card_expired")
+
+
+def _checkout_async_failed(session: StripeObject) -> str:
+    return _not_paid(session, action="cooperatives.order_card_failed")
+
+
+def _order_of_payment(payment_intent: str) -> Order | None:
+    """The order a payment intent paid, as its payment's audit entry recorded it
+    (the order keeps only its session's id)."""
+    if not payment_intent:
+        return None
+    entry = (
+        AuditEntry.objects.filter(
+            action="cooperatives.order_card_paid", data__payment_intent=payment_intent
+        )
+        .order_by("-pk")
+        .values_list("object_id", flat=True)
+        .first()
+    )
+    if entry is None or not entry.isdigit():
+        return None
+    return (
+        Order.objects.select_for_update()
+        .select_related("round__organisation")
+        .filter(pk=int(entry), payment=Order.Payment.CARD)
+        .first()
+    )
+
+
+def _charge_refunded(charge: StripeObject) -> str:
+    """Noted for the organisers, who refund through Stripe's dashboard (and cancel
+    the order in the console if it is not to be delivered)."""
+    order = _order_of_payment(stripe_id(charge.get("payment_intent")))
+    if order is None:
+        return IGNORED
+    refunded = int(charge.get("amount_refunded") or 0)
+    audit_log(
+        action="cooperatives.order_card_refunded",
+        obj=order,
+        organisation=order.round.organisation,
+        data={
+            "payment_intent": stripe_id(charge.get("payment_intent")),
+            "refunded_minor": refunded,
+            "currency": str(charge.get("currency") or order.round.currency).upper(),
+            "whole": refunded >= order.total_minor,
+        },
+    )
+    return "refunded"
+
+
+HANDLERS = {
+    "checkout.session.completed": _checkout_completed,
+    "checkout.session.async_payment_succeeded": _checkout_async_succeeded,
+    "checkout.session.async_payment_failed": _checkout_async_failed,
+    "checkout.session.expired": _checkout_expired,
+    "charge.refunded": _charge_refunded,
+}
+
+STRIPE_HANDLERS = StripeHandlers(kind=STRIPE_KIND, handlers=HANDLERS)
