@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from datetime import datetime, timedelta
 
 import stripe
@@ -53,7 +54,7 @@ from solidaria.core.rendering.i18n import localize
 
 from .exceptions import CardPaymentUnavailable, OrderLocked
 from .fulfilment import orders_mark_paid
-from .models import DIRECTORY_LANGUAGES, Order, Round
+from .models import DIRECTORY_LANGUAGES, Order
 from .ordering import order_cancel
 
 logger = logging.getLogger(__name__)
@@ -72,11 +73,6 @@ RETURN_SALT = "solidaria.cooperatives.card-return"
 RETURN_VALID = timedelta(days=90)
 
 PAID_STATUSES = ("paid", "no_payment_required")
-
-
-def card_payment_offered(round: Round) -> bool:
-    """The round takes cards, and card payments are configured on this site."""
-    return round.card_payments and card_payments_enabled()
 
 
 # --- the way back from Stripe's page ------------------------------------------------------
@@ -321,7 +317,8 @@ def _order_for(session: StripeObject) -> Order | None:
     if not session_id:
         return None
     return (
-        Order.objects.select_for_update()
+        # Only the order's row: the round's is taken after its items (ordering).
+        Order.objects.select_for_update(of=("self",))
         .select_related("round__organisation")
         .filter(stripe_session_id=session_id, payment=Order.Payment.CARD)
         .first()
@@ -390,6 +387,12 @@ def _not_paid(session: StripeObject, *, action: str) -> str:
     order = _order_for(session)
     if order is None or order.status != Order.Status.PENDING:
         return IGNORED
+    expires_at = session.get("expires_at")
+    if isinstance(expires_at, int) and expires_at > time.time():
+        # Expired before its time: we closed it (`_session_close`, the order was
+        # changed or is paid through another session), and Stripe said so before
+        # the order let go of it. The order stays.
+        return IGNORED
     if not order_cancel(order=order, by=Order.CancelledBy.UNPAID):
         return IGNORED
     audit_log(
@@ -425,7 +428,8 @@ def _order_of_payment(payment_intent: str) -> Order | None:
     if entry is None or not entry.isdigit():
         return None
     return (
-        Order.objects.select_for_update()
+        # Only the order's row: the round's is taken after its items (ordering).
+        Order.objects.select_for_update(of=("self",))
         .select_related("round__organisation")
         .filter(pk=int(entry), payment=Order.Payment.CARD)
         .first()

@@ -30,7 +30,6 @@ from solidaria.core.web.forms import (
     full_name_field,
 )
 
-from .card import card_payment_offered
 from .models import DIRECTORY_LANGUAGES, Order, Round
 from .ordering import (
     ADDRESS_MAX,
@@ -39,6 +38,7 @@ from .ordering import (
     QUANTITY_MAX,
     DeliveryRequest,
     LineRequest,
+    card_payment_offered,
     price_field_name,
     quantity_field_name,
 )

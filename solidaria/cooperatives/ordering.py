@@ -35,6 +35,7 @@ transfer order gets a reference from `core.banking` and the round's bank details
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -56,6 +57,7 @@ from solidaria.core.banking import new_reference
 from solidaria.core.db.rows import RowInserter
 from solidaria.core.mail.outbox import email_prepare, email_queue, email_queue_all
 from solidaria.core.models import AuditEntry, OutgoingEmail
+from solidaria.core.payments.client import card_payments_enabled
 from solidaria.core.privacy import pii
 from solidaria.core.privacy.audit import Actor, audit_entry, audit_log, audit_log_all
 from solidaria.core.privacy.tokens import new_token
@@ -87,7 +89,9 @@ from .models import (
     RoundItem,
     RoundSupplier,
 )
-from .rounds import Offer, RoundPage
+from .rounds import Offer, RoundPage, round_ordering_forget
+
+logger = logging.getLogger(__name__)
 
 # Bank references: see core.banking (the defense fund's pledges use "DF").
 REFERENCE_PREFIX = "BR"
@@ -167,6 +171,11 @@ def _email(value: str) -> str:
         return email_address(value)
     except ValidationError as exc:
         raise OrderRefused(" ".join(exc.messages), field="email") from exc
+
+
+def card_payment_offered(round: Round) -> bool:
+    """The round takes cards, and card payments are configured on this site."""
+    return round.card_payments and card_payments_enabled()
 
 
 def _site_language(language: str) -> str:
@@ -768,6 +777,10 @@ def order_place(
         raise TypeError("order_place needs a round or a page")
     if payment not in Order.Payment.values:
         raise ValueError(f"unknown payment {payment!r}")
+    if payment == Order.Payment.CARD and not card_payment_offered(round):
+        raise OrderRefused(
+            _("This round does not take cards: please pay by bank transfer."), field="payment"
+        )
     now = now or timezone.now()
     language = _site_language(language)
     _check_open(round, now)
@@ -789,9 +802,11 @@ def order_place(
     email = _email(email)
     index = pii.email_index(email)
     for _attempt in range(REFERENCE_ATTEMPTS):
+        reference = new_reference(REFERENCE_PREFIX)
         try:
             return _place(
                 round=round,
+                reference=reference,
                 lines=checked,
                 where=where,
                 name=name,
@@ -806,8 +821,18 @@ def order_place(
             raise _refusal_of_short(short, checked, language) from None
         except _Repeat as repeat:
             return PlacedOrder(order=repeat.order, token="", repeated=True)
-        except IntegrityError:  # the same reference drawn twice: draw again
-            continue
+        except IntegrityError:
+            if Order.objects.filter(reference=reference).exists():
+                continue  # the same reference drawn twice: draw again
+            # What the order names was removed from the round in the moment since
+            # this process loaded it (a pickup point, a size): the database refused it.
+            round_ordering_forget(round.slug)
+            raise OrderRefused(
+                _(
+                    "This round changed while you were ordering. Please check your order "
+                    "and send it again."
+                )
+            ) from None
     raise RuntimeError("could not draw a free bank reference")
 
 
@@ -818,6 +843,7 @@ _order_rows = RowInserter(Order)
 def _place(
     *,
     round: Round,
+    reference: str,
     lines: Sequence[_Line],
     where: _Delivery,
     name: str,
@@ -832,7 +858,7 @@ def _place(
     token, hashed = new_token()
     values = {
         "round_id": round.pk,
-        "reference": new_reference(REFERENCE_PREFIX),
+        "reference": reference,
         "status": Order.Status.PENDING,
         "payment": payment,
         "delivery": where.kind,
@@ -899,7 +925,7 @@ def orders_follow_up(*, round: Round | None = None, limit: int = FOLLOW_UP_BATCH
     orders = list(owed.select_related("round__organisation", "pickup_point").order_by("pk")[:limit])
     if not orders:
         return 0
-    prepared = _follow_up_prepare(orders, email=True)
+    prepared = _follow_up_prepare(orders, email=True, skip_failing=True)
     with transaction.atomic():
         still = dict(
             Order.objects.select_for_update(skip_locked=True)
@@ -925,7 +951,9 @@ class _FollowUp:
     moves: list[tuple[int, int, int]]
 
 
-def _follow_up_prepare(orders: Sequence[Order], *, email: bool) -> list[_FollowUp]:
+def _follow_up_prepare(
+    orders: Sequence[Order], *, email: bool, skip_failing: bool = False
+) -> list[_FollowUp]:
     """What following these orders up writes, made without writing anything (two
     queries: the lines, and the organisations' reply-to addresses)."""
     lines: dict[int, list[OrderLine]] = defaultdict(list)
@@ -938,37 +966,47 @@ def _follow_up_prepare(orders: Sequence[Order], *, email: bool) -> list[_FollowU
     reply_to: dict[tuple[int, str], str] = {}
     prepared = []
     for order in orders:
-        round = order.round
-        mine = lines[order.pk]
-        message = None
-        if email and order.email:  # not erased meanwhile
-            language = _site_language(order.language)
-            if (round.pk, language) not in reply_to:
-                reply_to[round.pk, language] = _reply_to(round, language)
-            message = email_prepare(
-                to=order.email,
-                template="cooperatives_order_placed",
-                language=language,
-                context=_order_email_context(order, round, mine, order.sealed_token),
-                reply_to=reply_to[round.pk, language],
-            )
-        prepared.append(
-            _FollowUp(
-                order=order,
-                email=message,
-                audit=audit_entry(
-                    action="cooperatives.order_placed",
-                    obj=order,
-                    organisation=round.organisation,
-                    data={"round": round.pk, "lines": len(mine), "items_minor": order.items_minor},
-                ),
-                moves=[
-                    (line.item.product.cooperative_id, line.quantity, line.line_minor)
-                    for line in mine
-                ],
-            )
-        )
+        try:
+            prepared.append(_follow_up_one(order, lines[order.pk], reply_to, email=email))
+        except Exception:
+            if not skip_failing:
+                raise
+            # In a batch, one order that cannot be followed up (a template or data
+            # error) must not hold back the others, nor its round's closing: it
+            # stays owed, and is tried again at every run until the error is fixed.
+            logger.exception("order %s could not be followed up", order.pk)
     return prepared
+
+
+def _follow_up_one(
+    order: Order, mine: list[OrderLine], reply_to: dict[tuple[int, str], str], *, email: bool
+) -> _FollowUp:
+    """One order's follow-up; `reply_to` keeps each organisation's address by round
+    and language, looked up once a batch."""
+    round = order.round
+    message = None
+    if email and order.email:  # not erased meanwhile
+        language = _site_language(order.language)
+        if (round.pk, language) not in reply_to:
+            reply_to[round.pk, language] = _reply_to(round, language)
+        message = email_prepare(
+            to=order.email,
+            template="cooperatives_order_placed",
+            language=language,
+            context=_order_email_context(order, round, mine, order.sealed_token),
+            reply_to=reply_to[round.pk, language],
+        )
+    return _FollowUp(
+        order=order,
+        email=message,
+        audit=audit_entry(
+            action="cooperatives.order_placed",
+            obj=order,
+            organisation=round.organisation,
+            data={"round": round.pk, "lines": len(mine), "items_minor": order.items_minor},
+        ),
+        moves=[(line.item.product.cooperative_id, line.quantity, line.line_minor) for line in mine],
+    )
 
 
 def _follow_up_write(follow_ups: Sequence[_FollowUp]) -> None:
@@ -1126,7 +1164,7 @@ def order_change(
                 round.pk, moved, minor=items_minor - items_before, orders=0, while_open=True
             )
     except _Short as short:
-        raise _sold_out(short, language) from None
+        raise _refusal_of_short(short, checked, language) from None
     return locked
 
 

@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from solidaria.cooperatives import rounds
-from solidaria.cooperatives.exceptions import PriceChanged, RoundClosed
+from solidaria.cooperatives.exceptions import OrderRefused, PriceChanged, RoundClosed
 from solidaria.cooperatives.fulfilment import round_close
 from solidaria.cooperatives.models import Order, RoundItem, RoundSupplier
 from solidaria.cooperatives.ordering import (
@@ -30,6 +30,7 @@ from solidaria.cooperatives.rounds import order_for_token, round_for_ordering
 from solidaria.cooperatives.tasks import follow_up_orders
 from solidaria.core.models import AuditEntry, OutgoingEmail
 from tests.cooperatives.conftest import Shop, line_requests, place
+from tests.cooperatives.factories import PickupPointFactory, RoundFactory, RoundItemFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +85,59 @@ def test_the_follow_up_does_what_is_owed_once(shop: Shop) -> None:
 
 
 def test_the_follow_up_of_one_round_leaves_the_others_owed(shop: Shop) -> None:
+    other = RoundFactory(slug="hamburg-round")
+    other_item = RoundItemFactory(round=other, product=shop.yerba.product, price_minor=900)
+    point = PickupPointFactory(round=other)
     place(shop.round, [(shop.yerba, 1)], follow_up=False)
+    place(other, [(other_item, 1)], point=point, follow_up=False)
 
-    other = type(shop.round).objects.exclude(pk=shop.round.pk).first()
-    assert other is None or orders_follow_up(round=other) == 0
-    assert Order.objects.get().follow_up_owed
+    assert orders_follow_up(round=other) == 1
+
+    assert Order.objects.get(round=shop.round).follow_up_owed
+    assert not Order.objects.get(round=other).follow_up_owed
     assert orders_follow_up(round=shop.round) == 1
+
+
+def test_an_order_erased_before_its_follow_up_gets_no_email(shop: Shop) -> None:
+    place(shop.round, [(shop.yerba, 1)], follow_up=False)
+    Order.objects.update(email="", email_index="", name="")  # as erasure empties a paid one
+
+    assert orders_follow_up() == 1
+
+    assert placed_emails() == []
+    assert supplier_totals(shop) == {shop.yerba_coop.pk: (1, 850)}
+
+
+def test_a_card_order_is_refused_where_the_round_takes_no_cards(shop: Shop) -> None:
+    with pytest.raises(OrderRefused) as refused:
+        place(shop.round, [(shop.yerba, 1)], payment=Order.Payment.CARD)
+
+    assert refused.value.field == "payment"
+    assert not Order.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)  # the database checks the link at COMMIT
+def test_a_pickup_point_removed_after_the_round_was_loaded_is_a_clear_refusal(
+    shop: Shop,
+) -> None:
+    page = round_for_ordering(slug=shop.round.slug)
+    removed = shop.hamburg.pk
+    shop.hamburg.delete()
+
+    with pytest.raises(OrderRefused, match="changed while you were ordering"):
+        order_place(
+            page=page,
+            lines=line_requests([(shop.yerba, 1)]),
+            delivery=DeliveryRequest(pickup_point_id=removed),
+            prices_seen={shop.yerba.pk: 850},
+            currency="EUR",
+            name="Ana",
+            email="ana@example.org",
+            language="es",
+        )
+
+    shop.yerba.refresh_from_db()
+    assert shop.yerba.sold == 0 and not Order.objects.exists()
 
 
 def test_a_buyer_cancelling_at_once_gets_no_email_and_the_totals_come_back(

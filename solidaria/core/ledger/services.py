@@ -94,20 +94,24 @@ def ledger_entry_reverse(*, entry: _EntryT, actor: User, reason: str) -> _EntryT
     """Takes an entry back with a new entry of the opposite amount, which itself
     waits for a second organiser. The original stays, as accounts require."""
     model = type(entry)
-    if model._default_manager.filter(corrects=entry, amount_minor=-entry.amount_minor).exists():
-        raise LedgerError(_("This entry has already been reversed."))
-    reversal = entry.reversing_entry(
-        entry_date=timezone.localdate(),
-        description=(
-            in_every_language(gettext_noop("Correction: %(reason)s"), reason=reason)
-            if reason
-            else in_every_language(gettext_noop("Correction"))
-        ),
-    )
-    ledger_entry_check(
-        entry_date=reversal.date,
-        amount_minor=reversal.amount_minor,
-        book_id=reversal.book_id,
-        corrects=entry,
-    )
-    return ledger_entry_record(entry=reversal, actor=actor)
+    with transaction.atomic():
+        # Held while the reversal is written: the same entry reversed twice at
+        # once (a double click) is reversed once.
+        list(model._default_manager.select_for_update().filter(pk=entry.pk).values_list("pk"))
+        if model._default_manager.filter(corrects=entry, amount_minor=-entry.amount_minor).exists():
+            raise LedgerError(_("This entry has already been reversed."))
+        reversal = entry.reversing_entry(
+            entry_date=timezone.localdate(),
+            description=(
+                in_every_language(gettext_noop("Correction: %(reason)s"), reason=reason)
+                if reason
+                else in_every_language(gettext_noop("Correction"))
+            ),
+        )
+        ledger_entry_check(
+            entry_date=reversal.date,
+            amount_minor=reversal.amount_minor,
+            book_id=reversal.book_id,
+            corrects=entry,
+        )
+        return ledger_entry_record(entry=reversal, actor=actor)
