@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from altcha import solve_challenge_v1
 from django.test import Client
 
+from solidaria.core.web.altcha_check import altcha_challenge
 from solidaria.core.web.formguard import form_token
 from solidaria.events.models import DayOfAction, Event
 from solidaria.events.services import event_propose
@@ -70,3 +74,14 @@ def action_proposed(
         language="es",
     )
     return event
+
+
+def solved_proof() -> str:
+    """What our script in the browser sends with a public form: a solved, fresh
+    proof-of-work challenge."""
+    challenge = altcha_challenge()
+    solution = solve_challenge_v1(
+        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
+    )
+    fields = {k: challenge[k] for k in ("algorithm", "challenge", "salt", "signature")}
+    return base64.b64encode(json.dumps({**fields, "number": solution.number}).encode()).decode()

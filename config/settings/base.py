@@ -74,8 +74,10 @@ MIDDLEWARE = [
     # Refuses overlong addresses, forms not in UTF-8 and methods a view does not serve.
     "solidaria.core.web.hygiene.RequestHygieneMiddleware",
     # Signature POSTs that are valid are answered here (with the CSP and frame
-    # headers the two middlewares below give every other response).
+    # headers the two middlewares below give every other response): core.web.fastlane.
     "solidaria.petitions.fastlane.SigningFastLaneMiddleware",
+    # And so are transfer orders sent from a buying round's page.
+    "solidaria.cooperatives.fastlane.OrderingFastLaneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -68,7 +68,7 @@ CHECKOUT_EXPIRY = timedelta(hours=1)
 EXPIRY_STEP = timedelta(minutes=10)
 # Stripe's page sends the buyer back to the page after ordering through this link;
 # signed without a timestamp, so that the same session is asked for with the same
-# link, and valid for as long as that page is (views.ORDERED_MAX_AGE).
+# link, and valid for as long as that page is (placing.ORDERED_MAX_AGE).
 RETURN_SALT = "solidaria.cooperatives.card-return"
 RETURN_VALID = timedelta(days=90)
 

@@ -18,7 +18,7 @@ from typing import Concatenate, ParamSpec
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core import signing
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,8 +50,15 @@ from .models import Order, PickupPoint, Round
 from .ordering import (
     order_buyer_cancel,
     order_change,
-    order_place,
     quantity_field_name,
+)
+from .placing import (
+    ORDERED_MAX_AGE,
+    ORDERED_SALT,
+    items_sent,
+    order_attempt,
+    order_checked,
+    ordered_url,
 )
 from .rounds import (
     RoundPage,
@@ -62,13 +69,11 @@ from .rounds import (
     orders_page,
     round_for_ordering,
     round_offers,
-    round_ordering_forget,
     round_page,
 )
 
 Params = ParamSpec("Params")
 
-ORDERED_SALT = "solidaria.cooperatives.ordered"
 # Browsers hold the redirect after a form to the page's form-action: a card order's
 # form leads to Stripe's checkout page.
 CHECKOUT_FORM_ACTION = {"form-action": ["https://checkout.stripe.com"]}
@@ -79,10 +84,6 @@ def to_checkout_allowed(
 ) -> Callable[Concatenate[HttpRequest, Params], HttpResponse]:
     """csp_update(CHECKOUT_FORM_ACTION), typed for views with arguments."""
     return csp_update(CHECKOUT_FORM_ACTION)(view)  # type: ignore[return-value]
-
-
-# The page after ordering is opened right away; its address may be reloaded for a while.
-ORDERED_MAX_AGE = 90 * 24 * 3600
 
 
 def _status(refusal: CooperativesError, page: RoundPage | None = None) -> int:
@@ -155,85 +156,40 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @public_form_post("cooperatives:round", anchor="order-heading")
 @to_checkout_allowed
 def round_order(request: HttpRequest, slug: str) -> HttpResponse:
-    """An order from the round page. It is checked against the items it names only
-    (bench/orders.py: building the whole page and its form for a round of 200
-    products was three quarters of an order's time), as this process loaded them a
-    moment ago (`round_for_ordering`); the whole round is loaded afresh only to show
-    the form again."""
-    page = round_for_ordering(slug=slug, item_ids=_items_sent(request.POST))
-    if not page.is_open:
+    """An order from the round page (`placing.order_attempt`), or what the ordering
+    fast lane found of it: placed (a card order goes on to Stripe), or refused and
+    shown again."""
+    attempt = order_checked(request) or order_attempt(request, slug)
+    if attempt is None:
         page = round_page(slug=slug)
         context = _round_context(page, None)
         context["refusal"] = _closed_message(page)
         status = 403 if page.not_yet_open else 410
         return private_response(render(request, "cooperatives/round.html", context, status=status))
-    form = OrderForm(request.POST, page=page)
-    refusal: CooperativesError | None = None
-    if form.is_valid():
-        cleaned = form.cleaned_data
-        if cleaned["website"]:  # the honeypot: a bot, answered as anyone, nothing stored
-            return redirect(page.round.get_absolute_url())
-        try:
-            placed = order_place(
-                page=page,
-                lines=form.lines(),
-                delivery=form.delivery(),
-                prices_seen=form.prices_seen(),
-                shipping_seen_minor=form.shipping_seen(),
-                currency=cleaned["currency"],
-                name=cleaned["name"],
-                email=cleaned["email"],
-                consent_owner=cleaned["consent_owner"],
-                language=request.LANGUAGE_CODE,
-                payment=cleaned["payment"],
-            )
-        except CooperativesError as exc:
-            refusal = exc
-            if isinstance(exc, PriceChanged):  # the next try reads the prices afresh
-                round_ordering_forget(slug)
-        else:
-            token = signing.dumps(placed.order.pk, salt=ORDERED_SALT)
-            ordered = reverse("cooperatives:ordered", kwargs={"slug": slug, "token": token})
-            if placed.order.payment == Order.Payment.CARD:
-                return card_checkout_redirect(request, placed.order, back=ordered)
-            return redirect(ordered)
+    if attempt.honeypot:  # a bot, answered as anyone, nothing stored
+        return redirect(attempt.page.round.get_absolute_url())
+    if attempt.placed is not None:
+        order = attempt.placed.order
+        ordered = ordered_url(slug, order)
+        if order.payment == Order.Payment.CARD:
+            return card_checkout_redirect(request, order, back=ordered)
+        return redirect(ordered)
     # Shown again with what the check found (the form is not checked twice: a proof
     # of work is spent once checked), over the items the buyer ordered, with a link
     # to all the others: drawing the form of a round of 200 products took 170 ms,
     # which a run on a sold-out item would pay again and again (bench/orders.py).
-    named = _items_sent(request.POST)
+    named = items_sent(request.POST)
     page = round_for_ordering(slug=slug, item_ids=named) if named else round_page(slug=slug)
     again = OrderForm(request.POST, page=page)
-    again.shows_checks_of(form)
+    again.shows_checks_of(attempt.form)
     status = 400
-    if refusal is not None:
-        _refusal_on_form(again, refusal)
-        status = _status(refusal, page)
+    if attempt.refusal is not None:
+        _refusal_on_form(again, attempt.refusal)
+        status = _status(attempt.refusal, page)
     again.again()
     context = _round_context(page, again)
     context["only_ordered"] = bool(named)
     return private_response(render(request, "cooperatives/round.html", context, status=status))
-
-
-# The most items an order may name; a request naming more is checked against the
-# whole round, as any other (and refused by its own rules).
-ITEMS_SENT_MOST = 200
-
-
-def _items_sent(data: QueryDict) -> set[int] | None:
-    """The round items whose quantity the buyer filled in (anything but empty or 0),
-    by their fields' names (`quantity_field_name`); None to check the whole round."""
-    wanted: set[int] = set()
-    for name, value in data.items():
-        if not name.startswith("q_") or not isinstance(value, str) or value.strip() in ("", "0"):
-            continue
-        item = name[2:].split("_", 1)[0]
-        if not item.isdigit() or len(item) > 12:
-            return None
-        wanted.add(int(item))
-        if len(wanted) > ITEMS_SENT_MOST:
-            return None
-    return wanted
 
 
 def _bank_details(round: Round, language: str) -> str:
@@ -489,9 +445,6 @@ def card_return(request: HttpRequest, token: str) -> HttpResponse:
     order = Order.objects.select_related("round").filter(pk=order_id).first() if order_id else None
     if order is None:
         return _invalid_link(request)
-    ordered = reverse(
-        "cooperatives:ordered",
-        kwargs={"slug": order.round.slug, "token": signing.dumps(order.pk, salt=ORDERED_SALT)},
-    )
+    ordered = ordered_url(order.round.slug, order)
     state = request.GET.get("card", "")
     return redirect(f"{ordered}?card={state}" if state in ("paid", "cancelled") else ordered)

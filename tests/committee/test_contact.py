@@ -4,8 +4,6 @@ SMTP server, the form's defences and bad input, the console inbox, and erasure a
 
 from __future__ import annotations
 
-import base64
-import json
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 from typing import Any
@@ -28,7 +26,7 @@ from solidaria.core.web.formguard import form_token
 from solidaria.organisations.models import Membership, Organisation, OrganisationContact
 from solidaria.supporters.tasks import expire_personal_data
 from tests import factories
-from tests.helpers import post_form
+from tests.helpers import post_form, solved_proof
 
 pytestmark = pytest.mark.django_db
 
@@ -344,19 +342,6 @@ def test_an_address_may_write_a_few_times_an_hour(client: Client) -> None:
     assert "Several messages were sent from this address" in response.content.decode()
     assert ContactMessage.objects.count() == 3
     assert OutgoingEmail.objects.count() == 6  # a forward and an acknowledgement each
-
-
-def solved_proof() -> str:
-    from altcha import solve_challenge_v1
-
-    from solidaria.core.web.altcha_check import altcha_challenge
-
-    challenge = altcha_challenge()
-    solution = solve_challenge_v1(
-        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
-    )
-    fields = {k: challenge[k] for k in ("algorithm", "challenge", "salt", "signature")}
-    return base64.b64encode(json.dumps({**fields, "number": solution.number}).encode()).decode()
 
 
 def test_a_connection_without_proof_of_work_is_held_to_fewer_messages(client: Client) -> None:

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from solidaria.cooperatives import views
+from solidaria.cooperatives import fastlane, placing
 from solidaria.cooperatives.models import Order, OrderLine, RoundItem
 from solidaria.cooperatives.ordering import (
     orders_follow_up,
@@ -42,7 +42,7 @@ from tests.cooperatives.factories import (
     RoundFactory,
     RoundItemFactory,
 )
-from tests.helpers import ORIGIN, post_form
+from tests.helpers import ORIGIN, post_form, solved_proof
 
 pytestmark = pytest.mark.django_db
 
@@ -354,13 +354,13 @@ def test_a_price_changed_since_the_page_shows_the_new_price_and_asks_to_confirm(
 def test_stock_taken_by_someone_else_meanwhile_is_a_409_saying_what_is_left(
     client: Client, shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = views.order_place
+    real = placing.order_place
 
     def another_buyer_first(**kwargs: Any) -> Any:
         RoundItem.objects.filter(pk=shop.yerba.pk).update(sold=9)
         return real(**kwargs)
 
-    monkeypatch.setattr(views, "order_place", another_buyer_first)
+    monkeypatch.setattr(placing, "order_place", another_buyer_first)
 
     response = order(client, shop, [(shop.yerba, 3)], lang="es")
 
@@ -634,3 +634,30 @@ def test_an_order_is_checked_against_the_items_it_names_and_a_refusal_shows_them
         f'name="{quantity_field_name(item.pk)}"' in every
         for item in others.exclude(pk=shop.shirt.pk)
     )
+
+
+def test_the_fast_lane_places_transfer_orders_and_leaves_the_rest_to_the_view(
+    client: Client, shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Transfer orders are placed by the ordering fast lane; a refusal it met is
+    shown by the full view from what the lane checked, without checking the form
+    again: the proof of work it carried is spent, and the refusal is the stock's."""
+    answered: list[bool] = []
+    lane = fastlane.OrderingFastLaneMiddleware.lane
+
+    def recording(self: Any, *args: Any) -> Any:
+        response = lane(self, *args)
+        answered.append(response is not None)
+        return response
+
+    monkeypatch.setattr(fastlane.OrderingFastLaneMiddleware, "lane", recording)
+
+    placed = order(client, shop, [(shop.yerba, 2)], altcha=solved_proof())
+    refused = order(client, shop, [(shop.yerba, 9)], email="bea@example.org", altcha=solved_proof())
+
+    assert placed.status_code == 302 and "/ordered/" in placed["Location"]
+    assert placed["Content-Security-Policy"] and placed["X-Frame-Options"]
+    assert refused.status_code == 400 and "Only 8 are left." in text(refused)
+    assert "automatic check" not in text(refused)
+    assert answered == [True, False]
+    assert Order.objects.count() == 1

@@ -3,26 +3,22 @@ solved proof is taken under stricter rate limits."""
 
 from __future__ import annotations
 
-import base64
-import json
 import re
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from altcha import solve_challenge_v1
 from django.test import Client
 from django.utils import timezone
 
 from solidaria.core.models import OutgoingEmail
 from solidaria.core.privacy import pii
-from solidaria.core.web.altcha_check import altcha_challenge
 from solidaria.core.web.formguard import form_token
 from solidaria.petitions import fastlane
 from solidaria.petitions.models import Petition, Signature
 from solidaria.petitions.services import petition_tick, signature_create
 from tests import factories
-from tests.helpers import ORIGIN
+from tests.helpers import ORIGIN, solved_proof
 
 from .test_admin import organiser
 from .test_signing import sign, stored
@@ -36,16 +32,6 @@ def _limits(settings) -> None:
     # The defaults, pinned: the tests below reason about these windows.
     settings.SIGNING_RATE_LIMITS = [(60, 1), (300, 5)]
     settings.SIGNING_RATE_LIMITS_WITHOUT_PROOF = [(600, 1)]
-
-
-def solved_proof() -> str:
-    """What our script in the browser sends: a solved, fresh challenge."""
-    challenge = altcha_challenge()
-    solution = solve_challenge_v1(
-        challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
-    )
-    fields = {k: challenge[k] for k in ("algorithm", "challenge", "salt", "signature")}
-    return base64.b64encode(json.dumps({**fields, "number": solution.number}).encode()).decode()
 
 
 def signed(email: str) -> Signature:
@@ -206,14 +192,14 @@ def test_the_fast_lane_and_the_full_view_record_the_same(
     client: Client, monkeypatch: pytest.MonkeyPatch, proof: bool
 ) -> None:
     answered = []
-    sign_in_lane = fastlane.SigningFastLaneMiddleware.sign
+    sign_in_lane = fastlane.SigningFastLaneMiddleware.lane
 
     def recording(self: Any, *args: Any) -> Any:
         response = sign_in_lane(self, *args)
         answered.append(response is not None)
         return response
 
-    monkeypatch.setattr(fastlane.SigningFastLaneMiddleware, "sign", recording)
+    monkeypatch.setattr(fastlane.SigningFastLaneMiddleware, "lane", recording)
     petition: Petition = factories.PetitionFactory()
     extra = {"altcha": solved_proof()} if proof else {}
     assert sign(client, petition, email="lane@example.org", **extra).status_code == 302
