@@ -198,6 +198,9 @@ SIGNING_RATE_LIMITS_WITHOUT_PROOF = [(600, 1)]
 # queues only a few confirmations per round (5 a second) and leaves the cores to
 # the signers; the rest go out as soon as the surge is over.
 SIGNING_SURGE_RATE: int = env.int("SIGNING_SURGE_RATE", default=100)
+# Above this many orders a second in buying rounds, buyers' emails wait for the rush
+# to pass (cooperatives.ordering.ordering_rush); the page after ordering says it all.
+ORDERING_RUSH_RATE: int = env.int("ORDERING_RUSH_RATE", default=100)
 
 # Card gifts through Stripe Checkout: both keys, or no card option at all.
 STRIPE_SECRET_KEY: str = env.str("STRIPE_SECRET_KEY", default="")

@@ -580,10 +580,11 @@ class Order(models.Model):
     shipping_minor = models.BigIntegerField(_("shipping (in cents)"), default=0)
     # The buyer's private page (through a link): only its hash is kept.
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    # What follows an order's placing is owed (ordering.orders_follow_up): the
-    # cooperatives' totals, the buyer's email, the audit entry. Until it is done the
+    # What follows an order's placing (ordering.orders_follow_up): counting it (the
+    # cooperatives' totals, the audit entry), and the buyer's email, until which the
     # page's token waits here, encrypted, for the email's link; then it is emptied.
     follow_up_owed = models.BooleanField(default=False, editable=False)
+    email_owed = models.BooleanField(default=False, editable=False)
     sealed_token = EncryptedTextField(editable=False)
     stripe_session_id = models.CharField(
         max_length=255, unique=True, null=True, blank=True, editable=False
@@ -614,6 +615,7 @@ class Order(models.Model):
             models.Index(
                 fields=["id"], condition=Q(follow_up_owed=True), name="order_follow_up_owed_idx"
             ),
+            models.Index(fields=["id"], condition=Q(email_owed=True), name="order_email_owed_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -38,7 +38,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -47,7 +47,7 @@ from babel.dates import format_date, format_time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Model, OuterRef, Subquery
+from django.db.models import Count, F, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -875,6 +875,7 @@ def _place(
         "shipping_minor": where.shipping_minor,
         "token_hash": hashed,
         "follow_up_owed": True,
+        "email_owed": True,
         "sealed_token": token,
         "created_at": now,
         "updated_at": now,
@@ -904,58 +905,68 @@ def _place(
 
 # --- what follows an order ----------------------------------------------------------------
 
-# Orders followed up per transaction.
+# Orders counted, or emails queued, per transaction.
 FOLLOW_UP_BATCH = 100
-
-
-def orders_follow_up(*, round: Round | None = None, limit: int = FOLLOW_UP_BATCH) -> int:
-    """Does what is owed after orders were placed (`Order.follow_up_owed`), oldest
-    first, at most `limit` of them (of one round, if given): each cooperative's totals
-    and the round's count of cooperatives, the buyer's email with the link to the
-    order's private page, and the audit entry. Returns how many it followed up.
-
-    The emails and entries are made before the transaction, which then only writes
-    them: on SQLite a write transaction holds every order back while it lasts. It
-    takes only the orders still owed (changing or cancelling one does its follow-up
-    itself) and not held by another run (PostgreSQL), so an order is followed up
-    once; running it again does nothing more."""
-    owed = Order.objects.filter(follow_up_owed=True)
-    if round is not None:
-        owed = owed.filter(round=round)
-    orders = list(owed.select_related("round__organisation", "pickup_point").order_by("pk")[:limit])
-    if not orders:
-        return 0
-    prepared = _follow_up_prepare(orders, email=True, skip_failing=True)
-    with transaction.atomic():
-        still = dict(
-            Order.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=[order.pk for order in orders], follow_up_owed=True)
-            .values_list("pk", "email_index")
-        )
-        mine = [
-            # Erased meanwhile (an empty index): no email to an address we no longer hold.
-            follow_up if still[follow_up.order.pk] else replace(follow_up, email=None)
-            for follow_up in prepared
-            if follow_up.order.pk in still
-        ]
-        _follow_up_write(mine)
-    return len(mine)
+# During a rush of orders (more than ORDERING_RUSH_RATE a second over this window),
+# only this many buyers' emails are queued a run: queueing and sending an email
+# costs more than taking an order, and on a small server the buyers need the
+# cores. The page after ordering shows all the email says; the rest follow once
+# the rush is over, oldest first (as signing's confirmations do in a surge).
+RUSH_WINDOW_SECONDS = 2
+RUSH_EMAILS = 10
 
 
 @dataclass(frozen=True)
-class _FollowUp:
+class FollowedUp:
+    """What a run of `orders_follow_up` did."""
+
+    counted: int  # orders whose totals and audit entry were written
+    emailed: int  # orders whose buyer's email was queued (or is not owed any more)
+
+    def __bool__(self) -> bool:
+        return bool(self.counted or self.emailed)
+
+
+def ordering_rush() -> bool:
+    """Whether orders are coming in faster than ORDERING_RUSH_RATE a second: one
+    step down the primary key, whatever the size of the table."""
+    back = int(settings.ORDERING_RUSH_RATE) * RUSH_WINDOW_SECONDS
+    nth_newest = Order.objects.order_by("-pk").values_list("created_at", flat=True)[back : back + 1]
+    since = timezone.now() - timedelta(seconds=RUSH_WINDOW_SECONDS)
+    return any(created_at >= since for created_at in nth_newest)
+
+
+def orders_follow_up(
+    *, round: Round | None = None, limit: int = FOLLOW_UP_BATCH, emails: int | None = None
+) -> FollowedUp:
+    """Does what is owed after orders were placed, oldest first (of one round, if
+    given):
+
+    - counting, for at most `limit` orders (`Order.follow_up_owed`): each
+      cooperative's totals, the round's count of cooperatives, the audit entry;
+    - the buyer's email with the link to the order's private page, for at most
+      `limit` orders, or `emails` during a rush (`Order.email_owed`).
+
+    What each transaction writes is made before it starts: on SQLite a write
+    transaction holds every order back while it lasts. Only orders still owed are
+    taken (changing or cancelling one does its follow-up itself), and none that
+    another run holds (PostgreSQL): each is followed up once, and running this
+    again does nothing more."""
+    scope = Order.objects.all() if round is None else Order.objects.filter(round=round)
+    counted = _count_owed(scope, limit)
+    emailed = _email_owed(scope, limit if emails is None else min(limit, emails))
+    return FollowedUp(counted=counted, emailed=emailed)
+
+
+@dataclass(frozen=True)
+class _Counting:
     order: Order
-    email: OutgoingEmail | None
     audit: AuditEntry
     # (cooperative id, quantity, minor) of each line.
     moves: list[tuple[int, int, int]]
 
 
-def _follow_up_prepare(
-    orders: Sequence[Order], *, email: bool, skip_failing: bool = False
-) -> list[_FollowUp]:
-    """What following these orders up writes, made without writing anything (two
-    queries: the lines, and the organisations' reply-to addresses)."""
+def _lines_of(orders: Sequence[Order]) -> dict[int, list[OrderLine]]:
     lines: dict[int, list[OrderLine]] = defaultdict(list)
     for line in (
         OrderLine.objects.filter(order__in=orders)
@@ -963,77 +974,142 @@ def _follow_up_prepare(
         .order_by("pk")
     ):
         lines[line.order_id].append(line)
-    reply_to: dict[tuple[int, str], str] = {}
-    prepared = []
-    for order in orders:
-        try:
-            prepared.append(_follow_up_one(order, lines[order.pk], reply_to, email=email))
-        except Exception:
-            if not skip_failing:
-                raise
-            # In a batch, one order that cannot be followed up (a template or data
-            # error) must not hold back the others, nor its round's closing: it
-            # stays owed, and is tried again at every run until the error is fixed.
-            logger.exception("order %s could not be followed up", order.pk)
-    return prepared
+    return lines
 
 
-def _follow_up_one(
-    order: Order, mine: list[OrderLine], reply_to: dict[tuple[int, str], str], *, email: bool
-) -> _FollowUp:
-    """One order's follow-up; `reply_to` keeps each organisation's address by round
-    and language, looked up once a batch."""
-    round = order.round
-    message = None
-    if email and order.email:  # not erased meanwhile
-        language = _site_language(order.language)
-        if (round.pk, language) not in reply_to:
-            reply_to[round.pk, language] = _reply_to(round, language)
-        message = email_prepare(
-            to=order.email,
-            template="cooperatives_order_placed",
-            language=language,
-            context=_order_email_context(order, round, mine, order.sealed_token),
-            reply_to=reply_to[round.pk, language],
+def _count_prepare(orders: Sequence[Order]) -> list[_Counting]:
+    lines = _lines_of(orders)
+    return [
+        _Counting(
+            order=order,
+            audit=audit_entry(
+                action="cooperatives.order_placed",
+                obj=order,
+                organisation=order.round.organisation,
+                data={
+                    "round": order.round_id,
+                    "lines": len(lines[order.pk]),
+                    "items_minor": order.items_minor,
+                },
+            ),
+            moves=[
+                (line.item.product.cooperative_id, line.quantity, line.line_minor)
+                for line in lines[order.pk]
+            ],
         )
-    return _FollowUp(
-        order=order,
-        email=message,
-        audit=audit_entry(
-            action="cooperatives.order_placed",
-            obj=order,
-            organisation=round.organisation,
-            data={"round": round.pk, "lines": len(mine), "items_minor": order.items_minor},
-        ),
-        moves=[(line.item.product.cooperative_id, line.quantity, line.line_minor) for line in mine],
-    )
+        for order in orders
+    ]
 
 
-def _follow_up_write(follow_ups: Sequence[_FollowUp]) -> None:
-    """Writes prepared follow-ups of orders whose rows this transaction holds: the
-    emails and audit entries in a statement each, the orders no longer owed, then
-    each round's suppliers."""
-    if not follow_ups:
+def _count_write(countings: Sequence[_Counting]) -> None:
+    """For orders whose rows this transaction holds: the audit entries in one
+    statement, the orders no longer owed, then each round's suppliers."""
+    if not countings:
         return
-    email_queue_all([f.email for f in follow_ups if f.email is not None])
-    audit_log_all([f.audit for f in follow_ups])
-    Order.objects.filter(pk__in=[f.order.pk for f in follow_ups]).update(
-        follow_up_owed=False, sealed_token=""
-    )
+    audit_log_all([c.audit for c in countings])
+    Order.objects.filter(pk__in=[c.order.pk for c in countings]).update(follow_up_owed=False)
     by_round: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
-    for f in follow_ups:
-        f.order.follow_up_owed = False
-        f.order.sealed_token = ""
-        by_round[f.order.round_id].extend(f.moves)
+    for c in countings:
+        c.order.follow_up_owed = False
+        by_round[c.order.round_id].extend(c.moves)
     for round_id, moved in sorted(by_round.items()):
         _suppliers_move(round_id, _by_cooperative(moved))
 
 
-def _follow_up(orders: Sequence[Order], *, email: bool = True) -> None:
-    """For orders whose rows this transaction holds, and which are owed their
-    follow-up. Without `email`, the buyer is not written to (they cancelled the
+def _count_owed(scope: QuerySet[Order], limit: int) -> int:
+    orders = list(
+        scope.filter(follow_up_owed=True)
+        .select_related("round__organisation")
+        .order_by("pk")[:limit]
+    )
+    if not orders:
+        return 0
+    prepared = {c.order.pk: c for c in _count_prepare(orders)}
+    with transaction.atomic():
+        still = (
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(prepared), follow_up_owed=True)
+            .values_list("pk", flat=True)
+        )
+        mine = [prepared[pk] for pk in sorted(still)]
+        _count_write(mine)
+    return len(mine)
+
+
+def _emails_prepare(
+    orders: Sequence[Order], *, skip_failing: bool = False
+) -> dict[int, OutgoingEmail | None]:
+    """Each order's email, by order id (None where the buyer was erased), made without
+    writing anything. In a batch (`skip_failing`), an order whose email cannot be
+    made (a template or data error) is left out and stays owed, so that it holds
+    back neither the others nor its round's closing; it is tried again at every run."""
+    lines = _lines_of(orders)
+    reply_to: dict[tuple[int, str], str] = {}
+    prepared: dict[int, OutgoingEmail | None] = {}
+    for order in orders:
+        if not order.email:  # erased meanwhile
+            prepared[order.pk] = None
+            continue
+        round = order.round
+        language = _site_language(order.language)
+        try:
+            if (round.pk, language) not in reply_to:
+                reply_to[round.pk, language] = _reply_to(round, language)
+            prepared[order.pk] = email_prepare(
+                to=order.email,
+                template="cooperatives_order_placed",
+                language=language,
+                context=_order_email_context(order, round, lines[order.pk], order.sealed_token),
+                reply_to=reply_to[round.pk, language],
+            )
+        except Exception:
+            if not skip_failing:
+                raise
+            logger.exception("the email of order %s could not be made", order.pk)
+    return prepared
+
+
+def _emails_write(emails: Mapping[int, OutgoingEmail | None]) -> None:
+    """For orders whose rows this transaction holds: their emails queued (None: none
+    is sent), and the token each waited with emptied."""
+    if not emails:
+        return
+    email_queue_all([email for email in emails.values() if email is not None])
+    Order.objects.filter(pk__in=list(emails)).update(email_owed=False, sealed_token="")
+
+
+def _email_owed(scope: QuerySet[Order], limit: int) -> int:
+    if limit <= 0:
+        return 0
+    orders = list(
+        scope.filter(email_owed=True)
+        .select_related("round__organisation", "pickup_point")
+        .order_by("pk")[:limit]
+    )
+    if not orders:
+        return 0
+    prepared = _emails_prepare(orders, skip_failing=True)
+    with transaction.atomic():
+        still = dict(
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=list(prepared), email_owed=True)
+            .values_list("pk", "email_index")
+        )
+        # Erased meanwhile (an empty index): no email to an address we no longer hold.
+        _emails_write({pk: prepared[pk] if index else None for pk, index in still.items()})
+    return len(still)
+
+
+def _follow_up(order: Order, *, email: bool = True) -> None:
+    """What is owed after placing an order whose row this transaction holds, before
+    it changes. Without `email`, the buyer is not written to (they cancelled the
     order a moment after placing it, and see it on the page)."""
-    _follow_up_write(_follow_up_prepare(orders, email=email))
+    if order.follow_up_owed:
+        _count_write(_count_prepare([order]))
+    if order.email_owed:
+        _emails_write(_emails_prepare([order]) if email else {order.pk: None})
+        order.email_owed = False
+        order.sealed_token = ""
 
 
 # --- the buyer changes or cancels ---------------------------------------------------------
@@ -1106,8 +1182,7 @@ def order_change(
                 elif delta < 0:
                     _stock_release(item_id, -delta)
             # What placing it owes, for the order as it was placed.
-            if locked.follow_up_owed:
-                _follow_up([locked])
+            _follow_up(locked)
             OrderLine.objects.filter(order=locked).delete()
             OrderLine.objects.bulk_create(
                 [
@@ -1209,8 +1284,8 @@ def _cancel_locked(order: Order, *, by: str, actor: Actor, now: datetime) -> Non
     lines = _current_lines(order)
     for item_id, quantity in sorted(_per_item_rows(lines).items()):
         _stock_release(item_id, quantity)
-    if order.follow_up_owed:  # placed a moment ago: its totals first, then back
-        _follow_up([order], email=by != Order.CancelledBy.BUYER)
+    # Placed a moment ago: its totals first, then back.
+    _follow_up(order, email=by != Order.CancelledBy.BUYER)
     order.status = Order.Status.CANCELLED
     order.cancelled_at = now
     order.cancelled_by = by

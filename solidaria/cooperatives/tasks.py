@@ -10,7 +10,13 @@ from django_tasks import task
 
 from .fulfilment import round_close
 from .models import Round
-from .ordering import FOLLOW_UP_BATCH, orders_cancel_unpaid, orders_follow_up
+from .ordering import (
+    FOLLOW_UP_BATCH,
+    RUSH_EMAILS,
+    ordering_rush,
+    orders_cancel_unpaid,
+    orders_follow_up,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -22,17 +28,26 @@ FOLLOW_UP_SECONDS = 1.5
 
 
 @task()
-def follow_up_orders() -> int:
+def follow_up_orders() -> dict[str, int]:
     """Run every couple of seconds by the scheduler: what is owed after orders were
-    placed (the cooperatives' totals, the buyers' emails, the audit entries), in
-    batches, for at most FOLLOW_UP_SECONDS. Returns how many orders it followed up."""
+    placed, in batches, for at most FOLLOW_UP_SECONDS: every order counted (the
+    cooperatives' totals, the audit entries), and the buyers' emails, only
+    RUSH_EMAILS of them during a rush of orders (`ordering_rush`)."""
     deadline = time.monotonic() + FOLLOW_UP_SECONDS
-    done = 0
+    rush = ordering_rush()
+    emails_left: int | None = RUSH_EMAILS if rush else None
+    counted = emailed = 0
     while True:
-        n = orders_follow_up()
-        done += n
-        if n < FOLLOW_UP_BATCH or time.monotonic() > deadline:
-            return done
+        run = orders_follow_up(emails=emails_left)
+        counted += run.counted
+        emailed += run.emailed
+        if emails_left is not None:
+            emails_left = max(emails_left - run.emailed, 0)
+        more = run.counted == FOLLOW_UP_BATCH or (
+            emails_left is None and run.emailed == FOLLOW_UP_BATCH
+        )
+        if not more or time.monotonic() > deadline:
+            return {"rush": int(rush), "counted": counted, "emailed": emailed}
 
 
 @task()

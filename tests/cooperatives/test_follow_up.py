@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -19,7 +20,9 @@ from solidaria.cooperatives.exceptions import OrderRefused, PriceChanged, RoundC
 from solidaria.cooperatives.fulfilment import round_close
 from solidaria.cooperatives.models import Order, RoundItem, RoundSupplier
 from solidaria.cooperatives.ordering import (
+    RUSH_EMAILS,
     DeliveryRequest,
+    FollowedUp,
     order_buyer_cancel,
     order_cancel,
     order_change,
@@ -69,8 +72,8 @@ def test_the_follow_up_does_what_is_owed_once(shop: Shop) -> None:
         shop.round, [(shop.shirt, shop.large, 3)], email="bea@example.org", follow_up=False
     )
 
-    assert follow_up_orders.call() == 2
-    assert follow_up_orders.call() == 0
+    assert follow_up_orders.call() == {"rush": 0, "counted": 2, "emailed": 2}
+    assert follow_up_orders.call() == {"rush": 0, "counted": 0, "emailed": 0}
 
     shop.round.refresh_from_db()
     assert shop.round.cooperatives_count == 2
@@ -81,6 +84,7 @@ def test_the_follow_up_does_what_is_owed_once(shop: Shop) -> None:
     assert order_for_token(emails["bea@example.org"]["token"]).pk == second.order.pk
     assert AuditEntry.objects.filter(action="cooperatives.order_placed").count() == 2
     assert not Order.objects.filter(follow_up_owed=True).exists()
+    assert not Order.objects.filter(email_owed=True).exists()
     assert set(Order.objects.values_list("sealed_token", flat=True)) == {""}
 
 
@@ -91,20 +95,20 @@ def test_the_follow_up_of_one_round_leaves_the_others_owed(shop: Shop) -> None:
     place(shop.round, [(shop.yerba, 1)], follow_up=False)
     place(other, [(other_item, 1)], point=point, follow_up=False)
 
-    assert orders_follow_up(round=other) == 1
+    assert orders_follow_up(round=other) == FollowedUp(counted=1, emailed=1)
 
     assert Order.objects.get(round=shop.round).follow_up_owed
     assert not Order.objects.get(round=other).follow_up_owed
-    assert orders_follow_up(round=shop.round) == 1
+    assert orders_follow_up(round=shop.round) == FollowedUp(counted=1, emailed=1)
 
 
 def test_an_order_erased_before_its_follow_up_gets_no_email(shop: Shop) -> None:
     place(shop.round, [(shop.yerba, 1)], follow_up=False)
     Order.objects.update(email="", email_index="", name="")  # as erasure empties a paid one
 
-    assert orders_follow_up() == 1
+    assert orders_follow_up() == FollowedUp(counted=1, emailed=1)
 
-    assert placed_emails() == []
+    assert placed_emails() == [] and not Order.objects.get().email_owed
     assert supplier_totals(shop) == {shop.yerba_coop.pk: (1, 850)}
 
 
@@ -153,7 +157,7 @@ def test_a_buyer_cancelling_at_once_gets_no_email_and_the_totals_come_back(
     assert shop.round.cooperatives_count == 0 and shop.yerba.sold == 0
     assert supplier_totals(shop) == {shop.yerba_coop.pk: (0, 0)}
     assert not OutgoingEmail.objects.exists()
-    assert orders_follow_up() == 0
+    assert not orders_follow_up()
 
 
 def test_organisers_cancelling_an_owed_order_send_both_emails(shop: Shop) -> None:
@@ -256,3 +260,29 @@ def test_the_loaded_round_is_kept_briefly_but_what_is_left_is_read_anew(shop: Sh
     assert {o.item.pk: o.item for o in round_for_ordering(slug=shop.round.slug).offers}[
         shop.shirt.pk
     ].price_minor == 1600
+
+
+def test_in_a_rush_orders_are_counted_and_only_a_trickle_of_emails_goes(
+    shop: Shop, settings: Any
+) -> None:
+    settings.ORDERING_RUSH_RATE = 1  # more than 2 orders in 2 s is a rush here
+    for n in range(14):
+        place(
+            shop.round, [(shop.shirt, shop.medium, 1)], email=f"b{n}@example.org", follow_up=False
+        )
+
+    assert follow_up_orders.call() == {"rush": 1, "counted": 14, "emailed": RUSH_EMAILS}
+
+    shop.round.refresh_from_db()
+    assert shop.round.cooperatives_count == 1
+    assert supplier_totals(shop) == {shop.textile_coop.pk: (14, 14 * 1500)}
+    assert len(placed_emails()) == RUSH_EMAILS
+    # The oldest first; the rest once the rush is over.
+    waiting = Order.objects.filter(email_owed=True).order_by("pk")
+    assert waiting.count() == 14 - RUSH_EMAILS
+    assert min(waiting.values_list("pk", flat=True)) > max(
+        Order.objects.filter(email_owed=False).values_list("pk", flat=True)
+    )
+    settings.ORDERING_RUSH_RATE = 100
+    assert follow_up_orders.call() == {"rush": 0, "counted": 0, "emailed": 14 - RUSH_EMAILS}
+    assert len(placed_emails()) == 14

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from solidaria.cooperatives import fastlane, placing
 from solidaria.cooperatives.models import Order, OrderLine, RoundItem
 from solidaria.cooperatives.ordering import (
+    FollowedUp,
     orders_follow_up,
     price_field_name,
     quantity_field_name,
@@ -161,13 +162,14 @@ def test_an_order_through_the_page_leads_to_the_bank_details(client: Client, sho
     # The email follows within the scheduler's next run (orders_follow_up), with the
     # link to the order's private page.
     placed_emails = OutgoingEmail.objects.filter(template="cooperatives_order_placed")
-    assert not placed_emails.exists() and placed.follow_up_owed
-    assert orders_follow_up() == 1 and orders_follow_up() == 0
+    assert not placed_emails.exists() and placed.follow_up_owed and placed.email_owed
+    assert orders_follow_up() == FollowedUp(counted=1, emailed=1)
+    assert not orders_follow_up()
     (email,) = placed_emails
     token = json.loads(email.context)["token"]
     assert email.recipient == placed.email and order_for_token(token) == placed
     placed.refresh_from_db()
-    assert not placed.follow_up_owed and placed.sealed_token == ""
+    assert not placed.follow_up_owed and not placed.email_owed and placed.sealed_token == ""
 
 
 def test_the_order_form_works_without_javascript_and_sends_the_page_shipping(

@@ -17,6 +17,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="order",
+            name="email_owed",
+            field=models.BooleanField(default=False, editable=False),
+        ),
+        migrations.AddField(
+            model_name="order",
             name="sealed_token",
             field=solidaria.core.privacy.fields.EncryptedTextField(
                 blank=True, default="", editable=False
@@ -28,6 +33,14 @@ class Migration(migrations.Migration):
                 condition=django.db.models.Q(("follow_up_owed", True)),
                 fields=["id"],
                 name="order_follow_up_owed_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="order",
+            index=models.Index(
+                condition=django.db.models.Q(("email_owed", True)),
+                fields=["id"],
+                name="order_email_owed_idx",
             ),
         ),
     ]
