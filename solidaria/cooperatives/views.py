@@ -179,9 +179,13 @@ def round_order(request: HttpRequest, slug: str) -> HttpResponse:
     # to all the others: drawing the form of a round of 200 products took 170 ms,
     # which a run on a sold-out item would pay again and again (bench/orders.py).
     named = items_sent(request.POST)
-    page = round_for_ordering(slug=slug, item_ids=named) if named else round_page(slug=slug)
-    again = OrderForm(request.POST, page=page)
-    again.shows_checks_of(attempt.form)
+    if named and not isinstance(attempt.refusal, PriceChanged):
+        # The form that was checked is over these items already.
+        page, again = attempt.page, attempt.form
+    else:  # the prices of now, read afresh; or the whole round, to choose from
+        page = round_for_ordering(slug=slug, item_ids=named) if named else round_page(slug=slug)
+        again = OrderForm(request.POST, page=page)
+        again.shows_checks_of(attempt.form)
     status = 400
     if attempt.refusal is not None:
         _refusal_on_form(again, attempt.refusal)
