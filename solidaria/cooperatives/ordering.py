@@ -1209,6 +1209,10 @@ def order_change(
                 now_q, now_m = moved.get(cooperative_id, (0, 0))
                 moved[cooperative_id] = (now_q + quantity, now_m + minor)
             items_before = locked.items_minor
+            if items_minor + where.shipping_minor != locked.total_minor:
+                # The open card payment was for the old total: it is closed, and
+                # the order's page offers a new one.
+                _card_session_close_after(locked)
             locked.delivery = where.kind
             locked.pickup_point = where.pickup_point
             locked.address = where.address
@@ -1270,6 +1274,27 @@ def order_buyer_cancel(*, order: Order, now: datetime | None = None) -> bool:
 
 # --- cancelling ------------------------------------------------------------------------------
 
+
+def _card_session_close_after(order: Order) -> None:
+    """Once this transaction commits, the order's open Stripe Checkout Session (if
+    it is a card order with one) is closed, so that nobody pays a total that is no
+    longer owed; if Stripe does not answer, an amount paid anyway is flagged when
+    it arrives (`card`). Every way an order is cancelled or its total changed goes
+    through here: the buyer, the organisers, the days to pay, an erasure."""
+    if order.payment != Order.Payment.CARD or not order.stripe_session_id:
+        return
+    order_id = order.pk
+    transaction.on_commit(lambda: _card_session_close(order_id))
+
+
+def _card_session_close(order_id: int) -> None:
+    from .card import order_checkout_close  # card sits above ordering: it cancels orders
+
+    order = Order.objects.select_related("round__organisation").filter(pk=order_id).first()
+    if order is not None:
+        order_checkout_close(order=order)
+
+
 # What may still be cancelled, by whom: an unpaid order only while it is unpaid.
 _CANCELLABLE = {
     Order.CancelledBy.BUYER: (Order.Status.PENDING,),
@@ -1286,6 +1311,7 @@ def _cancel_locked(order: Order, *, by: str, actor: Actor, now: datetime) -> Non
         _stock_release(item_id, quantity)
     # Placed a moment ago: its totals first, then back.
     _follow_up(order, email=by != Order.CancelledBy.BUYER)
+    _card_session_close_after(order)  # nobody pays a cancelled order by card
     order.status = Order.Status.CANCELLED
     order.cancelled_at = now
     order.cancelled_by = by

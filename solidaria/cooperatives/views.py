@@ -35,7 +35,7 @@ from solidaria.supporters.models import Supporter
 from solidaria.supporters.selectors import person_of
 from solidaria.supporters.services import consent_text_current
 
-from .card import order_checkout_close, order_checkout_start, order_id_of_return
+from .card import order_checkout_start, order_id_of_return
 from .exceptions import (
     CardPaymentUnavailable,
     CooperativesError,
@@ -333,9 +333,6 @@ def order_page(request: HttpRequest, token: str) -> HttpResponse:
             _refusal_on_form(form, exc)
             status = _status(exc)
         else:
-            # The open card payment was for the old total: it is closed, and the
-            # page offers a new one.
-            order_checkout_close(order=order)
             messages.success(
                 request, _("Your order is changed. We have emailed you the new total.")
             )
@@ -356,7 +353,6 @@ def order_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
     except OrderLocked as exc:
         return _order_render(request, order, token, refusal=str(exc), status=409)
     if cancelled:
-        order_checkout_close(order=order)  # nobody pays a cancelled order by card
         messages.success(request, _("Your order is cancelled. Nothing more is owed."))
     return redirect("cooperatives:order", token=token)
 
@@ -393,7 +389,6 @@ def my_order_cancel(request: HttpRequest, supporter: Supporter, pk: int) -> Http
         return redirect("cooperatives:my-orders")
     try:
         if order_buyer_cancel(order=order):
-            order_checkout_close(order=order)
             messages.success(
                 request,
                 _("Your order %(reference)s is cancelled.") % {"reference": order.reference},

@@ -20,6 +20,7 @@ from django.utils import translation
 from solidaria.cooperatives.card import order_checkout_start
 from solidaria.cooperatives.exceptions import OrderLocked
 from solidaria.cooperatives.models import Order, Round, RoundItem
+from solidaria.cooperatives.ordering import order_cancel
 from solidaria.core.models import AuditEntry, StripeEvent
 from tests.cooperatives.conftest import Shop, order_form, place
 from tests.helpers import ORIGIN, post_form
@@ -362,7 +363,10 @@ def test_back_from_stripe_the_buyer_sees_the_payment_on_its_way(
 
 
 def test_a_cancelled_card_order_closes_its_session_at_stripe(
-    client: Client, shop: Shop, stripe_api: StripeStandIn
+    client: Client,
+    shop: Shop,
+    stripe_api: StripeStandIn,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     Round.objects.filter(pk=shop.round.pk).update(card_payments=True)
     shop.round.refresh_from_db()
@@ -372,7 +376,27 @@ def test_a_cancelled_card_order_closes_its_session_at_stripe(
     stripe_api.answer("POST", expire, 200, RESPONSES / "session_expired.json")
     with translation.override("en"):
         cancel = reverse("cooperatives:order-cancel", args=[placed.token])
-    assert client.post(cancel, HTTP_ORIGIN=ORIGIN).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(cancel, HTTP_ORIGIN=ORIGIN).status_code == 302
+    assert stripe_api.requests[-1]["path"] == expire
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED and order.stripe_session_id is None
+
+
+def test_every_cancellation_closes_the_session_once_it_is_written(
+    shop: Shop, stripe_api: StripeStandIn, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Not only the buyer's: the organisers', the days to pay's, an erasure's."""
+    order = started(stripe_api, card_order(shop))
+    expire = f"/v1/checkout/sessions/{order.stripe_session_id}/expire"
+    stripe_api.answer("POST", expire, 200, RESPONSES / "session_expired.json")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert order_cancel(order=order, by=Order.CancelledBy.ORGANISERS)
+    assert not any(r["path"] == expire for r in stripe_api.requests)  # not before the commit
+    for callback in callbacks:
+        callback()
+
     assert stripe_api.requests[-1]["path"] == expire
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED and order.stripe_session_id is None
