@@ -48,6 +48,7 @@ from .exceptions import (
 from .forms import OrderChangeForm, OrderFieldsMixin, OrderForm
 from .models import Order, PickupPoint, Round
 from .ordering import (
+    card_payment_offered,
     order_buyer_cancel,
     order_change,
     quantity_field_name,
@@ -132,6 +133,7 @@ def _round_context(page: RoundPage, form: OrderForm | None) -> dict[str, object]
     return {
         "page": page,
         "round": round,
+        "takes_cards": card_payment_offered(round),
         "form": form,
         "rows": form.rows() if form is not None else None,
         # The organisation's wording of today, which order_supporter_link records as

@@ -316,16 +316,20 @@ def test_the_order_form_offers_cards_only_when_the_round_and_the_site_take_them(
     from django.core.cache import caches
 
     page = f"/en/rounds/{shop.round.slug}/"
+    by_card = "Pay by card right away, or by bank transfer"
     settings.STRIPE_SECRET_KEY = settings.STRIPE_WEBHOOK_SECRET = ""
-    assert 'name="payment"' not in text(client.get(page))
+    html = text(client.get(page))
+    assert 'name="payment"' not in html and by_card not in html
     Round.objects.filter(pk=shop.round.pk).update(card_payments=True)
     caches["pages"].clear()
-    assert 'name="payment"' not in text(client.get(page))  # no Stripe keys
+    html = text(client.get(page))
+    assert 'name="payment"' not in html and by_card not in html  # no Stripe keys
     settings.STRIPE_SECRET_KEY = "sk_test_solidaria"
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     caches["pages"].clear()
     response = client.get(page)
     assert 'name="payment" value="card"' in text(response)
+    assert by_card in text(response)  # and "How it works" says so
     assert "https://checkout.stripe.com" in response["Content-Security-Policy"]
 
 
