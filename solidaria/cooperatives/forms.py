@@ -21,6 +21,7 @@ from django_stubs_ext import StrOrPromise
 
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.validators import validate_no_control_characters
+from solidaria.core.web import widgets
 from solidaria.core.web.formguard import form_token
 from solidaria.core.web.forms import (
     CountryChoiceField,
@@ -68,7 +69,9 @@ def quantity_field(most: int) -> forms.IntegerField:
             "min_value": _("Enter 0 or more: 0 means you do not order it."),
             "max_value": _("You can order at most %(limit_value)s of this."),
         },
-        widget=forms.NumberInput(attrs={"min": 0, "max": most, "step": 1, "inputmode": "numeric"}),
+        widget=widgets.NumberInput(
+            attrs={"min": 0, "max": most, "step": 1, "inputmode": "numeric"}
+        ),
     )
 
 
@@ -101,10 +104,10 @@ class OrderFieldsMixin:
                 self.fields[name] = quantity_field(most)
                 self.quantity_names.append(name)
             price = price_field_name(item_id)
-            self.fields[price] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+            self.fields[price] = forms.IntegerField(required=False, widget=widgets.HiddenInput)
             self.price_names.append(price)
         self.fields[SHIPPING_PRICE_FIELD] = forms.IntegerField(
-            required=False, widget=forms.HiddenInput
+            required=False, widget=widgets.HiddenInput
         )
         round = page.round
         languages = round.organisation.languages
@@ -147,13 +150,25 @@ class OrderFieldsMixin:
             },
         )
         self.fields["address"] = forms.CharField(
-            label=_("Street and number"), max_length=ADDRESS_MAX, required=False, validators=TEXT
+            label=_("Street and number"),
+            max_length=ADDRESS_MAX,
+            required=False,
+            validators=TEXT,
+            widget=widgets.TextInput,
         )
         self.fields["postcode"] = forms.CharField(
-            label=_("Postcode"), max_length=POSTCODE_MAX, required=False, validators=TEXT
+            label=_("Postcode"),
+            max_length=POSTCODE_MAX,
+            required=False,
+            validators=TEXT,
+            widget=widgets.TextInput,
         )
         self.fields["city"] = forms.CharField(
-            label=_("City"), max_length=CITY_MAX, required=False, validators=TEXT
+            label=_("City"),
+            max_length=CITY_MAX,
+            required=False,
+            validators=TEXT,
+            widget=widgets.TextInput,
         )
         self.fields["country"] = CountryChoiceField(
             label=_("Country"),
@@ -338,8 +353,8 @@ class OrderForm(OrderFieldsMixin, GuardedForm):
     email = email_field(
         help_text=_("We send you the bank details and a link to your order. Nobody else sees it.")
     )
-    currency = forms.CharField(max_length=3, required=False, widget=forms.HiddenInput)
-    consent_owner = forms.BooleanField(required=False)
+    currency = forms.CharField(max_length=3, required=False, widget=widgets.HiddenInput)
+    consent_owner = forms.BooleanField(required=False, widget=widgets.CheckboxInput)
 
     _errors: ErrorDict | None  # Django's, set by `shows_checks_of`
 

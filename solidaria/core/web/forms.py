@@ -26,6 +26,7 @@ from django_countries import countries
 from django_stubs_ext import StrOrPromise
 
 from solidaria.core.validators import validate_no_control_characters
+from solidaria.core.web import widgets
 from solidaria.core.web.altcha_check import altcha_verify
 from solidaria.core.web.formguard import form_token, form_token_refusal
 
@@ -116,7 +117,7 @@ def full_name_field(*, required: bool = True) -> forms.CharField:
         max_length=120,
         required=required,
         validators=[validate_no_control_characters],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        widget=widgets.TextInput(attrs={"autocomplete": "name"}),
     )
 
 
@@ -126,7 +127,7 @@ def email_field(*, help_text: StrOrPromise) -> forms.EmailField:
         label=_("Email"),
         max_length=254,
         help_text=help_text,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        widget=widgets.EmailInput(attrs={"autocomplete": "email"}),
     )
 
 
@@ -137,13 +138,13 @@ def honeypot_field() -> forms.CharField:
         max_length=200,
         label=_("Leave this field empty"),
         # Out of the tab order and never autofilled, so no person lands in it.
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        widget=widgets.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
 
 def form_token_field() -> forms.CharField:
     """The page's form token (core.web.formguard), sent back with the form."""
-    return forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+    return forms.CharField(widget=widgets.HiddenInput, max_length=64, required=False)
 
 
 class GuardedForm(PublicForm):
@@ -157,7 +158,7 @@ class GuardedForm(PublicForm):
 
     website = honeypot_field()
     form_token = form_token_field()
-    altcha = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+    altcha = forms.CharField(widget=widgets.HiddenInput, required=False, max_length=2000)
 
     hidden_field_names: tuple[str, ...] = ("form_token", "altcha")
     incomplete_message: StrOrPromise = _(
