@@ -21,7 +21,6 @@ from typing import Any, ClassVar, TypeVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.forms import ModelChoiceField
@@ -83,7 +82,6 @@ from .fulfilment import (
 from .ledger import (
     round_ledger_entry_check,
     round_ledger_entry_create,
-    round_ledger_entry_reverse,
     round_ledger_totals,
 )
 from .models import (
@@ -1491,6 +1489,3 @@ class RoundLedgerEntryAdmin(
             receipt=form.cleaned_data.get("receipt"),
             actor=staff_user(request),
         )
-
-    def entry_reverse(self, entry: RoundLedgerEntry, actor: User) -> RoundLedgerEntry:
-        return round_ledger_entry_reverse(entry=entry, actor=actor, reason="")

@@ -121,19 +121,6 @@ def round_ledger_entry_create(
     return ledger.ledger_entry_record(entry=entry, actor=actor, receipt=receipt)
 
 
-def round_ledger_entry_approve(*, entry: RoundLedgerEntry, actor: User) -> RoundLedgerEntry:
-    """Four eyes: whoever entered an entry cannot approve it (core.ledger)."""
-    return ledger.ledger_entry_approve(entry=entry, actor=actor)
-
-
-def round_ledger_entry_reverse(
-    *, entry: RoundLedgerEntry, actor: User, reason: str
-) -> RoundLedgerEntry:
-    """Takes an entry back with one of the opposite amount (and pesos), which waits
-    for a second organiser too (core.ledger). The original stays."""
-    return ledger.ledger_entry_reverse(entry=entry, actor=actor, reason=reason)
-
-
 # --- reads --------------------------------------------------------------------------------
 
 

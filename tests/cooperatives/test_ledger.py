@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from solidaria.cooperatives.exceptions import LedgerError
 from solidaria.cooperatives.ledger import (
-    round_ledger_entry_approve,
     round_ledger_entry_create,
-    round_ledger_entry_reverse,
 )
 from solidaria.cooperatives.models import Order, Round, RoundItem, RoundLedgerEntry
+from solidaria.core.ledger.services import ledger_entry_approve, ledger_entry_reverse
 from solidaria.core.models import AuditEntry
 from solidaria.organisations.models import Membership, Organisation
 from tests import factories
@@ -85,10 +84,10 @@ def test_a_payment_counts_only_once_another_organiser_approves_it(
     assert entry.currency == "EUR" and entry.amount_pesos_minor == 10_500_000
     assert entry.approved_at is None
     with pytest.raises(LedgerError):
-        round_ledger_entry_approve(entry=entry, actor=alice)
+        ledger_entry_approve(entry=entry, actor=alice)
     entry.refresh_from_db()
     assert entry.approved_at is None
-    approved = round_ledger_entry_approve(entry=entry, actor=bob)
+    approved = ledger_entry_approve(entry=entry, actor=bob)
     assert approved.approved_by == bob and approved.approved_at is not None
     audited = AuditEntry.objects.filter(object_id=str(entry.pk)).order_by("pk")
     assert [(a.action, a.actor, a.organisation) for a in audited] == [
@@ -102,10 +101,10 @@ def test_a_reversal_is_a_new_entry_with_the_opposite_amount_and_pesos(
     round: Round, item: RoundItem
 ) -> None:
     alice, bob = factories.UserFactory(), factories.UserFactory()
-    entry = round_ledger_entry_approve(
+    entry = ledger_entry_approve(
         entry=payment(round, item, alice, amount_pesos_minor=10_000_000), actor=bob
     )
-    reversal = round_ledger_entry_reverse(entry=entry, actor=alice, reason="wrong account")
+    reversal = ledger_entry_reverse(entry=entry, actor=alice, reason="wrong account")
     assert (reversal.amount_minor, reversal.amount_pesos_minor) == (-10000, -10_000_000)
     assert reversal.corrects == entry and reversal.cooperative == entry.cooperative
     assert reversal.kind == Kind.PAYMENT and reversal.approved_at is None  # four eyes again
@@ -113,10 +112,10 @@ def test_a_reversal_is_a_new_entry_with_the_opposite_amount_and_pesos(
     assert reversal.description.localize("en") == "Correction: wrong account"
     assert RoundLedgerEntry.objects.filter(pk=entry.pk, amount_minor=10000).exists()
     with pytest.raises(LedgerError):
-        round_ledger_entry_reverse(entry=entry, actor=bob, reason="again")
+        ledger_entry_reverse(entry=entry, actor=bob, reason="again")
     with pytest.raises(LedgerError):
-        round_ledger_entry_approve(entry=reversal, actor=alice)
-    round_ledger_entry_approve(entry=reversal, actor=bob)
+        ledger_entry_approve(entry=reversal, actor=alice)
+    ledger_entry_approve(entry=reversal, actor=bob)
 
 
 @pytest.mark.parametrize(
@@ -307,8 +306,8 @@ def test_the_summary_sets_the_approved_ledger_beside_the_orders(
         description={"en": "Transfers of the first week"},
         actor=alice,
     )
-    round_ledger_entry_approve(entry=income, actor=bob)
-    round_ledger_entry_approve(entry=payment(round, item, alice, amount=3000), actor=bob)
+    ledger_entry_approve(entry=income, actor=bob)
+    ledger_entry_approve(entry=payment(round, item, alice, amount=3000), actor=bob)
     payment(round, item, alice, amount=999)  # waiting: not counted
 
     client = staff(round.organisation, Membership.Role.VIEWER)
@@ -341,10 +340,10 @@ def test_the_public_ledger_shows_approved_entries_and_no_private_details(
     url = f"/en/rounds/{round.slug}/ledger/"
     waiting = payment(round, item, alice)
     assert "First half" not in client.get(url).content.decode()
-    round_ledger_entry_approve(entry=waiting, actor=bob)
+    ledger_entry_approve(entry=waiting, actor=bob)
     for n in range(5):
         entry = payment(round, item, alice, amount=100 + n, description={"en": f"Part {n}"})
-        round_ledger_entry_approve(entry=entry, actor=bob)
+        ledger_entry_approve(entry=entry, actor=bob)
     caches["pages"].clear()
     with django_assert_num_queries(3):
         page = client.get(url).content.decode()
