@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import caches
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from solidaria.cooperatives.exceptions import LedgerError
@@ -323,6 +325,34 @@ def test_the_summary_sets_the_approved_ledger_beside_the_orders(
     # 21.00 € still to pay, 31,500 pesos at the round's rate.
     for figure in ("€51.00", "€30.00", "€21.00", "ARS"):
         assert figure in row, (figure, row)
+
+
+def test_the_summary_reads_the_ledger_in_as_many_queries_for_one_cooperative_or_four(
+    round: Round, item: RoundItem
+) -> None:
+    point = PickupPointFactory(round=round)
+    alice, bob = factories.UserFactory(), factories.UserFactory()
+    client = staff(round.organisation, Membership.Role.VIEWER)
+    address = f"/admin/cooperatives/round/{round.pk}/summary/"
+
+    def paid_once(paid_item: RoundItem) -> None:
+        make_order(round, [(paid_item, 1)], point=point, status=Order.Status.PAID)
+        ledger_entry_approve(entry=payment(round, paid_item, alice, amount=500), actor=bob)
+
+    def queries() -> int:
+        client.get(address)  # the session and the console's own look-ups, once
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(address).status_code == 200
+        return len(captured.captured_queries)
+
+    paid_once(item)
+    one = queries()
+    for _ in range(3):
+        paid_once(RoundItemFactory(round=round))
+    paid_to = RoundLedgerEntry.objects.filter(round=round).values("cooperative").distinct()
+    assert paid_to.count() == 4
+
+    assert queries() == one
 
 
 def test_an_empty_ledger_says_so_on_the_summary(round: Round) -> None:
