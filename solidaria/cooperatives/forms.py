@@ -129,6 +129,7 @@ class OrderFieldsMixin:
                 for point in page.pickup_points
             ],
             error_messages={"invalid_choice": _("Choose one of this round's pickup points.")},
+            widget=widgets.Select,
         )
         choices: list[tuple[str, StrOrPromise]] = []
         if page.pickup_points:
@@ -143,7 +144,7 @@ class OrderFieldsMixin:
         self.fields["delivery"] = forms.ChoiceField(
             label=_("Delivery"),
             choices=choices,
-            widget=forms.RadioSelect,
+            widget=widgets.RadioSelect,
             error_messages={
                 "required": _("Choose how you get your order."),
                 "invalid_choice": _("Choose how you get your order."),
@@ -371,7 +372,7 @@ class OrderForm(OrderFieldsMixin, GuardedForm):
                     (Order.Payment.CARD.value, _("Card, on Stripe's secure page, right away")),
                 ],
                 initial=Order.Payment.BANK.value,
-                widget=forms.RadioSelect,
+                widget=widgets.RadioSelect,
                 error_messages={
                     "required": _("Choose how you pay."),
                     "invalid_choice": _("Choose how you pay."),

@@ -1,5 +1,5 @@
 """Screen readers reach a field's help and errors: every id a field's `aria-describedby`
-names is on the page (core/_field.html)."""
+names is on the page (the `{% field %}` tag, core/templatetags/fields.py)."""
 
 from __future__ import annotations
 

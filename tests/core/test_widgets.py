@@ -50,3 +50,53 @@ def test_a_bound_field_with_an_error_renders_the_same() -> None:
     assert not theirs.is_valid() and not ours.is_valid()
     for name in ("quantity", "name"):
         assert str(ours[name]) == str(theirs[name])
+
+
+CHOICES: list[list[Any]] = [
+    [],
+    [("", "—"), (1, "Mitte, Torstr. 1, Berlin (Mo–Fr 10–18)"), (2, "Altona & <Hafen>")],
+    [("pickup", "I collect it"), ("shipping", 'Send it (5,00 €) "now"')],
+    [
+        ("Berlin", [(1, "Mitte"), (2, "Kreuzberg")]),
+        ("Hamburg <Nord>", [(3, "Altona")]),
+        (4, "Alone"),
+    ],
+]
+CHOICE_WIDGETS = [(widgets.RadioSelect, forms.RadioSelect), (widgets.Select, forms.Select)]
+
+
+@pytest.mark.parametrize(("ours", "djangos"), CHOICE_WIDGETS)
+@pytest.mark.parametrize("choices", CHOICES)
+@pytest.mark.parametrize("value", [None, "", 1, "2", "shipping", ["1", "3"]])
+@pytest.mark.parametrize("attrs", ATTRS)
+def test_choice_markup_is_djangos(
+    ours: Any, djangos: Any, choices: list[Any], value: Any, attrs: dict[str, Any]
+) -> None:
+    assert ours(choices=choices).render("field", value, attrs=attrs) == djangos(
+        choices=choices
+    ).render("field", value, attrs=attrs)
+
+
+@pytest.mark.parametrize(("ours", "djangos"), CHOICE_WIDGETS)
+@pytest.mark.parametrize("data", [{}, {"where": "2"}, {"where": "<nowhere>"}])
+def test_a_bound_choice_field_and_each_option_render_the_same(
+    ours: Any, djangos: Any, data: dict[str, str]
+) -> None:
+    """As a template draws them: the whole field, or each option looped over."""
+    choices = [("1", "Mitte"), ("2", "Altona & <Hafen>")]
+
+    class Theirs(forms.Form):
+        where = forms.ChoiceField(choices=choices, widget=djangos(attrs={"class": "choices"}))
+
+    class Ours(forms.Form):
+        where = forms.ChoiceField(choices=choices, widget=ours(attrs={"class": "choices"}))
+
+    theirs, ours_form = Theirs(data or None), Ours(data or None)
+    assert theirs.is_valid() == ours_form.is_valid()
+    assert str(ours_form["where"]) == str(theirs["where"])
+    assert [str(option) for option in ours_form["where"]] == [
+        str(option) for option in theirs["where"]
+    ]
+    assert [option.tag() for option in ours_form["where"]] == [
+        option.tag() for option in theirs["where"]
+    ]

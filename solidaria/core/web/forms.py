@@ -225,6 +225,12 @@ class CountrySelect(forms.Select):
             options = options.replace(f'value="{selected}">', f'value="{selected}" selected>', 1)
         return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")
 
+    def use_required_attribute(self, initial: Any) -> bool:
+        # Select's own rule reads the first option (a required <select> must start
+        # with an empty one), which normalised all 250 choices on every drawing:
+        # the first option here is always "—", empty.
+        return forms.Widget.use_required_attribute(self, initial)
+
 
 @lru_cache(maxsize=16)
 def _country_options_html(language: str) -> str:
