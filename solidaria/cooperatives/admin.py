@@ -79,11 +79,8 @@ from .fulfilment import (
     round_close,
     round_statement_import,
 )
-from .ledger import (
-    round_ledger_entry_check,
-    round_ledger_entry_create,
-    round_ledger_totals,
-)
+from .ledger import round_ledger_entry_check, round_ledger_entry_create
+from .ledger_selectors import round_ledger_totals
 from .models import (
     DIRECTORY_LANGUAGES,
     Cooperative,

@@ -9,7 +9,8 @@ from django.shortcuts import render
 
 from solidaria.core.web.middleware import public_page
 
-from .ledger import round_get_public, round_ledger_public
+from .ledger_selectors import round_ledger_public
+from .rounds import round_get_public
 
 
 @public_page

@@ -241,6 +241,18 @@ def test_the_directory_in_spanish(client: Client) -> None:
     assert listed_names(response) == ["Panadería Unida"]
 
 
+@pytest.mark.parametrize(("language", "name"), [("en", "Cooperatives"), ("es", "Cooperativas")])
+def test_the_site_header_links_to_the_directory_in_the_visitors_language(
+    client: Client, language: str, name: str
+) -> None:
+    def header(path: str) -> str:
+        return client.get(path).content.decode().split("</header>", 1)[0]
+
+    link = f'<a href="/{language}/cooperatives/"'
+    assert f"{link}>{name}</a>" in header(f"/{language}/")  # the home page
+    assert f'{link} aria-current="page">{name}</a>' in header(f"/{language}/cooperatives/")
+
+
 # --- a cooperative's page --------------------------------------------------------------
 
 
