@@ -82,6 +82,7 @@ from .fulfilment import (
 from .ledger import round_ledger_entry_check, round_ledger_entry_create
 from .ledger_selectors import round_ledger_totals
 from .models import (
+    CARD_NEEDS_A_PERSON,
     DIRECTORY_LANGUAGES,
     Cooperative,
     CooperativePhoto,
@@ -1033,6 +1034,35 @@ class PickupPointFilter(admin.SimpleListFilter):
         return queryset.filter(pickup_point_id=int(value)) if is_id else queryset.none()
 
 
+class CardPaymentFilter(admin.SimpleListFilter):
+    """Card payments that need a person: money that arrived but could not count (not
+    the order's total, or for a cancelled order), and disputes (card.py marks them)."""
+
+    title = _("card payment")
+    parameter_name = "card"
+    DISPUTE = "dispute_"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
+        return [
+            ("check", _("to check: a problem or a dispute not won")),
+            *Order.CardPaymentProblem.choices,
+            *((f"{self.DISPUTE}{value}", label) for value, label in Order.CardDispute.choices),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        if value == "check":
+            return queryset.filter(CARD_NEEDS_A_PERSON)
+        if value in Order.CardPaymentProblem.values:
+            return queryset.filter(card_payment_problem=value)
+        dispute = value.removeprefix(self.DISPUTE)
+        if value.startswith(self.DISPUTE) and dispute in Order.CardDispute.values:
+            return queryset.filter(card_dispute=dispute)
+        return queryset.none()
+
+
 class OrderLineInline(admin.TabularInline[OrderLine, Order]):
     model = OrderLine
     extra = 0
@@ -1077,6 +1107,7 @@ ORDER_FIELDS = (
     "reference",
     "status",
     "payment",
+    "card_payment_display",
     "delivery",
     "pickup_point",
     "name",
@@ -1109,9 +1140,17 @@ class OrderAdmin(OrganisationScopedAdmin[Order]):
         "status",
         "where",
         "total_display",
+        "card_payment_mark",
         "created_at",
     ]
-    list_filter = [RoundFilter, "status", "delivery", PickupPointFilter, "payment"]
+    list_filter = [
+        RoundFilter,
+        "status",
+        "delivery",
+        PickupPointFilter,
+        "payment",
+        CardPaymentFilter,
+    ]
     list_select_related = ["round__organisation", "pickup_point"]
     list_per_page = 100
     # A reference, or an exact email address by its blind index (see get_search_results).
@@ -1138,6 +1177,8 @@ class OrderAdmin(OrganisationScopedAdmin[Order]):
         if obj is not None and obj.delivery == Order.Delivery.SHIPPING:
             position = fields.index("pickup_point")
             fields[position : position + 1] = SHIPPING_FIELDS
+        if obj is None or obj.payment != Order.Payment.CARD:
+            fields.remove("card_payment_display")
         return fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Order | None = None) -> Any:
@@ -1193,6 +1234,44 @@ class OrderAdmin(OrganisationScopedAdmin[Order]):
     @admin.display(description=_("total"), ordering="items_minor")
     def total_display(self, order: Order) -> str:
         return str(order.total)
+
+    @admin.display(description=_("card payment"))
+    def card_payment_mark(self, order: Order) -> str:
+        """In the list: what a person must look at, and nothing for the others."""
+        if not order.card_needs_a_person:
+            return ""
+        problems = [
+            str(label)
+            for label in (
+                order.get_card_payment_problem_display(),
+                order.get_card_dispute_display(),
+            )
+            if label
+        ]
+        received = order.card_received
+        if received is not None and order.card_payment_problem:
+            problems.append(str(_("%(amount)s received") % {"amount": received}))
+        return "⚠ " + "; ".join(problems)
+
+    @admin.display(description=_("card payment"))
+    def card_payment_display(self, order: Order) -> SafeString | str:
+        """On a card order's page: what Stripe confirmed against what the order
+        costs, what was refunded, and what a person must settle."""
+        received = order.card_received
+        if received is None:
+            return str(_("No payment confirmed by Stripe."))
+        rows: list[tuple[StrOrPromise, str]] = [
+            (_("Received"), str(received)),
+            (_("Order total"), str(order.total)),
+        ]
+        if order.card_refunded_minor:
+            rows.append((_("Refunded"), str(order.card_refunded)))
+        if order.card_payment_problem:
+            rows.append((_("To check"), order.get_card_payment_problem_display()))
+        if order.card_dispute:
+            rows.append((_("Dispute"), order.get_card_dispute_display()))
+        rows.append((_("Stripe payment"), order.stripe_payment_intent_id or "—"))
+        return format_html_join("\n", "<div>{}: {}</div>", rows)
 
     # Bulk steps
 

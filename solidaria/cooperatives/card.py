@@ -17,7 +17,13 @@ matches the order (the buyer changed it) is expired at Stripe before a new one i
 made, and events about any other session are ignored.
 
 Each event is applied once (core.payments stores its id), in one transaction with
-what it changes, and audited.
+what it changes, and audited. The order keeps the payment Stripe confirmed (its
+payment intent, what arrived): refunds and disputes, which name only the payment,
+find the order by it. Money that arrives but cannot count (another amount than
+the order's total, or for an order cancelled meanwhile) and disputes mark the
+order (`Order.card_payment_problem`, `Order.card_dispute`) for the organisers, who
+find such orders in the console and settle them in Stripe; the days to pay leave
+them alone (`ordering.orders_cancel_unpaid`).
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from solidaria.core.models import AuditEntry
+from solidaria.core.payments.checkout import checkout_session_create, checkout_session_expire
 from solidaria.core.payments.client import (
     CheckoutSession,
     absolute_url,
@@ -47,8 +53,10 @@ from solidaria.core.payments.events import (
     IGNORED,
     StripeHandlers,
     StripeObject,
+    dispute_read,
     stripe_id,
 )
+from solidaria.core.payments.exceptions import PaymentUnavailable
 from solidaria.core.privacy.audit import audit_log
 from solidaria.core.rendering.i18n import localize
 
@@ -179,15 +187,6 @@ def _session_params(order: Order, *, now: datetime) -> dict[str, object]:
     }
 
 
-def _unavailable() -> CardPaymentUnavailable:
-    return CardPaymentUnavailable(
-        _(
-            "The card payment service did not answer. Nothing was charged. "
-            "Please try again in a moment from your order's page."
-        )
-    )
-
-
 def _check_payable(order: Order) -> None:
     if order.payment != Order.Payment.CARD:
         raise OrderLocked(_("This order is paid by bank transfer."))
@@ -195,24 +194,22 @@ def _check_payable(order: Order) -> None:
         raise OrderLocked(_("This order has been cancelled."))
     if order.status != Order.Status.PENDING:
         raise OrderLocked(_("This order has been paid. Thank you!"))
-
-
-def _expire_at_stripe(session_id: str) -> None:
-    """Closes a session at Stripe so that it cannot be paid; one already expired
-    counts as closed."""
-    try:
-        stripe_client().v1.checkout.sessions.expire(session_id)
-    except stripe.InvalidRequestError:
-        session = stripe_client().v1.checkout.sessions.retrieve(session_id)
-        if session.status != "expired":
-            raise
+    if order.card_payment_problem:
+        # Paid already, but not its total: paying again would not settle it.
+        raise OrderLocked(
+            _(
+                "A card payment for this order has arrived that the organisers need to "
+                "check. They will get in touch with you."
+            )
+        )
 
 
 def _session_close(order: Order, session_id: str) -> None:
     """Closes the order's session at Stripe, then lets go of it: an expired session
     can never be paid, and its expiry (which Stripe announces too) must not cancel
-    the order, which is still to be paid through another."""
-    _expire_at_stripe(session_id)
+    the order, which is still to be paid through another. CardPaymentUnavailable if
+    Stripe did not close it: the order keeps it then."""
+    checkout_session_expire(session_id, error=CardPaymentUnavailable)
     with transaction.atomic():
         if Order.objects.filter(pk=order.pk, stripe_session_id=session_id).update(
             stripe_session_id=None, updated_at=timezone.now()
@@ -238,35 +235,34 @@ def order_checkout_start(*, order: Order, now: datetime | None = None) -> Checko
     if not card_payments_enabled():
         raise CardPaymentUnavailable(_("Card payments are not available at the moment."))
     previous = order.stripe_session_id or ""
-    client = stripe_client()
-    try:
-        if previous:
-            session = client.v1.checkout.sessions.retrieve(previous)
-            if session.status == "complete":
-                raise OrderLocked(
-                    _("Your card payment has been made: we are waiting for Stripe to confirm it.")
-                )
-            if session.status == "open":
-                same = session.amount_total == order.total_minor and (
-                    str(session.currency or "").upper() == order.round.currency
-                )
-                if same and session.url:
-                    return CheckoutSession(id=str(session.id), url=str(session.url))
-                _session_close(order, previous)
-                previous = ""
-        params = _session_params(order, now=now)
-        # The same request (a double click) gets the same session back; another
-        # order total, expiry or previous session makes a new one.
-        fingerprint = hashlib.sha256(
-            json.dumps([previous, params], sort_keys=True).encode()
-        ).hexdigest()[:32]
-        session = client.v1.checkout.sessions.create(
-            params,  # type: ignore[arg-type]  # built as a dict; stripe types it as a TypedDict
-            {"idempotency_key": f"order-{order.pk}-checkout-{fingerprint}"},
-        )
-    except stripe.StripeError as exc:
-        raise _unavailable() from exc
-    created = CheckoutSession(id=str(session.id), url=str(session.url))
+    if previous:
+        try:
+            session = stripe_client().v1.checkout.sessions.retrieve(previous)
+        except stripe.StripeError as exc:
+            raise CardPaymentUnavailable() from exc
+        if session.status == "complete":
+            raise OrderLocked(
+                _("Your card payment has been made: we are waiting for Stripe to confirm it.")
+            )
+        if session.status == "open":
+            same = session.amount_total == order.total_minor and (
+                str(session.currency or "").upper() == order.round.currency
+            )
+            if same and session.url:
+                return CheckoutSession(id=str(session.id), url=str(session.url))
+            _session_close(order, previous)
+            previous = ""
+    params = _session_params(order, now=now)
+    # The same request (a double click) gets the same session back; another order
+    # total, expiry or previous session makes a new one.
+    fingerprint = hashlib.sha256(
+        json.dumps([previous, params], sort_keys=True).encode()
+    ).hexdigest()[:32]
+    created = checkout_session_create(
+        params,
+        idempotency_key=f"order-{order.pk}-checkout-{fingerprint}",
+        error=CardPaymentUnavailable,
+    )
     with transaction.atomic():
         locked = Order.objects.select_for_update().get(pk=order.pk)
         current = locked.stripe_session_id or ""
@@ -284,8 +280,8 @@ def order_checkout_start(*, order: Order, now: datetime | None = None) -> Checko
     # Cancelled, or another session started, while Stripe answered: this one must
     # not be paid.
     try:
-        _expire_at_stripe(created.id)
-    except stripe.StripeError:
+        checkout_session_expire(created.id)
+    except PaymentUnavailable:
         logger.warning("could not close the unused checkout session of order %s", order.pk)
     raise OrderLocked(_("This order has changed meanwhile. Please open it again."))
 
@@ -300,7 +296,7 @@ def order_checkout_close(*, order: Order) -> bool:
         return False
     try:
         _session_close(order, order.stripe_session_id)
-    except stripe.StripeError:
+    except CardPaymentUnavailable:
         logger.warning("could not close the checkout session of order %s", order.pk)
         return False
     return True
@@ -325,6 +321,30 @@ def _order_for(session: StripeObject) -> Order | None:
     )
 
 
+def _payment_record(
+    order: Order, session: StripeObject, *, problem: Order.CardPaymentProblem | None = None
+) -> None:
+    """Keeps on the order the payment Stripe confirmed: its payment intent (by which
+    refunds and disputes find the order) and what arrived; `problem` if it could not
+    count, which lists the order for the organisers and keeps the days to pay from
+    cancelling it."""
+    received = session.get("amount_total")
+    order.stripe_payment_intent_id = stripe_id(session.get("payment_intent"))[:255]
+    order.card_received_minor = received if isinstance(received, int) else None
+    order.card_received_currency = str(session.get("currency") or "").upper()[:3]
+    fields = [
+        "stripe_payment_intent_id",
+        "card_received_minor",
+        "card_received_currency",
+        "updated_at",
+    ]
+    if problem is not None:
+        order.card_payment_problem = problem
+        fields.append("card_payment_problem")
+    # Only these fields: the order's status is orders_mark_paid's to write.
+    order.save(update_fields=fields)
+
+
 def _paid(order: Order, session: StripeObject) -> str:
     round = order.round
     details = {
@@ -333,8 +353,26 @@ def _paid(order: Order, session: StripeObject) -> str:
         "paid_minor": session.get("amount_total"),
         "currency": str(session.get("currency") or "").upper(),
     }
+    if order.status == Order.Status.CANCELLED:
+        # Cancelled while the buyer was paying: the money is to be given back.
+        _payment_record(order, session, problem=Order.CardPaymentProblem.PAID_WHEN_CANCELLED)
+        audit_log(
+            action="cooperatives.order_card_paid_when_cancelled",
+            obj=order,
+            organisation=round.organisation,
+            data=details,
+        )
+        logger.warning("card payment arrived for cancelled order %s", order.pk)
+        return "paid when cancelled"
+    if order.status != Order.Status.PENDING:
+        # The same payment told again (another event about the same session), or
+        # its word came after the organisers had marked the order paid by hand.
+        if not order.stripe_payment_intent_id:
+            _payment_record(order, session)
+        return "already"
     if details["paid_minor"] != order.total_minor or details["currency"] != round.currency:
         # Paid for what the order was before the buyer changed it: for a person.
+        _payment_record(order, session, problem=Order.CardPaymentProblem.AMOUNT_DIFFERS)
         audit_log(
             action="cooperatives.order_card_amount_differs",
             obj=order,
@@ -343,26 +381,16 @@ def _paid(order: Order, session: StripeObject) -> str:
         )
         logger.warning("card payment of order %s differs from its total", order.pk)
         return "amount differs"
-    moved = orders_mark_paid(orders=[order], actor=None)
-    if moved.changed:
-        audit_log(
-            action="cooperatives.order_card_paid",
-            obj=order,
-            organisation=round.organisation,
-            data=details,
-        )
-        return "paid"
-    if moved.already:
-        return "already"
-    # Cancelled while the buyer was paying: the money is to be given back.
+    # The order's row is this transaction's (`_order_for`): it moves.
+    orders_mark_paid(orders=[order], actor=None)
+    _payment_record(order, session)
     audit_log(
-        action="cooperatives.order_card_paid_when_cancelled",
+        action="cooperatives.order_card_paid",
         obj=order,
         organisation=round.organisation,
         data=details,
     )
-    logger.warning("card payment arrived for cancelled order %s", order.pk)
-    return "paid when cancelled"
+    return "paid"
 
 
 def _checkout_completed(session: StripeObject) -> str:
@@ -387,6 +415,8 @@ def _not_paid(session: StripeObject, *, action: str) -> str:
     order = _order_for(session)
     if order is None or order.status != Order.Status.PENDING:
         return IGNORED
+    if order.card_payment_problem:
+        return IGNORED  # money arrived for it: for a person, and never "nothing was charged"
     expires_at = session.get("expires_at")
     if isinstance(expires_at, int) and expires_at > time.time():
         # Expired before its time: we closed it (`_session_close`, the order was
@@ -413,48 +443,83 @@ def _checkout_async_failed(session: StripeObject) -> str:
 
 
 def _order_of_payment(payment_intent: str) -> Order | None:
-    """The order a payment intent paid, as its payment's audit entry recorded it
-    (the order keeps only its session's id)."""
+    """The order a payment intent paid (`_payment_record`; orders paid before the
+    order kept it had it copied from the audit log, migration 0005). Locked until
+    the event's transaction ends."""
     if not payment_intent:
-        return None
-    entry = (
-        AuditEntry.objects.filter(
-            action="cooperatives.order_card_paid", data__payment_intent=payment_intent
-        )
-        .order_by("-pk")
-        .values_list("object_id", flat=True)
-        .first()
-    )
-    if entry is None or not entry.isdigit():
         return None
     return (
         # Only the order's row: the round's is taken after its items (ordering).
         Order.objects.select_for_update(of=("self",))
         .select_related("round__organisation")
-        .filter(pk=int(entry), payment=Order.Payment.CARD)
+        .filter(stripe_payment_intent_id=payment_intent, payment=Order.Payment.CARD)
+        .order_by("-pk")
         .first()
     )
 
 
 def _charge_refunded(charge: StripeObject) -> str:
     """Noted for the organisers, who refund through Stripe's dashboard (and cancel
-    the order in the console if it is not to be delivered)."""
-    order = _order_of_payment(stripe_id(charge.get("payment_intent")))
+    the order in the console if it is not to be delivered): what was refunded shows
+    beside what was received on the order's page."""
+    payment_intent = stripe_id(charge.get("payment_intent"))
+    order = _order_of_payment(payment_intent)
     if order is None:
         return IGNORED
     refunded = int(charge.get("amount_refunded") or 0)
+    order.card_refunded_minor = refunded
+    order.save(update_fields=["card_refunded_minor", "updated_at"])
     audit_log(
         action="cooperatives.order_card_refunded",
         obj=order,
         organisation=order.round.organisation,
         data={
-            "payment_intent": stripe_id(charge.get("payment_intent")),
+            "payment_intent": payment_intent,
             "refunded_minor": refunded,
             "currency": str(charge.get("currency") or order.round.currency).upper(),
-            "whole": refunded >= order.total_minor,
+            "whole": refunded >= (order.card_received_minor or order.total_minor),
         },
     )
     return "refunded"
+
+
+def _dispute(obj: StripeObject, *, closed: bool) -> str:
+    """The card holder disputed the payment with their bank, which holds the money
+    back until the dispute is closed, won (it comes back) or lost (it stays with the
+    card holder). Marked on the order, as a payment that could not count is, for
+    the organisers to answer it in Stripe's dashboard (the evidence is due within
+    days) and decide what becomes of the order; its status stays, as a refund
+    leaves it. The fund reads disputes alike (core.payments.events.dispute_read)."""
+    dispute = dispute_read(obj)
+    if dispute is None:
+        return IGNORED  # an inquiry: no money moves
+    order = _order_of_payment(dispute.payment_intent)
+    if order is None:
+        return IGNORED
+    if not closed:
+        order.card_dispute = Order.CardDispute.OPEN
+        action, outcome = "cooperatives.order_card_disputed", "disputed"
+        logger.warning("card payment of order %s is disputed", order.pk)
+    elif dispute.won:
+        order.card_dispute = Order.CardDispute.WON
+        action, outcome = "cooperatives.order_card_dispute_won", "dispute closed"
+    else:
+        order.card_dispute = Order.CardDispute.LOST
+        action, outcome = "cooperatives.order_card_dispute_lost", "dispute closed"
+    order.save(update_fields=["card_dispute", "updated_at"])
+    audit_log(
+        action=action,
+        obj=order,
+        organisation=order.round.organisation,
+        data={
+            "dispute": dispute.id,
+            "payment_intent": dispute.payment_intent,
+            "amount_minor": dispute.amount_minor,
+            "currency": dispute.currency or order.round.currency,
+            "status": dispute.status,
+        },
+    )
+    return outcome
 
 
 HANDLERS = {
@@ -463,6 +528,8 @@ HANDLERS = {
     "checkout.session.async_payment_failed": _checkout_async_failed,
     "checkout.session.expired": _checkout_expired,
     "charge.refunded": _charge_refunded,
+    "charge.dispute.created": lambda dispute: _dispute(dispute, closed=False),
+    "charge.dispute.closed": lambda dispute: _dispute(dispute, closed=True),
 }
 
 STRIPE_HANDLERS = StripeHandlers(kind=STRIPE_KIND, handlers=HANDLERS)

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 # The ledger's refusal is the one every ledger raises (core.ledger), for the round's
 # ledger (cooperatives.ledger) as for a fund's.
 from solidaria.core.ledger.exceptions import LedgerError as LedgerError
+from solidaria.core.payments.exceptions import PaymentUnavailable
 
 
 class CooperativesError(Exception):
@@ -68,6 +70,12 @@ class OrderLocked(CooperativesError):
     closed, or the order was cancelled, paid or handed over."""
 
 
-class CardPaymentUnavailable(CooperativesError):
+class CardPaymentUnavailable(CooperativesError, PaymentUnavailable):
     """Stripe did not answer, or card payments are not configured: nothing was
-    charged, and the order waits as it was."""
+    charged, and the order waits as it was. core.payments raises it for the rounds
+    (its `PaymentUnavailable`, as a refusal of the rounds' rules)."""
+
+    unanswered = gettext_lazy(
+        "The card payment service did not answer. Nothing was charged. "
+        "Please try again in a moment from your order's page."
+    )

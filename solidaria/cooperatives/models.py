@@ -547,6 +547,15 @@ class Order(models.Model):
         ORGANISERS = "organisers", _("the organisers")
         UNPAID = "unpaid", _("not paid in time")
 
+    class CardPaymentProblem(models.TextChoices):
+        AMOUNT_DIFFERS = "amount_differs", _("paid, but not the order's total")
+        PAID_WHEN_CANCELLED = "paid_cancelled", _("paid after the order was cancelled")
+
+    class CardDispute(models.TextChoices):
+        OPEN = "open", _("disputed: the card holder's bank holds the money back")
+        WON = "won", _("dispute won: the money came back")
+        LOST = "lost", _("dispute lost: the money went back to the card holder")
+
     round = models.ForeignKey(
         Round, on_delete=models.PROTECT, related_name="orders", verbose_name=_("round")
     )
@@ -588,6 +597,30 @@ class Order(models.Model):
     sealed_token = EncryptedTextField(editable=False)
     stripe_session_id = models.CharField(
         max_length=255, unique=True, null=True, blank=True, editable=False
+    )
+    # The card payment Stripe confirmed (card.py), counted or not: its payment
+    # intent, by which its refunds and disputes find the order, and what arrived,
+    # which is not always the order's total.
+    stripe_payment_intent_id = models.CharField(
+        max_length=255, blank=True, editable=False, db_index=True
+    )
+    card_received_minor = models.BigIntegerField(
+        _("received by card (in cents)"), null=True, blank=True
+    )
+    card_received_currency = models.CharField(_("currency received"), max_length=3, blank=True)
+    # As Stripe last said (refunds are made in Stripe's dashboard).
+    card_refunded_minor = models.BigIntegerField(_("refunded by card (in cents)"), default=0)
+    # Money that arrived but could not count (the order stays as it was), and a
+    # dispute of a payment: for a person to settle in Stripe and in the console,
+    # where these orders are listed; the days to pay leave them alone.
+    card_payment_problem = models.CharField(
+        _("card payment problem"),
+        max_length=16,
+        choices=CardPaymentProblem.choices,
+        blank=True,
+    )
+    card_dispute = models.CharField(
+        _("card dispute"), max_length=8, choices=CardDispute.choices, blank=True
     )
     supporter = models.ForeignKey(
         "supporters.Supporter",
@@ -646,6 +679,31 @@ class Order(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+    @property
+    def card_received(self) -> Money | None:
+        if self.card_received_minor is None:
+            return None
+        return Money(self.card_received_minor, self.card_received_currency or self.round.currency)
+
+    @property
+    def card_refunded(self) -> Money:
+        return Money(self.card_refunded_minor, self.card_received_currency or self.round.currency)
+
+    @property
+    def card_needs_a_person(self) -> bool:
+        """A card payment that did not count, or a dispute not won: organisers settle
+        it (`CARD_NEEDS_A_PERSON` asks the same of the database)."""
+        return bool(self.card_payment_problem) or self.card_dispute in (
+            self.CardDispute.OPEN,
+            self.CardDispute.LOST,
+        )
+
+
+# The orders whose card payment waits for a person (`Order.card_needs_a_person`).
+CARD_NEEDS_A_PERSON = ~Q(card_payment_problem="") | Q(
+    card_dispute__in=[Order.CardDispute.OPEN, Order.CardDispute.LOST]
+)
 
 
 class OrderLine(models.Model):

@@ -1369,25 +1369,36 @@ def orders_cancel_unpaid(*, round: Round, now: datetime | None = None) -> int:
     """After the round's grace period (closes_at + payment_days), cancels every order
     still waiting for payment, with an email to each buyer. A slice of orders per
     transaction, so no lock is held for long and an interrupted run resumes where it
-    stopped; running it again cancels nothing more. Returns how many it cancelled."""
+    stopped; running it again cancels nothing more. Returns how many it cancelled.
+
+    Two kinds of waiting card orders are left alone, because money may be there and
+    the email would tell their buyer that nothing was charged:
+    - one whose payment arrived but could not count (`card_payment_problem`: not the
+      order's total): the organisers settle it (the console lists it), taking the
+      payment or refunding it, and cancel the order if need be;
+    - one still holding its Checkout Session: Stripe settles it. The session's
+      expiry (within about an hour, `card.CHECKOUT_EXPIRY`) cancels it with that
+      email, true then; a payment made on it, or one by a method confirmed days
+      later, marks it paid instead of arriving for an order cancelled here."""
     now = now or timezone.now()
     if now < round.closes_at + timedelta(days=round.payment_days):
         return 0
+    unpaid = Order.objects.filter(
+        round=round, status=Order.Status.PENDING, card_payment_problem=""
+    ).exclude(payment=Order.Payment.CARD, stripe_session_id__isnull=False)
     cancelled = 0
     last = 0
     while True:
         ids = list(
-            Order.objects.filter(round=round, status=Order.Status.PENDING, pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:CANCEL_SLICE]
+            unpaid.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CANCEL_SLICE]
         )
         if not ids:
             break
         with transaction.atomic():
             for locked in (
-                Order.objects.select_for_update(of=("self",))
+                unpaid.select_for_update(of=("self",))
                 .select_related("round__organisation")
-                .filter(pk__in=ids, status=Order.Status.PENDING)
+                .filter(pk__in=ids)
                 .order_by("pk")
             ):
                 _cancel_locked(locked, by=Order.CancelledBy.UNPAID, actor=None, now=now)

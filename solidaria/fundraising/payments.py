@@ -1,8 +1,9 @@
 """Card payments through Stripe Checkout: only the talking to Stripe.
 
-The services record the gift, ask Stripe here for a Checkout Session and send the
-donor there; card details never touch us. A gift counts only when Stripe's signed
-webhook (core.payments) says the money arrived (see `stripe_events`). Without
+The services record the gift, ask here for a Checkout Session (made at Stripe by
+core.payments.checkout, as a round's orders' are) and send the donor there; card
+details never touch us. A gift counts only when Stripe's signed webhook
+(core.payments) says the money arrived (see `stripe_events`). Without
 STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET the card option is not offered at all
 (`core.payments.client.card_payments_enabled`).
 """
@@ -13,6 +14,7 @@ import stripe
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from solidaria.core.payments import checkout
 from solidaria.core.payments.client import (
     CheckoutSession,
     absolute_url,
@@ -29,7 +31,8 @@ STRIPE_KIND = "gift"
 
 
 def checkout_session_create(*, donation: Donation) -> CheckoutSession:
-    """Asks Stripe for a Checkout Session for a gift recorded as waiting."""
+    """Asks Stripe for a Checkout Session for a gift recorded as waiting.
+    PaymentUnavailable if Stripe does not answer: nothing was charged."""
     fund = donation.fund
     language = donation.language
     monthly = donation.frequency == Donation.Frequency.MONTHLY
@@ -57,19 +60,9 @@ def checkout_session_create(*, donation: Donation) -> CheckoutSession:
     else:
         params["payment_intent_data"] = {"metadata": metadata}
         params["submit_type"] = "donate"
-    try:
-        session = stripe_client().v1.checkout.sessions.create(
-            params,  # type: ignore[arg-type]  # built as a dict; stripe types it as a TypedDict
-            {"idempotency_key": f"donation-{donation.pk}-checkout"},
-        )
-    except stripe.StripeError as exc:
-        raise PaymentUnavailable(
-            _(
-                "The card payment service did not answer. Nothing was charged. "
-                "Please try again in a moment, or give by bank transfer."
-            )
-        ) from exc
-    return CheckoutSession(id=str(session.id), url=str(session.url))
+    return checkout.checkout_session_create(
+        params, idempotency_key=f"donation-{donation.pk}-checkout", error=PaymentUnavailable
+    )
 
 
 def subscription_cancel(*, subscription_id: str) -> None:

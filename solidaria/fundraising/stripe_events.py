@@ -18,7 +18,7 @@ import stripe
 from django.db.models import QuerySet
 
 from solidaria.core.payments.client import stripe_client
-from solidaria.core.payments.events import StripeHandlers, StripeObject
+from solidaria.core.payments.events import StripeHandlers, StripeObject, dispute_read
 from solidaria.core.payments.events import stripe_id as _id
 
 from .models import Donation
@@ -197,18 +197,17 @@ def _charge_refunded(charge: StripeObject) -> str:
     return "refunded"
 
 
-def _dispute(dispute: StripeObject, *, closed: bool) -> str:
-    if str(dispute.get("status") or "").startswith("warning_"):
+def _dispute(obj: StripeObject, *, closed: bool) -> str:
+    dispute = dispute_read(obj)
+    if dispute is None:
         return "ignored"  # an inquiry: no money moves
-    donation = _by_payment(dispute)
+    donation = _by_payment(obj)
     if donation is None:
         return "ignored"
     if closed:
-        donation_dispute_closed(donation=donation, won=dispute.get("status") == "won")
+        donation_dispute_closed(donation=donation, won=dispute.won)
         return "dispute closed"
-    donation_disputed(
-        donation=donation, amount_minor=int(dispute.get("amount") or donation.amount_minor)
-    )
+    donation_disputed(donation=donation, amount_minor=dispute.amount_minor or donation.amount_minor)
     return "disputed"
 
 

@@ -4,8 +4,10 @@ the shared webhook with real signatures."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
+from datetime import timedelta
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,9 @@ from django.utils import translation
 from solidaria.cooperatives.card import order_checkout_start
 from solidaria.cooperatives.exceptions import OrderLocked
 from solidaria.cooperatives.models import Order, Round, RoundItem
-from solidaria.cooperatives.ordering import order_cancel
-from solidaria.core.models import AuditEntry, StripeEvent
+from solidaria.cooperatives.ordering import order_cancel, orders_cancel_unpaid
+from solidaria.core.mail.outbox import email_render
+from solidaria.core.models import AuditEntry, OutgoingEmail, StripeEvent
 from tests.cooperatives.conftest import Shop, order_form, place
 from tests.helpers import ORIGIN, post_form
 from tests.stripe_stand_in import WEBHOOK_SECRET, StripeStandIn, event, signed_post
@@ -226,6 +229,10 @@ def test_an_unpaid_session_cancels_the_order_and_frees_its_items(
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED
     assert AuditEntry.objects.filter(action="cooperatives.order_card_paid_when_cancelled").exists()
+    # Kept on the order, where the console lists it (test_the_console_lists_…).
+    assert order.card_payment_problem == Order.CardPaymentProblem.PAID_WHEN_CANCELLED
+    assert (order.card_received_minor, order.card_received_currency) == (1700, "EUR")
+    assert order.stripe_payment_intent_id == "pi_3OrderAbCdEfGhIj"
 
 
 def test_an_expiry_before_its_time_is_our_own_closing_and_keeps_the_order(
@@ -253,11 +260,70 @@ def test_a_payment_for_another_total_is_left_for_a_person(
     assert order.status == Order.Status.PENDING
     flagged = AuditEntry.objects.get(action="cooperatives.order_card_amount_differs")
     assert (flagged.data["paid_minor"], flagged.data["total_minor"]) == (850, 1700)
+    # On the order itself, not only in the audit log.
+    assert order.card_payment_problem == Order.CardPaymentProblem.AMOUNT_DIFFERS
+    assert (order.card_received_minor, order.card_received_currency) == (850, "EUR")
+    assert order.stripe_payment_intent_id == "pi_3OrderAbCdEfGhIj"
+    assert order.card_needs_a_person
+    # The buyer cannot pay it again, and Stripe is not asked.
+    asked = len(stripe_api.requests)
+    with pytest.raises(OrderLocked, match="organisers need to check"):
+        order_checkout_start(order=order)
+    assert len(stripe_api.requests) == asked
+
+
+def test_the_days_to_pay_leave_card_orders_with_money_or_a_session_alone(
+    client: Client, shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    """Cancelled as unpaid, their buyers would read that nothing was charged."""
+    Round.objects.filter(pk=shop.round.pk).update(card_payments=True)
+    shop.round.refresh_from_db()
+
+    def ordered(email: str, payment: str = Order.Payment.CARD) -> Order:
+        placed = place(
+            shop.round,
+            [(shop.yerba, 2)],
+            point=shop.berlin,
+            payment=payment,
+            email=email,
+            language="en",
+        )
+        return placed.order
+
+    differs = started(stripe_api, ordered("differs@example.org"))
+    paid_less = session(differs, amount_total=850)
+    signed_post(client, event("checkout.session.completed", paid_less, "evt_less"))
+    paying = started(stripe_api, ordered("paying@example.org"))
+    never = ordered("never@example.org")  # by card, but Stripe's page never opened
+    bank = ordered("bank@example.org", Order.Payment.BANK)
+    grace_over = shop.round.closes_at + timedelta(days=shop.round.payment_days)
+
+    assert orders_cancel_unpaid(round=shop.round, now=grace_over) == 2
+
+    states = dict(Order.objects.values_list("pk", "status"))
+    assert states[differs.pk] == states[paying.pk] == Order.Status.PENDING
+    assert states[never.pk] == states[bank.pk] == Order.Status.CANCELLED
+    told = {
+        json.loads(email.context)["reference"]: email_render(email).body
+        for email in OutgoingEmail.objects.filter(template="cooperatives_order_cancelled")
+    }
+    assert set(told) == {never.reference, bank.reference}
+    assert "Nothing was charged" in told[never.reference]  # true: no money came
+
+    # The session's expiry settles the one still paying, with that email true then.
+    expired = event("checkout.session.expired", session(paying, payment_status="unpaid"), "e")
+    assert signed_post(client, expired).json()["outcome"] == "cancelled"
+    paying.refresh_from_db()
+    assert paying.status == Order.Status.CANCELLED
+    differs.refresh_from_db()
+    assert differs.status == Order.Status.PENDING  # still for a person
 
 
 def test_a_refund_is_noted(client: Client, shop: Shop, stripe_api: StripeStandIn) -> None:
     order = started(stripe_api, card_order(shop))
     signed_post(client, event("checkout.session.completed", session(order), "evt_paid"))
+    # Found by the payment the order keeps, not by the audit entry of its payment.
+    AuditEntry.objects.filter(action="cooperatives.order_card_paid").delete()
     charge = {"object": "charge", "payment_intent": "pi_3OrderAbCdEfGhIj", "amount_refunded": 1700}
     charge["currency"] = "eur"
     assert signed_post(client, event("charge.refunded", charge, "evt_r")).json()["outcome"] == (
@@ -267,6 +333,139 @@ def test_a_refund_is_noted(client: Client, shop: Shop, stripe_api: StripeStandIn
     assert noted.object_id == str(order.pk) and noted.data["whole"] is True
     order.refresh_from_db()
     assert order.status == Order.Status.PAID  # the organisers decide what follows
+    assert order.card_refunded_minor == 1700
+
+
+def test_a_payment_that_could_not_count_is_found_when_refunded(
+    client: Client, shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    """It never had a "paid" audit entry: the organisers refund it in Stripe, and the
+    order shows it."""
+    order = started(stripe_api, card_order(shop))
+    paid_less = session(order, amount_total=850, payment_intent="pi_3PaidLess")
+    signed_post(client, event("checkout.session.completed", paid_less, "evt_less"))
+    charge = {"object": "charge", "payment_intent": "pi_3PaidLess", "amount_refunded": 850}
+    assert signed_post(client, event("charge.refunded", charge, "evt_r")).json()["outcome"] == (
+        "refunded"
+    )
+    noted = AuditEntry.objects.get(action="cooperatives.order_card_refunded")
+    assert noted.object_id == str(order.pk) and noted.data["whole"] is True  # all it received
+    order.refresh_from_db()
+    assert order.card_refunded_minor == 850
+
+
+def test_payments_recorded_before_orders_kept_them_are_copied_from_the_audit_log(
+    client: Client, shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    """Migration 0005: an order paid before kept its payment only in the audit entry
+    of its payment; its refunds and disputes must still find it."""
+    from django.apps import apps
+
+    migration = importlib.import_module("solidaria.cooperatives.migrations.0005_order_card_payment")
+    paid = started(stripe_api, card_order(shop))
+    signed_post(client, event("checkout.session.completed", session(paid), "evt_paid"))
+    refund = {"object": "charge", "payment_intent": "pi_3OrderAbCdEfGhIj", "amount_refunded": 500}
+    signed_post(client, event("charge.refunded", refund, "evt_r"))
+    differs = started(stripe_api, card_order(shop, quantity=1))
+    paid_more = session(differs, amount_total=1700, payment_intent="pi_3PaidMore")
+    signed_post(client, event("checkout.session.completed", paid_more, "evt_more"))
+    # As the orders were before 0005: none of it on them.
+    Order.objects.update(
+        stripe_payment_intent_id="",
+        card_received_minor=None,
+        card_received_currency="",
+        card_refunded_minor=0,
+        card_payment_problem="",
+    )
+
+    migration.copy_card_payments_from_the_audit_log(apps, None)
+
+    paid.refresh_from_db()
+    differs.refresh_from_db()
+    assert (paid.stripe_payment_intent_id, paid.card_received_minor) == (
+        "pi_3OrderAbCdEfGhIj",
+        1700,
+    )
+    assert (paid.card_received_currency, paid.card_refunded_minor) == ("EUR", 500)
+    assert paid.card_payment_problem == ""
+    assert differs.stripe_payment_intent_id == "pi_3PaidMore"
+    assert differs.card_payment_problem == Order.CardPaymentProblem.AMOUNT_DIFFERS
+    assert differs.card_received_minor == 1700
+    dispute = {"object": "dispute", "payment_intent": "pi_3OrderAbCdEfGhIj", "status": "lost"}
+    closed = event("charge.dispute.closed", dispute, "evt_lost")
+    assert signed_post(client, closed).json()["outcome"] == "dispute closed"
+
+
+@pytest.mark.parametrize("outcome", ["won", "lost"])
+def test_a_dispute_marks_the_order_for_the_organisers(
+    client: Client, shop: Shop, stripe_api: StripeStandIn, outcome: str
+) -> None:
+    order = started(stripe_api, card_order(shop))
+    signed_post(client, event("checkout.session.completed", session(order), "evt_paid"))
+    dispute = {
+        "id": "dp_1Order",
+        "object": "dispute",
+        "payment_intent": "pi_3OrderAbCdEfGhIj",
+        "amount": 1700,
+        "currency": "eur",
+        "reason": "fraudulent",
+        "status": "warning_needs_response",
+    }
+
+    inquiry = event("charge.dispute.created", dispute, "evt_inquiry")
+    assert signed_post(client, inquiry).json()["outcome"] == "ignored"  # no money moves
+    dispute["status"] = "needs_response"
+    created = event("charge.dispute.created", dispute, "evt_dispute")
+    assert signed_post(client, created).json()["outcome"] == "disputed"
+
+    order.refresh_from_db()
+    assert order.card_dispute == Order.CardDispute.OPEN and order.card_needs_a_person
+    assert order.status == Order.Status.PAID  # the organisers decide what follows
+    entry = AuditEntry.objects.get(action="cooperatives.order_card_disputed")
+    assert entry.object_id == str(order.pk)
+    assert entry.data == {
+        "dispute": "dp_1Order",
+        "payment_intent": "pi_3OrderAbCdEfGhIj",
+        "amount_minor": 1700,
+        "currency": "EUR",
+        "status": "needs_response",
+    }
+
+    closed = event("charge.dispute.closed", {**dispute, "status": outcome}, "evt_closed")
+    assert signed_post(client, closed).json()["outcome"] == "dispute closed"
+    order.refresh_from_db()
+    assert order.card_dispute == outcome
+    assert AuditEntry.objects.filter(action=f"cooperatives.order_card_dispute_{outcome}").exists()
+    assert order.card_needs_a_person is (outcome == "lost")
+
+
+def test_the_console_lists_card_payments_to_check_and_shows_what_arrived(
+    client: Client, shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    from tests.cooperatives.test_console import ORDERS, listed, staff
+
+    differs = started(stripe_api, card_order(shop, quantity=1))  # 8.50 €
+    paid_more = session(differs, amount_total=1700, payment_intent="pi_3PaidMore")
+    signed_post(client, event("checkout.session.completed", paid_more, "evt_more"))
+    fine = started(stripe_api, card_order(shop))
+    signed_post(client, event("checkout.session.completed", session(fine), "evt_fine"))
+    bank = place(shop.round, [(shop.yerba, 1)], point=shop.berlin, email="bea@example.org").order
+    staff_client = staff(Client(), shop.round.organisation)
+
+    everything = staff_client.get(ORDERS)
+    to_check = staff_client.get(ORDERS, {"card": "check"})
+    by_problem = staff_client.get(ORDERS, {"card": "amount_differs"})
+
+    assert listed(everything) == {differs.pk, fine.pk, bank.pk}
+    assert listed(to_check) == listed(by_problem) == {differs.pk}
+    html = text(everything)
+    assert html.count("⚠") == 1
+    assert "paid, but not the order's total; €17.00 received" in html
+    page = text(staff_client.get(f"{ORDERS}{differs.pk}/change/"))
+    assert "Received: €17.00" in page and "Order total: €8.50" in page
+    assert "pi_3PaidMore" in page
+    page = text(staff_client.get(f"{ORDERS}{fine.pk}/change/"))
+    assert "Received: €17.00" in page and "To check" not in page
 
 
 def test_sessions_we_did_not_start_are_ignored(

@@ -82,6 +82,41 @@ def stripe_kind(obj: StripeObject) -> str:
     return str(metadata.get("kind") or "")
 
 
+@dataclass(frozen=True)
+class Dispute:
+    """A dispute as the apps record it: the payment it is about, what the card
+    holder's bank holds back (minor units, in `currency`), and Stripe's status
+    ("needs_response", "under_review", … then "won" or "lost")."""
+
+    id: str
+    payment_intent: str
+    amount_minor: int
+    currency: str
+    status: str
+
+    @property
+    def won(self) -> bool:
+        """Closed with the money back to us; any other closing is lost."""
+        return self.status == "won"
+
+
+def dispute_read(obj: StripeObject) -> Dispute | None:
+    """What a `charge.dispute.*` event says. None for an inquiry (a status starting
+    with "warning_"): the bank only asks, no money moves, and there is nothing to
+    record; the dispute that may follow comes as an event of its own."""
+    status = str(obj.get("status") or "")
+    if status.startswith("warning_"):
+        return None
+    amount = obj.get("amount")
+    return Dispute(
+        id=stripe_id(obj.get("id")),
+        payment_intent=stripe_id(obj.get("payment_intent")),
+        amount_minor=amount if isinstance(amount, int) else 0,
+        currency=str(obj.get("currency") or "").upper(),
+        status=status,
+    )
+
+
 def _takers(event_type: str, obj: StripeObject) -> list[StripeHandlers]:
     kind = stripe_kind(obj)
     if kind:
