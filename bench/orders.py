@@ -209,6 +209,35 @@ print(json.dumps({
 """
 
 
+def cpu_seconds_by_part(session: int) -> dict[str, float]:
+    """CPU seconds used so far by each part of the platform started in `session`
+    (web, worker, scheduler), from /proc: where the machine's two cores go."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) != session:  # the session id (fields after the name: from 3)
+            continue
+        part = (
+            "worker"
+            if "db_worker" in command
+            else "scheduler"
+            if "scheduler" in command
+            else "web"
+            if "granian" in command
+            else "serve"
+        )
+        used[part] = used.get(part, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
 def django_json(env: dict[str, str], code: str, *args: object) -> object:
     """Runs `code` with Django set up on the benchmark's database; its printed JSON."""
     out = subprocess.run(
@@ -344,6 +373,8 @@ def main() -> None:
             pages = pages_run(base, shop["slug"], args.page_seconds)
             last_before = django_json(env, BEFORE, shop["slug"])
             emails_before = django_json(env, OWED)["emails"]  # type: ignore[index]
+            cpu_before = cpu_seconds_by_part(server.pid)
+            wrk_before = os.times()
             out = orders_wrk(
                 wrk_bin,
                 f"{base}{round_path}order/",
@@ -353,6 +384,8 @@ def main() -> None:
                 origin=base,
             )
             stopped = time.monotonic()
+            cpu_after = cpu_seconds_by_part(server.pid)
+            wrk_after = os.times()
             counted_seconds = None
             while True:
                 owed = django_json(env, OWED)
@@ -424,6 +457,24 @@ def main() -> None:
         "units_sold": check["units_sold"],
         "totals_consistent": check["totals_consistent"],
         "kept_totals": check["kept_totals"],
+        # Cores each part kept busy while wrk ran (wrk and the checks are children
+        # of this script), of os.cpu_count().
+        "cores_used": {
+            **{
+                part: round((cpu_after.get(part, 0) - cpu_before.get(part, 0)) / args.seconds, 2)
+                for part in sorted(cpu_after)
+            },
+            "wrk": round(
+                (
+                    wrk_after.children_user
+                    + wrk_after.children_system
+                    - wrk_before.children_user
+                    - wrk_before.children_system
+                )
+                / args.seconds,
+                2,
+            ),
+        },
         "pages": pages,
     }
     (ROOT / "bench" / "results").mkdir(exist_ok=True)

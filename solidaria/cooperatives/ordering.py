@@ -703,6 +703,13 @@ def _same_lines(order: Order, lines: Sequence[_Line]) -> bool:
     return wanted == have
 
 
+# Whether an address ever ordered, written once: the ORM's query cost more than the
+# database's own work, with the write lock held (bench/orders.py).
+_ORDERED_BEFORE = 'SELECT 1 FROM "{}" WHERE "{}" = %s LIMIT 1'.format(  # noqa: S608
+    Order._meta.db_table, *_columns(Order, "email_index")
+)
+
+
 def _repeat_of(
     round: Round, email_index: str, lines: Sequence[_Line], now: datetime
 ) -> Order | None:
@@ -713,6 +720,10 @@ def _repeat_of(
     One query by the address's index alone (with the time as well, SQLite walked the
     index of times through every order of the last minutes), then the lines only if
     that address ordered in this round a moment ago."""
+    with connection.cursor() as cursor:  # most addresses have never ordered before
+        cursor.execute(_ORDERED_BEFORE, [email_index])
+        if cursor.fetchone() is None:
+            return None
     since = now - ORDER_REPEAT_WINDOW
     ids = [
         pk
@@ -838,6 +849,7 @@ def order_place(
 
 # An order's INSERT is compiled once, not per order (see core.db.rows).
 _order_rows = RowInserter(Order)
+_line_rows = RowInserter(OrderLine)
 
 
 def _place(
@@ -880,27 +892,28 @@ def _place(
         "created_at": now,
         "updated_at": now,
     }
+    # Everything but the keys is made before SQLite's write lock is taken (the
+    # buyer's details encrypted): every other order waits while it is held.
+    row = _order_rows.prepare(values)
+    line_values = [
+        {
+            "item_id": line.item.pk,
+            "variant_id": line.variant.pk if line.variant else None,
+            "quantity": line.quantity,
+            "unit_price_minor": line.item.price_minor,
+        }
+        for line in lines
+    ]
+    by_id = {line.item.pk: line.item for line in lines}
     with transaction.atomic():
-        by_id = {line.item.pk: line.item for line in lines}
         for item_id, quantity in _per_item(lines).items():
             _stock_take(by_id[item_id], quantity)
         if (repeat := _repeat_of(round, email_index, lines, now)) is not None:
             raise _Repeat(repeat)
-        order = Order(pk=_order_rows.insert(values), **values)
-        OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    order=order,
-                    item=line.item,
-                    variant=line.variant,
-                    quantity=line.quantity,
-                    unit_price_minor=line.item.price_minor,
-                )
-                for line in lines
-            ]
-        )
+        order_id = _order_rows.insert(row)
+        _line_rows.insert_all([{**line, "order_id": order_id} for line in line_values])
         _round_totals_move(round.pk, minor=items_minor, orders=1, while_open=True)
-    return PlacedOrder(order=order, token=token)
+    return PlacedOrder(order=Order(pk=order_id, **values), token=token)
 
 
 # --- what follows an order ----------------------------------------------------------------
@@ -978,7 +991,15 @@ def _lines_of(orders: Sequence[Order]) -> dict[int, list[OrderLine]]:
 
 
 def _count_prepare(orders: Sequence[Order]) -> list[_Counting]:
-    lines = _lines_of(orders)
+    # What counting needs of each line, as values: the lines' products are not
+    # loaded (their names in every language), as the buyer's email needs them.
+    moves: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
+    for order_id, cooperative_id, quantity, unit_price_minor in (
+        OrderLine.objects.filter(order__in=orders)
+        .order_by("pk")
+        .values_list("order_id", "item__product__cooperative_id", "quantity", "unit_price_minor")
+    ):
+        moves[order_id].append((cooperative_id, quantity, quantity * unit_price_minor))
     return [
         _Counting(
             order=order,
@@ -988,14 +1009,11 @@ def _count_prepare(orders: Sequence[Order]) -> list[_Counting]:
                 organisation=order.round.organisation,
                 data={
                     "round": order.round_id,
-                    "lines": len(lines[order.pk]),
+                    "lines": len(moves[order.pk]),
                     "items_minor": order.items_minor,
                 },
             ),
-            moves=[
-                (line.item.product.cooperative_id, line.quantity, line.line_minor)
-                for line in lines[order.pk]
-            ],
+            moves=moves[order.pk],
         )
         for order in orders
     ]
@@ -1020,6 +1038,8 @@ def _count_owed(scope: QuerySet[Order], limit: int) -> int:
     orders = list(
         scope.filter(follow_up_owed=True)
         .select_related("round__organisation")
+        # Not the buyer's details: decrypting them was most of the counting.
+        .only("reference", "items_minor", "follow_up_owed", "round__organisation__id")
         .order_by("pk")[:limit]
     )
     if not orders:

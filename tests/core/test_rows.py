@@ -73,6 +73,32 @@ def test_outside_a_transaction_each_insert_commits_and_a_failed_one_breaks_nothi
     ]
 
 
+def test_a_row_prepared_before_the_transaction_is_inserted_encrypted() -> None:
+    petition = factories.PetitionFactory()
+    rows = RowInserter(Signature)
+    prepared = rows.prepare(_values(petition.pk, name="Ñandú <b>"))
+    assert "Ñandú" not in str(prepared.params)  # encrypted already
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        signature_id = rows.insert(prepared)
+    assert Signature.objects.get(pk=signature_id).name == "Ñandú <b>"
+    assert [q for q in queries.captured_queries if "INSERT" in q["sql"]]
+
+
+def test_many_rows_are_inserted_in_one_statement_or_none_at_all() -> None:
+    petition = factories.PetitionFactory()
+    rows = RowInserter(Signature)
+    many = [_values(petition.pk, email_index=c * 64, name=f"Ana {c}") for c in "cde"]
+    with CaptureQueriesContext(connection) as queries:
+        rows.insert_all(many)
+    assert len([q for q in queries.captured_queries if "INSERT" in q["sql"]]) == 1
+    assert sorted(Signature.objects.values_list("name", flat=True)) == ["Ana c", "Ana d", "Ana e"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert_all([_values(petition.pk, email_index="f" * 64), many[0]])  # a repeat
+    assert Signature.objects.count() == 3  # the new one went with the repeat
+    rows.insert_all([])  # nothing to do
+    assert Signature.objects.count() == 3
+
+
 def test_recorded_queries_include_the_insert() -> None:
     # With queries recorded (DEBUG, assertNumQueries), the insert goes through
     # Django's cursor so that it is counted like any other.
