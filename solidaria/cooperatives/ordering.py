@@ -910,7 +910,8 @@ def _place(
             _stock_take(by_id[item_id], quantity)
         if (repeat := _repeat_of(round, email_index, lines, now)) is not None:
             raise _Repeat(repeat)
-        order_id = _order_rows.insert(row)
+        # A clash of references fails the whole transaction (order_place draws again).
+        order_id = _order_rows.insert(row, savepoint=False)
         _line_rows.insert_all([{**line, "order_id": order_id} for line in line_values])
         _round_totals_move(round.pk, minor=items_minor, orders=1, while_open=True)
     return PlacedOrder(order=Order(pk=order_id, **values), token=token)

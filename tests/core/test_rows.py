@@ -84,6 +84,22 @@ def test_a_row_prepared_before_the_transaction_is_inserted_encrypted() -> None:
     assert [q for q in queries.captured_queries if "INSERT" in q["sql"]]
 
 
+def test_a_caller_whose_transaction_fails_whole_can_spare_the_savepoint() -> None:
+    petition = factories.PetitionFactory()
+    rows = RowInserter(Signature)
+    sent = {}
+    for savepoint in (True, False):
+        values = _values(petition.pk, email_index=("c" if savepoint else "d") * 64)
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            rows.insert(values, savepoint=savepoint)
+        sent[savepoint] = [q["sql"] for q in queries.captured_queries]
+    # SAVEPOINT and RELEASE SAVEPOINT around the INSERT, or the INSERT alone.
+    assert len(sent[True]) - len(sent[False]) == 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert(_values(petition.pk, email_index="c" * 64), savepoint=False)
+    assert Signature.objects.count() == 2
+
+
 def test_many_rows_are_inserted_in_one_statement_or_none_at_all() -> None:
     petition = factories.PetitionFactory()
     rows = RowInserter(Signature)

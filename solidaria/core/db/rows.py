@@ -98,7 +98,16 @@ class RowInserter:
         an insert a moment later."""
         return PreparedRow(using=using, params=self._params(values, connections[using]))
 
-    def insert(self, values: Mapping[str, Any] | PreparedRow, *, using: str = "default") -> int:
+    def insert(
+        self,
+        values: Mapping[str, Any] | PreparedRow,
+        *,
+        using: str = "default",
+        savepoint: bool = True,
+    ) -> int:
+        """The new row's key. Inside a transaction, a failed insert is rolled back to
+        a savepoint, and the transaction goes on; `savepoint=False` spares those two
+        statements to a caller whose whole transaction fails with it anyway."""
         if isinstance(values, PreparedRow):
             using, params = values.using, values.params
             connection = connections[using]
@@ -110,9 +119,10 @@ class RowInserter:
         # their transactions (solidaria.core.db.sqlite_backend); inside a transaction,
         # a savepoint keeps a failed insert from breaking the caller's transaction.
         queued = getattr(connection, "queues_writers", False)
+        inside = connection.in_atomic_block
         guard = (
             transaction.atomic(using=using)
-            if queued or connection.in_atomic_block
+            if (queued and not inside) or (inside and savepoint)
             else nullcontext()
         )
         if returning and _binds_server_side(connection):
