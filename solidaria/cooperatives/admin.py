@@ -57,6 +57,7 @@ from solidaria.core.web.middleware import private_response
 from solidaria.organisations.admin_scoping import OrganisationScopedAdmin, organisation_ids
 from solidaria.organisations.selectors import EDIT_ROLES
 
+from .card import orders_card_settled
 from .directory import cooperative_fill_place
 from .documents import (
     PACKING_CSV_HEADER,
@@ -1156,7 +1157,13 @@ class OrderAdmin(OrganisationScopedAdmin[Order]):
     # A reference, or an exact email address by its blind index (see get_search_results).
     search_fields = ["reference"]
     search_help_text = _("A reference (BR-…) or an exact email address.")
-    actions = ["mark_paid", "mark_packed", "mark_handed_over", "cancel_selected"]
+    actions = [
+        "mark_paid",
+        "mark_packed",
+        "mark_handed_over",
+        "cancel_selected",
+        "card_settled",
+    ]
     date_hierarchy = "created_at"
 
     def get_list_display(self, request: HttpRequest) -> Any:
@@ -1408,6 +1415,35 @@ class OrderAdmin(OrganisationScopedAdmin[Order]):
             request,
             ngettext("%(count)d order cancelled.", "%(count)d orders cancelled.", done)
             % {"count": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description=_("Card payment settled in Stripe (taken, refunded or dispute closed)"),
+        permissions=["change"],
+    )
+    def card_settled(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        settled = orders_card_settled(
+            orders=self._editable(request, queryset), actor=staff_user(request)
+        )
+        if not settled:
+            self.message_user(
+                request,
+                _(
+                    "None of the selected orders has a card payment to check, or its "
+                    "dispute is still open at Stripe."
+                ),
+                messages.WARNING,
+            )
+            return
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d card payment marked as settled.",
+                "%(count)d card payments marked as settled.",
+                len(settled),
+            )
+            % {"count": len(settled)},
             messages.SUCCESS,
         )
 

@@ -32,6 +32,7 @@ import hashlib
 import json
 import logging
 import time
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import stripe
@@ -57,7 +58,7 @@ from solidaria.core.payments.events import (
     stripe_id,
 )
 from solidaria.core.payments.exceptions import PaymentUnavailable
-from solidaria.core.privacy.audit import audit_log
+from solidaria.core.privacy.audit import Actor, audit_log
 from solidaria.core.rendering.i18n import localize
 
 from .exceptions import CardPaymentUnavailable, OrderLocked
@@ -300,6 +301,40 @@ def order_checkout_close(*, order: Order) -> bool:
         logger.warning("could not close the checkout session of order %s", order.pk)
         return False
     return True
+
+
+def orders_card_settled(*, orders: Iterable[Order], actor: Actor) -> list[Order]:
+    """The organisers settled in Stripe what the console listed for these orders
+    (`Order.card_needs_a_person`): a payment that could not count was taken or
+    refunded, a dispute closed. The marks go, so the orders leave the list "to
+    check" and the days to pay treat them as any other; an open dispute stays,
+    since only Stripe closes it. Each is audited; returns the orders settled."""
+    settled = []
+    with transaction.atomic():
+        for order in (
+            Order.objects.select_for_update(of=("self",))
+            .select_related("round__organisation")
+            .filter(pk__in=[order.pk for order in orders])
+            .order_by("pk")
+        ):
+            if not order.card_payment_problem and order.card_dispute not in (
+                Order.CardDispute.WON,
+                Order.CardDispute.LOST,
+            ):
+                continue
+            audit_log(
+                action="cooperatives.order_card_settled",
+                actor=actor,
+                obj=order,
+                organisation=order.round.organisation,
+                data={"problem": order.card_payment_problem, "dispute": order.card_dispute},
+            )
+            order.card_payment_problem = ""
+            if order.card_dispute != Order.CardDispute.OPEN:
+                order.card_dispute = ""
+            order.save(update_fields=["card_payment_problem", "card_dispute", "updated_at"])
+            settled.append(order)
+    return settled
 
 
 # --- Stripe's events ----------------------------------------------------------------------

@@ -468,6 +468,60 @@ def test_the_console_lists_card_payments_to_check_and_shows_what_arrived(
     assert "Received: €17.00" in page and "To check" not in page
 
 
+def test_the_buyer_is_told_a_person_checks_the_payment_and_cannot_pay_again(
+    client: Client, shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    Round.objects.filter(pk=shop.round.pk).update(card_payments=True)
+    shop.round.refresh_from_db()
+    placed = place(shop.round, [(shop.yerba, 2)], point=shop.berlin, payment=Order.Payment.CARD)
+    order = started(stripe_api, placed.order)
+    payload = event("checkout.session.completed", session(order, amount_total=850), "evt_x")
+    signed_post(client, payload)
+    with translation.override("en"):
+        page = reverse("cooperatives:order", args=[placed.token])
+    html = text(client.get(page))
+    assert "arrived that the organisers need to check" in html
+    assert "by card</button>" not in html
+
+
+def test_organisers_mark_a_card_payment_settled_but_not_an_open_dispute(
+    client: Client, shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    from tests.cooperatives.test_console import ORDERS, said, staff
+
+    differs = started(stripe_api, card_order(shop, quantity=1))
+    signed_post(
+        client, event("checkout.session.completed", session(differs, amount_total=1700), "e1")
+    )
+    disputed = started(stripe_api, card_order(shop))
+    paid = session(disputed, payment_intent="pi_3Disputed")
+    signed_post(client, event("checkout.session.completed", paid, "e2"))
+    dispute = {"id": "dp_1", "object": "dispute", "payment_intent": "pi_3Disputed",
+               "amount": 1700, "currency": "eur", "status": "needs_response"}  # fmt: skip
+    signed_post(client, event("charge.dispute.created", dispute, "e3"))
+    staff_client = staff(Client(), shop.round.organisation)
+
+    def settle(*orders: Order) -> list[tuple[str, str]]:
+        response = staff_client.post(
+            ORDERS,
+            {"action": "card_settled", "_selected_action": [o.pk for o in orders]},
+            follow=True,
+        )
+        return said(response)
+
+    assert settle(differs, disputed) == [("success", "1 card payment marked as settled.")]
+    differs.refresh_from_db()
+    disputed.refresh_from_db()
+    assert not differs.card_payment_problem and not differs.card_needs_a_person
+    assert disputed.card_dispute == Order.CardDispute.OPEN  # only Stripe closes it
+    entry = AuditEntry.objects.get(action="cooperatives.order_card_settled")
+    assert entry.object_id == str(differs.pk) and entry.actor is not None
+    assert entry.data == {"problem": "amount_differs", "dispute": ""}
+    # Nothing left to settle: said so, and nothing more audited.
+    assert settle(differs)[0][0] == "warning"
+    assert AuditEntry.objects.filter(action="cooperatives.order_card_settled").count() == 1
+
+
 def test_sessions_we_did_not_start_are_ignored(
     client: Client, shop: Shop, stripe_api: StripeStandIn
 ) -> None:
