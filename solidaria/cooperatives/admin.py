@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django_stubs_ext import StrOrPromise
 from i18nfield.fields import I18nCharField
 from i18nfield.forms import I18nTextInput
@@ -655,11 +655,11 @@ class RoundAdmin(OrganisationScopedAdmin[Round]):
     def state(self, round: Round) -> str:
         now = timezone.now()
         if round.closed_at is not None:
-            return str(_("closed"))
+            return pgettext("buying round", "closed")
         if round.closes_at <= now:
             return str(_("closing"))
         if round.is_open_at(now):
-            return str(_("open"))
+            return pgettext("buying round", "open")
         return str(_("not open yet") if round.opens_at > now else _("not published"))
 
     @admin.display(description=_("tools"))

@@ -27,6 +27,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 from i18nfield.fields import I18nCharField, I18nTextField
 
@@ -106,7 +107,8 @@ class Cooperative(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("active")
         REDUCED = "reduced", _("reduced activity")
-        CLOSED = "closed", _("closed")
+        # Contexts: the word agrees with "cooperative" or "order" in French.
+        CLOSED = "closed", pgettext_lazy("cooperative", "closed")
 
     # Who keeps the entry: the committee's organisation, usually.
     organisation = models.ForeignKey(
@@ -532,7 +534,7 @@ class Order(models.Model):
         PACKED = "packed", _("packed")
         COLLECTED = "collected", _("collected")
         SHIPPED = "shipped", _("shipped")
-        CANCELLED = "cancelled", _("cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("order", "cancelled")
 
     class Payment(models.TextChoices):
         BANK = "bank", _("bank transfer")
