@@ -1275,10 +1275,27 @@ def _per_item_rows(lines: Sequence[OrderLine]) -> dict[int, int]:
     return dict(totals)
 
 
-def order_buyer_cancel(*, order: Order, now: datetime | None = None) -> bool:
-    """The buyer cancels from the order's private page (or their data page), until
-    the round closes and while it is not paid. They see it there: no email.
-    Returns False if it was cancelled already."""
+def order_buyer_cancel_refusal(*, order: Order, now: datetime | None = None) -> OrderLocked | None:
+    """Why the buyer may no longer cancel the order (it is cancelled, paid, or its
+    round has closed), or None: the pages ask for a confirmation only of what
+    `order_buyer_cancel` would do, and say at once why not."""
+    try:
+        _check_buyer_may_change(order, now or timezone.now())
+    except OrderLocked as refusal:
+        return refusal
+    return None
+
+
+def order_buyer_cancel(*, order: Order, now: datetime | None = None, email: bool = False) -> bool:
+    """The buyer cancels, until the round closes and while it is not paid. Returns
+    False, changing nothing and sending nothing, if it was cancelled already (pressed
+    twice: cancelled once).
+
+    With `email` (the buyer confirmed it on the order's private page or on their
+    own page), they are sent a confirmation in the order's language, queued in the
+    cancelling transaction: a record to keep, and the news if someone else who has
+    the order's link cancelled it. Without it, nobody is written to: an erasure
+    cancels this way, and the address is about to go."""
     now = now or timezone.now()
     if order.status == Order.Status.CANCELLED:
         return False  # pressed twice: cancelled once
@@ -1288,7 +1305,7 @@ def order_buyer_cancel(*, order: Order, now: datetime | None = None) -> bool:
         if locked.status == Order.Status.CANCELLED:
             return False
         _check_buyer_may_change(locked, now)
-        _cancel_locked(locked, by=Order.CancelledBy.BUYER, actor=None, now=now)
+        _cancel_locked(locked, by=Order.CancelledBy.BUYER, actor=None, now=now, email=email)
     order.refresh_from_db()
     return True
 
@@ -1324,9 +1341,13 @@ _CANCELLABLE = {
 }
 
 
-def _cancel_locked(order: Order, *, by: str, actor: Actor, now: datetime) -> None:
+def _cancel_locked(
+    order: Order, *, by: str, actor: Actor, now: datetime, email: bool = True
+) -> None:
     """Cancels an order whose row this transaction holds: its stock goes back, the
-    kept totals drop, and the buyer is told (unless they did it themselves)."""
+    kept totals drop, and the buyer is told by email (unless `email` is false: see
+    `order_buyer_cancel`). An order placed a moment ago whose buyer cancels it gets
+    no "placed" email first: the "cancelled" one lists what it was."""
     lines = _current_lines(order)
     for item_id, quantity in sorted(_per_item_rows(lines).items()):
         _stock_release(item_id, quantity)
@@ -1338,12 +1359,17 @@ def _cancel_locked(order: Order, *, by: str, actor: Actor, now: datetime) -> Non
     order.cancelled_by = by
     order.save(update_fields=["status", "cancelled_at", "cancelled_by", "updated_at"])
     round = order.round
-    if by != Order.CancelledBy.BUYER and order.email:
+    if email and order.email:
         email_queue(
             to=order.email,
             template="cooperatives_order_cancelled",
             language=_site_language(order.language),
-            context={**_order_email_context(order, round, lines), "by": by},
+            context={
+                **_order_email_context(order, round, lines),
+                "by": by,
+                # Money came for it (not the order's total): never "nothing was charged".
+                "card_paid": bool(order.card_payment_problem),
+            },
             reply_to=_reply_to(round, order.language),
         )
     audit_log(
@@ -1366,8 +1392,7 @@ def _cancel_locked(order: Order, *, by: str, actor: Actor, now: datetime) -> Non
 
 def order_cancel(*, order: Order, by: str, actor: Actor = None) -> bool:
     """Cancels an order: its items go back to the round's stock, the round's and
-    the cooperatives' kept totals drop, and the buyer gets an email in their language
-    (unless they cancelled it themselves, on the page where they see it).
+    the cooperatives' kept totals drop, and the buyer gets an email in their language.
 
     Returns False, changing nothing, if the order was cancelled already, or if it
     is no longer in a state `by` may cancel (an order paid meanwhile is not

@@ -58,7 +58,7 @@ def end(person: Person, kind: str, pk: int) -> str:
     if kind != "order" or order is None or not _cancellable(order, timezone.now()):
         raise ActionNotFound(_("This order is not yours to cancel, or it can no longer be."))
     try:
-        order_buyer_cancel(order=order)
+        order_buyer_cancel(order=order, email=True)  # a record, as from the order page
     except OrderLocked as exc:
         raise ActionRefused(str(exc)) from exc
     return _("Your order %(reference)s is cancelled.") % {"reference": order.reference}

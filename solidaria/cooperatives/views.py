@@ -18,6 +18,7 @@ from typing import Concatenate, ParamSpec
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core import signing
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -46,10 +47,11 @@ from .exceptions import (
     SoldOut,
 )
 from .forms import OrderChangeForm, OrderFieldsMixin, OrderForm
-from .models import Order, PickupPoint, Round
+from .models import Order, OrderLine, PickupPoint, Round
 from .ordering import (
     card_payment_offered,
     order_buyer_cancel,
+    order_buyer_cancel_refusal,
     order_change,
     quantity_field_name,
 )
@@ -342,16 +344,49 @@ def order_page(request: HttpRequest, token: str) -> HttpResponse:
     return _order_render(request, order, token, form=form, status=status)
 
 
+def _confirmed(request: HttpRequest) -> bool:
+    """The "Yes, cancel my order" button was pressed, not only "Cancel my order"."""
+    return request.POST.get("confirm") == "1"
+
+
+def _cancel_confirm_render(
+    request: HttpRequest, order: Order, *, cancel_url: str, back_url: str
+) -> HttpResponse:
+    """Cancelling asks once more, without JavaScript: a page saying what will
+    happen, whose button posts again with `confirm`, and a way back."""
+    return render(
+        request,
+        "cooperatives/order_cancel_confirm.html",
+        {
+            "summary": order_summary(order),
+            "round": order.round,
+            "cancel_url": cancel_url,
+            "back_url": back_url,
+        },
+    )
+
+
 @private_page
 @post_only_or_redirect("cooperatives:order")
 def order_cancel_view(request: HttpRequest, token: str) -> HttpResponse:
+    """ "Cancel my order" on the private page: a confirmation first, then the order
+    is cancelled and the buyer emailed."""
     order = order_for_token(token)
     if order is None:
         return _invalid_link(request)
     if (refusal := cross_site_refusal(request)) is not None:
         return refusal
+    if not _confirmed(request):
+        if (locked := order_buyer_cancel_refusal(order=order)) is not None:
+            return _order_render(request, order, token, refusal=str(locked), status=409)
+        return _cancel_confirm_render(
+            request,
+            order,
+            cancel_url=reverse("cooperatives:order-cancel", args=[token]),
+            back_url=reverse("cooperatives:order", args=[token]),
+        )
     try:
-        cancelled = order_buyer_cancel(order=order)
+        cancelled = order_buyer_cancel(order=order, email=True)
     except OrderLocked as exc:
         return _order_render(request, order, token, refusal=str(exc), status=409)
     if cancelled:
@@ -380,17 +415,38 @@ def my_orders(request: HttpRequest, supporter: Supporter) -> HttpResponse:
 @post_only_or_redirect("cooperatives:my-orders", with_arguments=False)
 @supporter_page
 def my_order_cancel(request: HttpRequest, supporter: Supporter, pk: int) -> HttpResponse:
+    """ "Cancel this order" on the person's list of orders: a confirmation first,
+    then the order is cancelled and the buyer emailed."""
     order = (
         orders_of_person(person_of(supporter))
-        .select_related("round__organisation")
+        .select_related("round__organisation", "pickup_point")
         .filter(pk=pk)
         .first()
     )
     if order is None:
         messages.error(request, _("This order is not yours to cancel."))
         return redirect("cooperatives:my-orders")
+    if not _confirmed(request):
+        if (locked := order_buyer_cancel_refusal(order=order)) is not None:
+            messages.error(request, str(locked))
+            return redirect("cooperatives:my-orders")
+        prefetch_related_objects(
+            [order],
+            Prefetch(
+                "lines",
+                queryset=OrderLine.objects.select_related(
+                    "item__product__cooperative", "variant"
+                ).order_by("pk"),
+            ),
+        )
+        return _cancel_confirm_render(
+            request,
+            order,
+            cancel_url=reverse("cooperatives:my-order-cancel", args=[order.pk]),
+            back_url=reverse("cooperatives:my-orders"),
+        )
     try:
-        if order_buyer_cancel(order=order):
+        if order_buyer_cancel(order=order, email=True):
             messages.success(
                 request,
                 _("Your order %(reference)s is cancelled.") % {"reference": order.reference},

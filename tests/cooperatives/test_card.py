@@ -634,7 +634,7 @@ def test_a_cancelled_card_order_closes_its_session_at_stripe(
     with translation.override("en"):
         cancel = reverse("cooperatives:order-cancel", args=[placed.token])
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(cancel, HTTP_ORIGIN=ORIGIN).status_code == 302
+        assert client.post(cancel, {"confirm": "1"}, HTTP_ORIGIN=ORIGIN).status_code == 302
     assert stripe_api.requests[-1]["path"] == expire
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED and order.stripe_session_id is None

@@ -451,7 +451,7 @@ def test_a_change_to_more_than_is_left_is_refused_on_the_private_page(
 def test_the_buyer_cancels_from_the_private_page(client: Client, shop: Shop) -> None:
     placed = place(shop.round, [(shop.yerba, 2)], point=shop.berlin)
 
-    response = client.post(url("order-cancel", placed.token), HTTP_ORIGIN=ORIGIN)
+    response = client.post(url("order-cancel", placed.token), {"confirm": "1"}, HTTP_ORIGIN=ORIGIN)
 
     assert response.status_code == 302
     assert Order.objects.get().status == Order.Status.CANCELLED
@@ -508,12 +508,12 @@ def test_a_person_sees_and_cancels_their_orders_on_their_own_page(
     html = text(client.get(url("my-orders")))
     assert mine.reference in html and html.count("BR-") == 1
 
-    response = client.post(url("my-order-cancel", mine.pk))
+    response = client.post(url("my-order-cancel", mine.pk), {"confirm": "1"})
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.status == Order.Status.CANCELLED
     other = Order.objects.exclude(pk=mine.pk).get()
-    assert client.post(url("my-order-cancel", other.pk)).status_code == 302
+    assert client.post(url("my-order-cancel", other.pk), {"confirm": "1"}).status_code == 302
     other.refresh_from_db()
     assert other.status == Order.Status.PENDING
 
