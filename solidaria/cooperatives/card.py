@@ -375,7 +375,11 @@ def _payment_record(
     ]
     if problem is not None:
         order.card_payment_problem = problem
-        fields.append("card_payment_problem")
+        # Its session is spent (complete): the order lets go of it, so that once
+        # the organisers settle the payment it is an order like any other, paid
+        # through a new session or cancelled when the days to pay are over.
+        order.stripe_session_id = None
+        fields += ["card_payment_problem", "stripe_session_id"]
     # Only these fields: the order's status is orders_mark_paid's to write.
     order.save(update_fields=fields)
 
@@ -531,7 +535,12 @@ def _dispute(obj: StripeObject, *, closed: bool) -> str:
     order = _order_of_payment(dispute.payment_intent)
     if order is None:
         return IGNORED
+    # Stripe's events may come out of order: the dispute's own status decides, and a
+    # dispute closed already is never opened again by a late "created".
+    closed = closed or dispute.status in ("won", "lost")
     if not closed:
+        if order.card_dispute in (Order.CardDispute.WON, Order.CardDispute.LOST):
+            return IGNORED
         order.card_dispute = Order.CardDispute.OPEN
         action, outcome = "cooperatives.order_card_disputed", "disputed"
         logger.warning("card payment of order %s is disputed", order.pk)

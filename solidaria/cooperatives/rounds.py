@@ -282,6 +282,12 @@ def orders_of_person(person: Person) -> QuerySet[Order]:
     )
 
 
+def order_of_person(person: Person, pk: int) -> Order | None:
+    """One of the person's orders, with its round, pickup point and lines; None if
+    it is not theirs."""
+    return _orders().filter(pk__in=orders_of_person(person).values("pk")).filter(pk=pk).first()
+
+
 def orders_page(person: Person) -> list[Order]:
     """The person's orders, newest first, with rounds, pickup points and lines."""
     ids = orders_of_person(person).order_by("-created_at").values("pk")[:MY_ORDERS_SHOWN]

@@ -18,7 +18,6 @@ from typing import Concatenate, ParamSpec
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.core import signing
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -47,7 +46,7 @@ from .exceptions import (
     SoldOut,
 )
 from .forms import OrderChangeForm, OrderFieldsMixin, OrderForm
-from .models import Order, OrderLine, PickupPoint, Round
+from .models import Order, PickupPoint, Round
 from .ordering import (
     card_payment_offered,
     order_buyer_cancel,
@@ -66,9 +65,9 @@ from .placing import (
 from .rounds import (
     RoundPage,
     order_for_token,
+    order_of_person,
     order_of_round,
     order_summary,
-    orders_of_person,
     orders_page,
     round_for_ordering,
     round_offers,
@@ -417,12 +416,7 @@ def my_orders(request: HttpRequest, supporter: Supporter) -> HttpResponse:
 def my_order_cancel(request: HttpRequest, supporter: Supporter, pk: int) -> HttpResponse:
     """ "Cancel this order" on the person's list of orders: a confirmation first,
     then the order is cancelled and the buyer emailed."""
-    order = (
-        orders_of_person(person_of(supporter))
-        .select_related("round__organisation", "pickup_point")
-        .filter(pk=pk)
-        .first()
-    )
+    order = order_of_person(person_of(supporter), pk)
     if order is None:
         messages.error(request, _("This order is not yours to cancel."))
         return redirect("cooperatives:my-orders")
@@ -430,15 +424,6 @@ def my_order_cancel(request: HttpRequest, supporter: Supporter, pk: int) -> Http
         if (locked := order_buyer_cancel_refusal(order=order)) is not None:
             messages.error(request, str(locked))
             return redirect("cooperatives:my-orders")
-        prefetch_related_objects(
-            [order],
-            Prefetch(
-                "lines",
-                queryset=OrderLine.objects.select_related(
-                    "item__product__cooperative", "variant"
-                ).order_by("pk"),
-            ),
-        )
         return _cancel_confirm_render(
             request,
             order,

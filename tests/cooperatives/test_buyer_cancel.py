@@ -116,7 +116,14 @@ def test_confirming_cancels_frees_the_stock_and_emails_the_buyer_once_in_spanish
         "reference": order.reference
     }
     assert in_language("es", "Hello %(name)s,") % {"name": "Ana Gómez"} in message.body
-    assert "Nothing was charged" not in message.body
+    assert (
+        in_language(
+            "es",
+            "You have cancelled your order %(reference)s in “%(round_title)s”. "
+            "Its items go back to the round.",
+        ).split("%")[0]
+        in message.body
+    )
     assert "Yerba mate" in message.body  # the order as it was, to keep
     page = text(client.get(url("order", placed.token, lang="es")))
     assert in_language("es", "Your order is cancelled. Nothing more is owed.") in page
@@ -134,7 +141,9 @@ def test_an_order_placed_a_moment_ago_gets_only_the_cancellation(
     ]
 
 
-def test_a_card_payment_that_arrived_is_never_nothing_charged(client: Client, shop: Shop) -> None:
+def test_a_buyer_cancelling_an_order_whose_card_payment_arrived_is_told_a_person_checks_it(
+    client: Client, shop: Shop
+) -> None:
     placed = place(shop.round, [(shop.yerba, 2)], point=shop.berlin, language="en")
     Order.objects.filter(pk=placed.order.pk).update(
         payment=Order.Payment.CARD,
@@ -147,8 +156,19 @@ def test_a_card_payment_that_arrived_is_never_nothing_charged(client: Client, sh
     client.post(cancel_url, CONFIRM, HTTP_ORIGIN=ORIGIN)
 
     [email] = cancelled_emails()
-    body = email_render(email).body
-    assert arrived in body and "Nothing was charged" not in body
+    assert arrived in email_render(email).body
+    page = text(client.get(url("order", placed.token)))
+    assert arrived in page and "will refund it" not in page  # it was not paid after cancelling
+
+
+def test_the_data_page_cancels_an_order_through_its_confirmation(
+    client: Client, shop: Shop
+) -> None:
+    order = place(shop.round, [(shop.yerba, 2)], point=shop.berlin).order
+    open_page(client, "ana@example.org")
+    with translation.override("en"):
+        page = text(client.get(reverse("supporters:page")))
+    assert f'action="{url("my-order-cancel", order.pk)}"' in page
 
 
 def test_a_closed_round_refuses_before_and_after_the_confirmation(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import time
 from datetime import timedelta
 from html import unescape
@@ -25,7 +26,7 @@ from solidaria.cooperatives.models import Order, Round, RoundItem
 from solidaria.cooperatives.ordering import order_cancel, orders_cancel_unpaid
 from solidaria.core.mail.outbox import email_render
 from solidaria.core.models import AuditEntry, OutgoingEmail, StripeEvent
-from tests.cooperatives.conftest import Shop, order_form, place
+from tests.cooperatives.conftest import Shop, in_language, order_form, place
 from tests.helpers import ORIGIN, post_form
 from tests.stripe_stand_in import WEBHOOK_SECRET, StripeStandIn, event, signed_post
 
@@ -520,6 +521,62 @@ def test_organisers_mark_a_card_payment_settled_but_not_an_open_dispute(
     # Nothing left to settle: said so, and nothing more audited.
     assert settle(differs)[0][0] == "warning"
     assert AuditEntry.objects.filter(action="cooperatives.order_card_settled").count() == 1
+    # Settled (refunded, say) and never paid: an order like any other, which the days
+    # to pay cancel, its spent session let go of when the payment arrived.
+    assert differs.stripe_session_id is None
+    grace_over = shop.round.closes_at + timedelta(days=shop.round.payment_days)
+    assert orders_cancel_unpaid(round=shop.round, now=grace_over) == 1
+    differs.refresh_from_db()
+    assert differs.status == Order.Status.CANCELLED
+
+
+def test_a_dispute_closed_before_stripe_says_it_opened_stays_closed(
+    client: Client, shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    order = started(stripe_api, card_order(shop))
+    signed_post(client, event("checkout.session.completed", session(order), "evt_paid"))
+    dispute = {"id": "dp_2", "object": "dispute", "payment_intent": "pi_3OrderAbCdEfGhIj",
+               "amount": 1700, "currency": "eur", "status": "won"}  # fmt: skip
+
+    closed = signed_post(client, event("charge.dispute.closed", dispute, "evt_closed"))
+    late = {**dispute, "status": "needs_response"}
+    opened = signed_post(client, event("charge.dispute.created", late, "evt_created"))
+    # A "created" event that already tells the end: closed as well.
+    told_won = signed_post(client, event("charge.dispute.created", dispute, "evt_created_won"))
+
+    assert closed.json()["outcome"] == "dispute closed"
+    assert opened.json()["outcome"] == "ignored"
+    assert told_won.json()["outcome"] == "dispute closed"
+    order.refresh_from_db()
+    assert order.card_dispute == Order.CardDispute.WON and not order.card_needs_a_person
+
+
+def test_an_order_cancelled_unpaid_with_money_arrived_is_not_told_nothing_was_charged(
+    shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    order = card_order(shop)
+    Order.objects.filter(pk=order.pk).update(
+        card_payment_problem=Order.CardPaymentProblem.AMOUNT_DIFFERS, card_received_minor=850
+    )
+    order.refresh_from_db()
+    assert order_cancel(order=order, by=Order.CancelledBy.UNPAID)
+    email = OutgoingEmail.objects.get(template="cooperatives_order_cancelled")
+    body = email_render(email).body
+
+    def said(message: str) -> bool:
+        """The message, in the email's language, with any values in its place."""
+        translated = re.escape(in_language(email.language, message))
+        return re.search(re.sub(r"%\\\(\w+\\\)s", ".+?", translated), body) is not None
+
+    assert said(
+        "A card payment for this order has arrived that the organisers need to check. "
+        "They will get in touch with you."
+    )
+    assert not said(
+        "Your order %(reference)s in “%(round_title)s” is cancelled, because its card "
+        "payment was not completed in time. Nothing was charged, and its items go back "
+        "to the round."
+    )
 
 
 def test_sessions_we_did_not_start_are_ignored(

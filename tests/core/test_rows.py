@@ -73,7 +73,7 @@ def test_outside_a_transaction_each_insert_commits_and_a_failed_one_breaks_nothi
     ]
 
 
-def test_a_row_prepared_before_the_transaction_is_inserted_encrypted() -> None:
+def test_a_prepared_row_carries_encrypted_values_into_its_insert() -> None:
     petition = factories.PetitionFactory()
     rows = RowInserter(Signature)
     prepared = rows.prepare(_values(petition.pk, name="Ñandú <b>"))
