@@ -27,12 +27,21 @@ class StripeStandIn:
     requests: list[dict[str, Any]] = field(default_factory=list)
     # (method, path) -> (status, recorded file); the path may end in "*".
     routes: dict[tuple[str, str], tuple[int, str | Path]] = field(default_factory=dict)
+    # Answers given once each, in turn, before the route's own (`answer_first`).
+    firsts: dict[tuple[str, str], list[tuple[int, str | Path]]] = field(default_factory=dict)
 
     def answer(self, method: str, path: str, status: int, recorded: str | Path) -> None:
         """`recorded`: a file in fundraising/stripe_responses/, or any file's path."""
         self.routes[(method, path)] = (status, recorded)
 
+    def answer_first(self, method: str, path: str, status: int, recorded: str | Path) -> None:
+        """An answer for the next request to that exact path only: Stripe's state
+        changing between two requests (a session paid in another tab)."""
+        self.firsts.setdefault((method, path), []).append((status, recorded))
+
     def route(self, method: str, path: str) -> tuple[int, str | Path] | None:
+        if self.firsts.get((method, path)):
+            return self.firsts[(method, path)].pop(0)
         found = self.routes.get((method, path))
         if found is not None:
             return found

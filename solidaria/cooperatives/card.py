@@ -205,6 +205,19 @@ def _check_payable(order: Order) -> None:
         )
 
 
+def _session_of(session_id: str) -> stripe.checkout.Session:
+    try:
+        return stripe_client().v1.checkout.sessions.retrieve(session_id)
+    except stripe.StripeError as exc:
+        raise CardPaymentUnavailable() from exc
+
+
+def _paid_already() -> OrderLocked:
+    return OrderLocked(
+        _("Your card payment has been made: we are waiting for Stripe to confirm it.")
+    )
+
+
 def _session_close(order: Order, session_id: str) -> None:
     """Closes the order's session at Stripe, then lets go of it: an expired session
     can never be paid, and its expiry (which Stripe announces too) must not cancel
@@ -237,21 +250,23 @@ def order_checkout_start(*, order: Order, now: datetime | None = None) -> Checko
         raise CardPaymentUnavailable(_("Card payments are not available at the moment."))
     previous = order.stripe_session_id or ""
     if previous:
-        try:
-            session = stripe_client().v1.checkout.sessions.retrieve(previous)
-        except stripe.StripeError as exc:
-            raise CardPaymentUnavailable() from exc
+        session = _session_of(previous)
         if session.status == "complete":
-            raise OrderLocked(
-                _("Your card payment has been made: we are waiting for Stripe to confirm it.")
-            )
+            raise _paid_already()
         if session.status == "open":
             same = session.amount_total == order.total_minor and (
                 str(session.currency or "").upper() == order.round.currency
             )
             if same and session.url:
                 return CheckoutSession(id=str(session.id), url=str(session.url))
-            _session_close(order, previous)
+            try:
+                _session_close(order, previous)
+            except CardPaymentUnavailable:
+                # Paid a moment ago (another tab), which is why Stripe would not
+                # close it: not "nothing was charged".
+                if _session_of(previous).status == "complete":
+                    raise _paid_already() from None
+                raise
             previous = ""
     params = _session_params(order, now=now)
     # The same request (a double click) gets the same session back; another order

@@ -992,8 +992,8 @@ def _lines_of(orders: Sequence[Order]) -> dict[int, list[OrderLine]]:
 
 
 def _count_prepare(orders: Sequence[Order]) -> list[_Counting]:
-    # What counting needs of each line, as values: the lines' products are not
-    # loaded (their names in every language), as the buyer's email needs them.
+    # What counting needs of each line, as values: not the lines' products with
+    # their names in every language, which only the buyer's email needs.
     moves: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for order_id, cooperative_id, quantity, unit_price_minor in (
         OrderLine.objects.filter(order__in=orders)
@@ -1286,7 +1286,7 @@ def order_buyer_cancel_refusal(*, order: Order, now: datetime | None = None) -> 
     return None
 
 
-def order_buyer_cancel(*, order: Order, now: datetime | None = None, email: bool = False) -> bool:
+def order_buyer_cancel(*, order: Order, email: bool, now: datetime | None = None) -> bool:
     """The buyer cancels, until the round closes and while it is not paid. Returns
     False, changing nothing and sending nothing, if it was cancelled already (pressed
     twice: cancelled once).
@@ -1341,9 +1341,7 @@ _CANCELLABLE = {
 }
 
 
-def _cancel_locked(
-    order: Order, *, by: str, actor: Actor, now: datetime, email: bool = True
-) -> None:
+def _cancel_locked(order: Order, *, by: str, actor: Actor, now: datetime, email: bool) -> None:
     """Cancels an order whose row this transaction holds: its stock goes back, the
     kept totals drop, and the buyer is told by email (unless `email` is false: see
     `order_buyer_cancel`). An order placed a moment ago whose buyer cancels it gets
@@ -1406,7 +1404,7 @@ def order_cancel(*, order: Order, by: str, actor: Actor = None) -> bool:
             raise OrderLocked(_("This order has been handed over: it can no longer be cancelled."))
         if locked.status not in _CANCELLABLE[Order.CancelledBy(by)]:
             return False
-        _cancel_locked(locked, by=by, actor=actor, now=timezone.now())
+        _cancel_locked(locked, by=by, actor=actor, now=timezone.now(), email=True)
     order.refresh_from_db()
     return True
 
@@ -1447,7 +1445,7 @@ def orders_cancel_unpaid(*, round: Round, now: datetime | None = None) -> int:
                 .filter(pk__in=ids)
                 .order_by("pk")
             ):
-                _cancel_locked(locked, by=Order.CancelledBy.UNPAID, actor=None, now=now)
+                _cancel_locked(locked, by=Order.CancelledBy.UNPAID, actor=None, now=now, email=True)
                 cancelled += 1
         last = ids[-1]
     with transaction.atomic():

@@ -145,7 +145,7 @@ def erase(person: Person) -> int:
     now = timezone.now()
     for order in _orders(person):
         if _cancellable(order, now):
-            order_buyer_cancel(order=order, now=now)
+            order_buyer_cancel(order=order, now=now, email=False)  # the address is going
     return _orders(person).update(**_buyer_emptied())
 
 

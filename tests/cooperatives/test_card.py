@@ -153,6 +153,26 @@ def test_a_session_for_another_total_is_closed_before_a_new_one(
     assert order.status == Order.Status.PENDING
 
 
+def test_a_session_paid_while_we_close_it_is_not_called_nothing_charged(
+    shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    order = card_order(shop, quantity=3)  # 25.50 €: the open session says 17.00 €
+    Order.objects.filter(pk=order.pk).update(stripe_session_id="cs_test_order_open")
+    path = "/v1/checkout/sessions/cs_test_order_open"
+    stripe_api.answer_first("GET", path, 200, RESPONSES / "session_open.json")
+    stripe_api.answer("GET", path, 200, RESPONSES / "session_complete.json")  # paid meanwhile
+    stripe_api.answer("POST", f"{path}/expire", 400, RESPONSES / "session_not_open.json")
+
+    with pytest.raises(OrderLocked, match="Your card payment has been made"):
+        order_checkout_start(order=order)
+
+    assert ("POST", "/v1/checkout/sessions") not in [
+        (r["method"], r["path"]) for r in stripe_api.requests
+    ]
+    order.refresh_from_db()
+    assert order.stripe_session_id == "cs_test_order_open"  # its payment's event will find it
+
+
 def test_stripe_down_changes_nothing(shop: Shop, stripe_api: StripeStandIn) -> None:
     from solidaria.cooperatives.exceptions import CardPaymentUnavailable
 

@@ -109,6 +109,8 @@ class RowInserter:
         a savepoint, and the transaction goes on; `savepoint=False` spares those two
         statements to a caller whose whole transaction fails with it anyway."""
         if isinstance(values, PreparedRow):
+            if values.using != using and using != "default":
+                raise ValueError(f"a row prepared for {values.using!r} inserted into {using!r}")
             using, params = values.using, values.params
             connection = connections[using]
         else:
@@ -145,7 +147,9 @@ class RowInserter:
     def insert_all(self, rows: Sequence[Mapping[str, Any]], *, using: str = "default") -> None:
         """INSERTs the rows in one statement, for rows whose keys are not needed
         back (the lines of an order). Inside the caller's transaction, if any: a
-        failure fails it (no savepoint is taken for each batch)."""
+        failure fails it (no savepoint is taken for each batch). For a few rows at
+        a time: one statement is written for each number of rows, and a statement
+        has at most 32,766 values on SQLite, 65,535 on PostgreSQL."""
         if not rows:
             return
         connection = connections[using]

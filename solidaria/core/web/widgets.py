@@ -79,7 +79,9 @@ class CheckboxInput(_WrittenInput, forms.CheckboxInput):
 
 # Choices. Django draws a choice widget, and each of its options on its own when a
 # template loops over a bound field, through Widget._render(template_name, context):
-# the two templates are written here, anything else is left to Django. Included
+# the two templates are written here, anything else is left to Django. _render is
+# Django's own, not a public hook: after upgrading Django, tests/core/test_widgets.py
+# says whether it and the templates are still what is written here. Included
 # templates keep their closing newlines; what Django's renderer returns is stripped.
 
 
