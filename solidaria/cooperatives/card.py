@@ -63,7 +63,7 @@ from solidaria.core.rendering.i18n import localize
 
 from .exceptions import CardPaymentUnavailable, OrderLocked
 from .fulfilment import orders_mark_paid
-from .models import DIRECTORY_LANGUAGES, Order
+from .models import DIRECTORY_LANGUAGES, Order, Round
 from .ordering import order_cancel
 
 logger = logging.getLogger(__name__)
@@ -350,6 +350,51 @@ def orders_card_settled(*, orders: Iterable[Order], actor: Actor) -> list[Order]
             order.save(update_fields=["card_payment_problem", "card_dispute", "updated_at"])
             settled.append(order)
     return settled
+
+
+def card_sessions_settle(*, round: Round) -> bool:
+    """The round's days to pay are over: each card order still waiting with a
+    Checkout Session is settled from what Stripe says of the session now, as its
+    event would have (an event may never come: a webhook misconfigured, or down for
+    longer than Stripe retries). Expired: cancelled as unpaid. Complete and paid:
+    the payment applied. Complete but unpaid (a method confirmed days later): left
+    to its own event. Open (it closes within about an hour), or Stripe not
+    answering: left, and True returned, so that the round is looked at again.
+
+    Without Stripe's keys no session can be asked about or confirmed: those orders
+    stay waiting, for the organisers (the console lists them by payment)."""
+    sessions = list(
+        Order.objects.filter(
+            round=round,
+            status=Order.Status.PENDING,
+            payment=Order.Payment.CARD,
+            card_payment_problem="",
+            stripe_session_id__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("stripe_session_id", flat=True)
+    )
+    if not sessions:
+        return False
+    if not card_payments_enabled():
+        logger.warning("round %s has card orders waiting, and Stripe is not configured", round.pk)
+        return False
+    waiting = False
+    for session_id in sessions:
+        try:
+            session = _session_of(str(session_id)).to_dict()
+        except CardPaymentUnavailable:
+            logger.warning("could not ask Stripe about checkout session %s", session_id)
+            waiting = True
+            continue
+        with transaction.atomic():
+            if session.get("status") == "expired":
+                _checkout_expired(session)
+            elif session.get("status") == "complete":
+                _checkout_completed(session)  # paid: applied; a delayed method: left
+            else:
+                waiting = True
+    return waiting
 
 
 # --- Stripe's events ----------------------------------------------------------------------

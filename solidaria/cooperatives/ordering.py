@@ -1420,13 +1420,18 @@ def orders_cancel_unpaid(*, round: Round, now: datetime | None = None) -> int:
     - one whose payment arrived but could not count (`card_payment_problem`: not the
       order's total): the organisers settle it (the console lists it), taking the
       payment or refunding it, and cancel the order if need be;
-    - one still holding its Checkout Session: Stripe settles it. The session's
-      expiry (within about an hour, `card.CHECKOUT_EXPIRY`) cancels it with that
-      email, true then; a payment made on it, or one by a method confirmed days
-      later, marks it paid instead of arriving for an order cancelled here."""
+    - one still holding its Checkout Session: what Stripe says of the session
+      settles it (`card.card_sessions_settle`, asked first, in case its event never
+      came): expired, it is cancelled with that email, true then; paid, it is marked
+      paid; a method confirmed days later is left to its own event. While a session
+      is still open, or Stripe does not answer, the round is not marked done, and
+      the next run (`tasks.close_rounds`, every few minutes) looks again."""
+    from .card import card_sessions_settle  # card sits above ordering: it cancels orders
+
     now = now or timezone.now()
     if now < round.closes_at + timedelta(days=round.payment_days):
         return 0
+    card_waiting = card_sessions_settle(round=round)
     unpaid = Order.objects.filter(
         round=round, status=Order.Status.PENDING, card_payment_problem=""
     ).exclude(payment=Order.Payment.CARD, stripe_session_id__isnull=False)
@@ -1448,6 +1453,8 @@ def orders_cancel_unpaid(*, round: Round, now: datetime | None = None) -> int:
                 _cancel_locked(locked, by=Order.CancelledBy.UNPAID, actor=None, now=now, email=True)
                 cancelled += 1
         last = ids[-1]
+    if card_waiting:
+        return cancelled
     with transaction.atomic():
         if Round.objects.filter(pk=round.pk, unpaid_cancelled_at__isnull=True).update(
             unpaid_cancelled_at=now

@@ -173,6 +173,43 @@ def test_a_session_paid_while_we_close_it_is_not_called_nothing_charged(
     assert order.stripe_session_id == "cs_test_order_open"  # its payment's event will find it
 
 
+def test_the_days_to_pay_ask_stripe_about_sessions_whose_event_never_came(
+    shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    paying = card_order(shop)  # 17.00 €, the session's total
+    gone = card_order(shop, quantity=1)
+    Order.objects.filter(pk=paying.pk).update(stripe_session_id="cs_test_order_open")
+    Order.objects.filter(pk=gone.pk).update(stripe_session_id="cs_test_order_gone")
+    sessions = "/v1/checkout/sessions/"
+    stripe_api.answer("GET", f"{sessions}cs_test_order_gone", 200, RESPONSES / "session_gone.json")
+    grace_over = shop.round.closes_at + timedelta(days=shop.round.payment_days)
+
+    # Stripe does not answer about one: the other is settled, the round looked at again.
+    assert orders_cancel_unpaid(round=shop.round, now=grace_over) == 0
+    gone.refresh_from_db()
+    assert gone.status == Order.Status.CANCELLED  # expired unpaid: "nothing was charged"
+    assert AuditEntry.objects.filter(action="cooperatives.order_card_expired").count() == 1
+    shop.round.refresh_from_db()
+    assert shop.round.unpaid_cancelled_at is None
+
+    # Still open: left to close (within the hour), and looked at again.
+    stripe_api.answer("GET", f"{sessions}cs_test_order_open", 200, RESPONSES / "session_open.json")
+    assert orders_cancel_unpaid(round=shop.round, now=grace_over) == 0
+    shop.round.refresh_from_db()
+    assert shop.round.unpaid_cancelled_at is None
+
+    # Paid, though its event never came: marked paid, not cancelled; the round is done.
+    stripe_api.answer(
+        "GET", f"{sessions}cs_test_order_open", 200, RESPONSES / "session_complete.json"
+    )
+    assert orders_cancel_unpaid(round=shop.round, now=grace_over) == 0
+    paying.refresh_from_db()
+    assert paying.status == Order.Status.PAID
+    assert paying.stripe_payment_intent_id == "pi_3OrderAbCdEfGhIj"
+    shop.round.refresh_from_db()
+    assert shop.round.unpaid_cancelled_at is not None
+
+
 def test_stripe_down_changes_nothing(shop: Shop, stripe_api: StripeStandIn) -> None:
     from solidaria.cooperatives.exceptions import CardPaymentUnavailable
 
@@ -294,7 +331,7 @@ def test_a_payment_for_another_total_is_left_for_a_person(
 
 
 def test_the_days_to_pay_leave_card_orders_with_money_or_a_session_alone(
-    client: Client, shop: Shop, stripe_api: StripeStandIn
+    client: Client, shop: Shop, stripe_api: StripeStandIn, tmp_path: Path
 ) -> None:
     """Cancelled as unpaid, their buyers would read that nothing was charged."""
     Round.objects.filter(pk=shop.round.pk).update(card_payments=True)
@@ -318,6 +355,11 @@ def test_the_days_to_pay_leave_card_orders_with_money_or_a_session_alone(
     never = ordered("never@example.org")  # by card, but Stripe's page never opened
     bank = ordered("bank@example.org", Order.Payment.BANK)
     grace_over = shop.round.closes_at + timedelta(days=shop.round.payment_days)
+    # What Stripe says of the session still being paid, asked first: open.
+    open_session = json.loads((RESPONSES / "session_open.json").read_text())
+    open_answer = tmp_path / "open.json"
+    open_answer.write_text(json.dumps({**open_session, "id": paying.stripe_session_id}))
+    stripe_api.answer("GET", f"/v1/checkout/sessions/{paying.stripe_session_id}", 200, open_answer)
 
     assert orders_cancel_unpaid(round=shop.round, now=grace_over) == 2
 
