@@ -464,11 +464,19 @@ def _paid(order: Order, session: StripeObject) -> str:
         logger.warning("card payment arrived for cancelled order %s", order.pk)
         return "paid when cancelled"
     if order.status != Order.Status.PENDING:
-        # The same payment told again (another event about the same session), or
-        # its word came after the organisers had marked the order paid by hand.
-        if not order.stripe_payment_intent_id:
-            _payment_record(order, session)
-        return "already"
+        if order.stripe_payment_intent_id:
+            return "already"  # the same payment told again (another event)
+        # Marked paid by hand before Stripe's word came: a transfer as well, or this
+        # very payment seen in Stripe's dashboard. For a person to tell which.
+        _payment_record(order, session, problem=Order.CardPaymentProblem.PAID_WHEN_PAID)
+        audit_log(
+            action="cooperatives.order_card_paid_when_paid",
+            obj=order,
+            organisation=round.organisation,
+            data=details,
+        )
+        logger.warning("card payment arrived for order %s, marked paid already", order.pk)
+        return "paid when paid already"
     if details["paid_minor"] != order.total_minor or details["currency"] != round.currency:
         # Paid for what the order was before the buyer changed it: for a person.
         _payment_record(order, session, problem=Order.CardPaymentProblem.AMOUNT_DIFFERS)

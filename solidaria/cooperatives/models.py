@@ -552,6 +552,7 @@ class Order(models.Model):
     class CardPaymentProblem(models.TextChoices):
         AMOUNT_DIFFERS = "amount_differs", _("paid, but not the order's total")
         PAID_WHEN_CANCELLED = "paid_cancelled", _("paid after the order was cancelled")
+        PAID_WHEN_PAID = "paid_twice", _("paid by card after it was marked paid: paid twice?")
 
     class CardDispute(models.TextChoices):
         OPEN = "open", _("disputed: the card holder's bank holds the money back")

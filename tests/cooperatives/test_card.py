@@ -22,6 +22,7 @@ from django.utils import translation
 
 from solidaria.cooperatives.card import order_checkout_start
 from solidaria.cooperatives.exceptions import OrderLocked
+from solidaria.cooperatives.fulfilment import orders_mark_paid
 from solidaria.cooperatives.models import Order, Round, RoundItem
 from solidaria.cooperatives.ordering import order_cancel, orders_cancel_unpaid
 from solidaria.core.mail.outbox import email_render
@@ -249,6 +250,26 @@ def test_a_signed_completion_marks_the_order_paid_once(
     assert paid.data["payment_intent"] == "pi_3OrderAbCdEfGhIj"
     assert AuditEntry.objects.filter(action="cooperatives.order_paid").count() == 1
     assert StripeEvent.objects.filter(event_id="evt_paid").count() == 1
+
+
+def test_a_card_payment_for_an_order_marked_paid_by_hand_is_checked_by_a_person(
+    client: Client, shop: Shop, stripe_api: StripeStandIn
+) -> None:
+    order = started(stripe_api, card_order(shop))
+    orders_mark_paid(orders=[order], actor=None)  # a transfer came, say
+
+    payload = event("checkout.session.completed", session(order), "evt_late")
+    assert signed_post(client, payload).json()["outcome"] == "paid when paid already"
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    assert order.card_payment_problem == Order.CardPaymentProblem.PAID_WHEN_PAID
+    assert order.card_needs_a_person and order.stripe_payment_intent_id == "pi_3OrderAbCdEfGhIj"
+    assert AuditEntry.objects.filter(action="cooperatives.order_card_paid_when_paid").exists()
+    # Told again, the spent session no longer names the order: nothing more happens.
+    again = event("checkout.session.completed", session(order), "evt_late_again")
+    assert signed_post(client, again).json()["outcome"] == "ignored"
+    assert AuditEntry.objects.filter(action="cooperatives.order_card_paid_when_paid").count() == 1
 
 
 def test_a_delayed_payment_waits_for_its_outcome(
