@@ -644,4 +644,13 @@ HANDLERS = {
     "charge.dispute.closed": lambda dispute: _dispute(dispute, closed=True),
 }
 
-STRIPE_HANDLERS = StripeHandlers(kind=STRIPE_KIND, handlers=HANDLERS)
+
+def _owns(obj: StripeObject) -> bool:
+    """A refund or dispute of a payment a round's order keeps."""
+    payment_intent = stripe_id(obj.get("payment_intent"))
+    return bool(payment_intent) and (
+        Order.objects.filter(stripe_payment_intent_id=payment_intent).exists()
+    )
+
+
+STRIPE_HANDLERS = StripeHandlers(kind=STRIPE_KIND, handlers=HANDLERS, owns=_owns)

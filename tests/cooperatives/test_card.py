@@ -418,6 +418,8 @@ def test_a_refund_is_noted(client: Client, shop: Shop, stripe_api: StripeStandIn
     order.refresh_from_db()
     assert order.status == Order.Status.PAID  # the organisers decide what follows
     assert order.card_refunded_minor == 1700
+    # The round's order owns it: the fund did not ask Stripe for an invoice it paid.
+    assert not [r for r in stripe_api.requests if "invoice" in r["path"]]
 
 
 def test_a_payment_that_could_not_count_is_found_when_refunded(

@@ -46,11 +46,16 @@ class StripeHandlers:
     what it did, `IGNORED` if the object is not the app's.
     `prepare`: runs first, outside the transaction, for look-ups at Stripe that
     must not hold locks; it may add keys starting with "_" to the app's own copy
-    of the object."""
+    of the object.
+    `owns`: whether an object that carries no kind (a refund, a dispute: Stripe
+    copies no metadata onto them) is about one of the app's records, by a query of
+    its own database. When an app owns it, only that app takes it, and the others'
+    look-ups at Stripe are spared."""
 
     kind: str
     handlers: Mapping[str, StripeHandler]
     prepare: Callable[[str, StripeObject], None] | None = None
+    owns: Callable[[StripeObject], bool] | None = None
 
 
 _registered: dict[str, StripeHandlers] = {}
@@ -122,7 +127,9 @@ def _takers(event_type: str, obj: StripeObject) -> list[StripeHandlers]:
     if kind:
         found = _registered.get(kind)
         return [found] if found is not None and event_type in found.handlers else []
-    return [handlers for handlers in _registered.values() if event_type in handlers.handlers]
+    takers = [handlers for handlers in _registered.values() if event_type in handlers.handlers]
+    owners = [handlers for handlers in takers if handlers.owns is not None and handlers.owns(obj)]
+    return owners or takers
 
 
 def stripe_event_handle(event: StripeObject) -> str:
