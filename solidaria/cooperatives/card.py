@@ -444,9 +444,42 @@ def _payment_record(
     order.save(update_fields=fields)
 
 
+# A payment that cannot count: the audit action it is recorded under, and the
+# webhook's outcome, by what is wrong with it.
+_NOT_COUNTED = {
+    Order.CardPaymentProblem.PAID_WHEN_CANCELLED: (
+        "cooperatives.order_card_paid_when_cancelled",
+        "paid when cancelled",
+    ),
+    Order.CardPaymentProblem.PAID_WHEN_PAID: (
+        "cooperatives.order_card_paid_when_paid",
+        "paid when paid already",
+    ),
+    Order.CardPaymentProblem.AMOUNT_DIFFERS: (
+        "cooperatives.order_card_amount_differs",
+        "amount differs",
+    ),
+}
+
+
+def _not_counted(
+    order: Order,
+    session: StripeObject,
+    problem: Order.CardPaymentProblem,
+    details: dict[str, object],
+) -> str:
+    """Money that arrived but does not pay the order: kept on it for a person (the
+    console lists it), audited, and the order left as it is."""
+    action, outcome = _NOT_COUNTED[problem]
+    _payment_record(order, session, problem=problem)
+    audit_log(action=action, obj=order, organisation=order.round.organisation, data=details)
+    logger.warning("card payment of order %s does not count: %s", order.pk, outcome)
+    return outcome
+
+
 def _paid(order: Order, session: StripeObject) -> str:
     round = order.round
-    details = {
+    details: dict[str, object] = {
         "session": stripe_id(session.get("id")),
         "payment_intent": stripe_id(session.get("payment_intent")),
         "paid_minor": session.get("amount_total"),
@@ -454,40 +487,17 @@ def _paid(order: Order, session: StripeObject) -> str:
     }
     if order.status == Order.Status.CANCELLED:
         # Cancelled while the buyer was paying: the money is to be given back.
-        _payment_record(order, session, problem=Order.CardPaymentProblem.PAID_WHEN_CANCELLED)
-        audit_log(
-            action="cooperatives.order_card_paid_when_cancelled",
-            obj=order,
-            organisation=round.organisation,
-            data=details,
-        )
-        logger.warning("card payment arrived for cancelled order %s", order.pk)
-        return "paid when cancelled"
+        return _not_counted(order, session, Order.CardPaymentProblem.PAID_WHEN_CANCELLED, details)
     if order.status != Order.Status.PENDING:
         if order.stripe_payment_intent_id:
             return "already"  # the same payment told again (another event)
         # Marked paid by hand before Stripe's word came: a transfer as well, or this
         # very payment seen in Stripe's dashboard. For a person to tell which.
-        _payment_record(order, session, problem=Order.CardPaymentProblem.PAID_WHEN_PAID)
-        audit_log(
-            action="cooperatives.order_card_paid_when_paid",
-            obj=order,
-            organisation=round.organisation,
-            data=details,
-        )
-        logger.warning("card payment arrived for order %s, marked paid already", order.pk)
-        return "paid when paid already"
+        return _not_counted(order, session, Order.CardPaymentProblem.PAID_WHEN_PAID, details)
     if details["paid_minor"] != order.total_minor or details["currency"] != round.currency:
         # Paid for what the order was before the buyer changed it: for a person.
-        _payment_record(order, session, problem=Order.CardPaymentProblem.AMOUNT_DIFFERS)
-        audit_log(
-            action="cooperatives.order_card_amount_differs",
-            obj=order,
-            organisation=round.organisation,
-            data={**details, "total_minor": order.total_minor},
-        )
-        logger.warning("card payment of order %s differs from its total", order.pk)
-        return "amount differs"
+        details["total_minor"] = order.total_minor
+        return _not_counted(order, session, Order.CardPaymentProblem.AMOUNT_DIFFERS, details)
     # The order's row is this transaction's (`_order_for`): it moves.
     orders_mark_paid(orders=[order], actor=None)
     _payment_record(order, session)
