@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import CharField, QuerySet, Value
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,6 +77,8 @@ def actions(person: Person) -> list[Action]:
             organisation_id=order.round.organisation_id,
             pk=order.pk,
             end_label=_("Cancel my order") if _cancellable(order, now) else "",
+            # Its own page asks to confirm, and says what will happen.
+            end_url=reverse("cooperatives:my-order-cancel", args=[order.pk]),
         )
         for order in _orders(person)
     ]

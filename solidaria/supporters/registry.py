@@ -61,6 +61,9 @@ class Action:
     # signature, cancel a registration, stop a monthly gift), if anything.
     pk: int | None = None
     end_label: str | Promise = ""
+    # Where ending it is asked first, on a page of the app's own (cancelling an
+    # order, which says what will happen); without it the button ends it at once.
+    end_url: str = ""
 
     @classmethod
     def on(cls, campaign: CampaignLike, **fields: Any) -> Action:
