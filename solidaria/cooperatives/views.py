@@ -12,10 +12,6 @@ price moved under the buyer, 410 for a closed round.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Concatenate, ParamSpec
-
-from csp.decorators import csp_update
 from django.contrib import messages
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from solidaria.core.payments.checkout import checkout_form_allowed
 from solidaria.core.payments.client import card_payments_enabled
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.web.decorators import post_only_or_redirect, public_form_post
@@ -73,19 +70,6 @@ from .rounds import (
     round_offers,
     round_page,
 )
-
-Params = ParamSpec("Params")
-
-# Browsers hold the redirect after a form to the page's form-action: a card order's
-# form leads to Stripe's checkout page.
-CHECKOUT_FORM_ACTION = {"form-action": ["https://checkout.stripe.com"]}
-
-
-def to_checkout_allowed(
-    view: Callable[Concatenate[HttpRequest, Params], HttpResponse],
-) -> Callable[Concatenate[HttpRequest, Params], HttpResponse]:
-    """csp_update(CHECKOUT_FORM_ACTION), typed for views with arguments."""
-    return csp_update(CHECKOUT_FORM_ACTION)(view)  # type: ignore[return-value]
 
 
 def _status(refusal: CooperativesError, page: RoundPage | None = None) -> int:
@@ -149,7 +133,7 @@ def _round_context(page: RoundPage, form: OrderForm | None) -> dict[str, object]
 
 
 @public_page
-@to_checkout_allowed
+@checkout_form_allowed
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     page = round_page(slug=slug)
     form = OrderForm.blank(page=page) if page.is_open else None
@@ -157,7 +141,7 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_form_post("cooperatives:round", anchor="order-heading")
-@to_checkout_allowed
+@checkout_form_allowed
 def round_order(request: HttpRequest, slug: str) -> HttpResponse:
     """An order from the round page (`placing.order_attempt`), or what the ordering
     fast lane found of it: placed (a card order goes on to Stripe), or refused and
@@ -227,7 +211,7 @@ def _ordered_order(slug: str, token: str) -> Order:
 
 
 @private_page
-@to_checkout_allowed
+@checkout_form_allowed
 def round_ordered(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """The page after ordering: the reference, the bank details (or the card
     payment's state), what comes next."""
@@ -302,7 +286,7 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
 
 
 @private_page
-@to_checkout_allowed
+@checkout_form_allowed
 def order_page(request: HttpRequest, token: str) -> HttpResponse:
     """The order as its buyer sees it, from the emailed link: change it until the
     round closes (POST), afterwards read-only with its status."""

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from solidaria.core.payments.checkout import checkout_form_allowed
 from solidaria.core.payments.client import card_payments_enabled
 from solidaria.core.rendering.i18n import localize
 from solidaria.core.rendering.money import parse_amount
@@ -91,6 +92,7 @@ def _context(request: HttpRequest, fund: Fund, form: GiftForm) -> dict[str, obje
 
 
 @public_page
+@checkout_form_allowed
 def fund_detail(request: HttpRequest, slug: str) -> HttpResponse:
     fund = fund_get_public(slug=slug)
     currency = _currency(fund, request.GET.get("currency", ""))
@@ -106,6 +108,7 @@ def fund_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public_form_post("fundraising:detail", anchor="give-heading")
+@checkout_form_allowed
 def fund_give(request: HttpRequest, slug: str) -> HttpResponse:
     fund = fund_get_public(slug=slug)
     currency = _currency(fund, request.POST.get("currency", ""))

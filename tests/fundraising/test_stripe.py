@@ -61,6 +61,17 @@ def test_card_option_appears_with_stripe_configured(client: Client, stripe_api) 
     assert 'value="card"' in client.get(f"/en/funds/{fund.slug}/").content.decode()
 
 
+def test_the_gift_form_may_lead_to_stripes_checkout(client: Client, stripe_api) -> None:
+    """Browsers hold the redirect after a form to the page's form-action."""
+    fund = factories.FundFactory()
+    page = client.get(f"/en/funds/{fund.slug}/")
+    shown_again = give_by_card(client, fund, amount="-1")  # refused: the form again
+    for response in (page, shown_again):
+        policy = response["Content-Security-Policy"]
+        form_action = next(p for p in policy.split(";") if "form-action" in p)
+        assert "https://checkout.stripe.com" in form_action
+
+
 def test_checkout_sends_the_gift_to_stripe_and_waits_for_the_webhook(
     client: Client, stripe_api: StripeStandIn
 ) -> None:

@@ -9,12 +9,30 @@ and no app catches Stripe's own exceptions for these calls.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Concatenate, ParamSpec
 
 import stripe
+from csp.decorators import csp_update
+from django.http import HttpRequest, HttpResponse
 
 from .client import CheckoutSession, stripe_client
 from .exceptions import PaymentUnavailable
+
+Params = ParamSpec("Params")
+
+# Browsers hold the redirect that follows a form to the page's form-action (the
+# site's policy allows only itself): a form that leads to Stripe's checkout page
+# must allow it, on the page that shows the form and on the one that may show it
+# again.
+CHECKOUT_FORM_ACTION = {"form-action": ["https://checkout.stripe.com"]}
+
+
+def checkout_form_allowed(
+    view: Callable[Concatenate[HttpRequest, Params], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, Params], HttpResponse]:
+    """csp_update(CHECKOUT_FORM_ACTION), typed for views with arguments."""
+    return csp_update(CHECKOUT_FORM_ACTION)(view)  # type: ignore[return-value]
 
 
 def checkout_session_create(
