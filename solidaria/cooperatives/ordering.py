@@ -54,6 +54,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from solidaria.core.banking import new_reference
+from solidaria.core.db.rates import arriving_faster_than
 from solidaria.core.db.rows import RowInserter
 from solidaria.core.mail.outbox import email_prepare, email_queue, email_queue_all
 from solidaria.core.models import AuditEntry, OutgoingEmail
@@ -942,12 +943,11 @@ class FollowedUp:
 
 
 def ordering_rush() -> bool:
-    """Whether orders are coming in faster than ORDERING_RUSH_RATE a second: one
-    step down the primary key, whatever the size of the table."""
-    back = int(settings.ORDERING_RUSH_RATE) * RUSH_WINDOW_SECONDS
-    nth_newest = Order.objects.order_by("-pk").values_list("created_at", flat=True)[back : back + 1]
-    since = timezone.now() - timedelta(seconds=RUSH_WINDOW_SECONDS)
-    return any(created_at >= since for created_at in nth_newest)
+    """Whether orders are coming in faster than ORDERING_RUSH_RATE a second (as
+    signing's surge is told)."""
+    return arriving_faster_than(
+        Order, per_second=int(settings.ORDERING_RUSH_RATE), window_seconds=RUSH_WINDOW_SECONDS
+    )
 
 
 def orders_follow_up(

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from solidaria.core.db.rates import arriving_faster_than
 from solidaria.core.db.rows import RowInserter
 from solidaria.core.mail.outbox import email_prepare, email_queue, email_queue_all
 from solidaria.core.privacy import pii
@@ -670,17 +671,12 @@ def _in_batches(step: Callable[[], int], *, seconds: float) -> int:
 
 
 def signing_surge() -> bool:
-    """Whether signatures are coming in faster than SIGNING_SURGE_RATE a second.
-
-    Asks for the signature that many places back from the newest: one step down
-    the primary key, whatever the size of the table."""
-    rate = int(getattr(settings, "SIGNING_SURGE_RATE", 100))
-    back = rate * SURGE_WINDOW_SECONDS
-    nth_newest = Signature.objects.order_by("-pk").values_list("created_at", flat=True)[
-        back : back + 1
-    ]
-    since = timezone.now() - timedelta(seconds=SURGE_WINDOW_SECONDS)
-    return any(created_at >= since for created_at in nth_newest)
+    """Whether signatures are coming in faster than SIGNING_SURGE_RATE a second."""
+    return arriving_faster_than(
+        Signature,
+        per_second=int(getattr(settings, "SIGNING_SURGE_RATE", 100)),
+        window_seconds=SURGE_WINDOW_SECONDS,
+    )
 
 
 def petition_tick() -> dict[str, int]:
