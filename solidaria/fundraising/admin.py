@@ -6,7 +6,6 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -37,7 +36,6 @@ from .services import (
     bank_statement_import,
     ledger_entry_check,
     ledger_entry_create,
-    ledger_entry_reverse,
     pledge_cancel,
     pledge_mark_received,
 )
@@ -570,6 +568,3 @@ class LedgerEntryAdmin(LedgerEntryAdminMixin[LedgerEntry], OrganisationScopedAdm
             receipt=form.cleaned_data.get("receipt"),
             actor=staff_user(request),
         )
-
-    def entry_reverse(self, entry: LedgerEntry, actor: User) -> LedgerEntry:
-        return ledger_entry_reverse(entry=entry, actor=actor, reason="")

@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from i18nfield.fields import I18nCharField, I18nTextField
 
 from solidaria.core.ledger.models import LedgerEntryBase
@@ -296,6 +297,12 @@ class LedgerEntry(LedgerEntryBase):
     donation = models.OneToOneField(
         Donation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+
+    def reversal_refusal(self) -> StrOrPromise | None:
+        # Gifts leave the ledger only with the money: by a refund.
+        if self.donation_id is not None or self.category == self.Category.GIFTS:
+            return _("Gifts are recorded automatically; refund a gift instead.")
+        return None
 
     class Meta:
         ordering = ["-date", "-pk"]

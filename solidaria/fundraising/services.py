@@ -713,20 +713,6 @@ def ledger_entry_create(
     return ledger.ledger_entry_record(entry=entry, actor=actor, receipt=receipt)
 
 
-def ledger_entry_approve(*, entry: LedgerEntry, actor: User) -> LedgerEntry:
-    """Four eyes: whoever entered an entry cannot approve it (core.ledger)."""
-    return ledger.ledger_entry_approve(entry=entry, actor=actor)
-
-
-def ledger_entry_reverse(*, entry: LedgerEntry, actor: User, reason: str) -> LedgerEntry:
-    """Takes an approved entry back with a new entry of the opposite amount, which
-    itself waits for a second organiser (core.ledger). Gifts are not reversed by hand."""
-    if entry.donation_id is not None or entry.category == LedgerEntry.Category.GIFTS:
-        # Gifts leave the ledger only with the money: by a refund.
-        raise LedgerError(_("Gifts are recorded automatically; refund a gift instead."))
-    return ledger.ledger_entry_reverse(entry=entry, actor=actor, reason=reason)
-
-
 def _actor_role(actor: Actor) -> str:
     return "staff" if getattr(actor, "is_authenticated", False) else "donor"
 

@@ -8,13 +8,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from solidaria.core.ledger.services import ledger_entry_approve, ledger_entry_reverse
 from solidaria.fundraising.exceptions import LedgerError
 from solidaria.fundraising.models import Donation, LedgerEntry
 from solidaria.fundraising.services import (
     bank_statement_import,
-    ledger_entry_approve,
     ledger_entry_create,
-    ledger_entry_reverse,
     pledge_create,
 )
 from tests import factories

@@ -10,11 +10,10 @@ from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
+from solidaria.core.ledger.services import ledger_entry_approve, ledger_entry_reverse
 from solidaria.fundraising.models import ExchangeRate, FundTotal, LedgerEntry
 from solidaria.fundraising.services import (
-    ledger_entry_approve,
     ledger_entry_create,
-    ledger_entry_reverse,
 )
 from tests import factories
 

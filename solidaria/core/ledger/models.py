@@ -120,6 +120,11 @@ class LedgerEntryBase(models.Model):
                 return None
         return target
 
+    def reversal_refusal(self) -> StrOrPromise | None:
+        """Why this entry may not be reversed by hand, if a ledger says so (the
+        fund's gifts leave it only with the money, by a refund)."""
+        return None
+
     def reversing_entry(self, *, entry_date: Any, description: Any) -> Self:
         """An unsaved entry taking this one back: the opposite amount, in the same
         book, kind, currency and category, pointing at it."""

@@ -93,6 +93,8 @@ def ledger_entry_approve(*, entry: _EntryT, actor: User) -> _EntryT:
 def ledger_entry_reverse(*, entry: _EntryT, actor: User, reason: str) -> _EntryT:
     """Takes an entry back with a new entry of the opposite amount, which itself
     waits for a second organiser. The original stays, as accounts require."""
+    if (refusal := entry.reversal_refusal()) is not None:
+        raise LedgerError(str(refusal))
     model = type(entry)
     with transaction.atomic():
         # Held while the reversal is written: the same entry reversed twice at
