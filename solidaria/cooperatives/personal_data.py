@@ -28,7 +28,7 @@ from solidaria.supporters.registry import Action, ExportSection, Person, Persona
 
 from .exceptions import OrderLocked
 from .models import DIRECTORY_LANGUAGES, Order, Round
-from .ordering import order_buyer_cancel
+from .ordering import order_buyer_cancel, order_buyer_cancel_refusal
 from .rounds import orders_of_person
 
 # Retention: an order keeps its buyer's name, email and address for 12 months after
@@ -51,7 +51,8 @@ def _title(round: Round) -> str:
 
 
 def _cancellable(order: Order, now: datetime) -> bool:
-    return order.status == Order.Status.PENDING and now < order.round.closes_at
+    """As the order's own page decides (`ordering.order_buyer_cancel_refusal`)."""
+    return order_buyer_cancel_refusal(order=order, now=now) is None
 
 
 def end(person: Person, kind: str, pk: int) -> str:
